@@ -1,0 +1,3 @@
+module github.com/rnnzoo/rnnzoo
+
+go 1.26.0
