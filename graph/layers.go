@@ -1,0 +1,79 @@
+package graph
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Linear is an affine map y = x·W + b for x [N,In], W [In,Out], b [Out].
+type Linear struct {
+	In, Out int
+	W, B    *Param
+}
+
+// NewLinear creates a Linear layer named name with Glorot-uniform weights
+// and zero bias.
+func NewLinear(ps *Params, name string, in, out int) *Linear {
+	return &Linear{In: in, Out: out,
+		W: ps.New(name+".W", tensor.Shape{in, out}, GlorotUniform()),
+		B: ps.New(name+".b", tensor.Shape{out}, nil)}
+}
+
+// Apply computes x·W + b for a matrix x [N,In].
+func (l *Linear) Apply(b *Builder, x *G.Node) (*G.Node, error) {
+	if x.Dims() != 2 || x.Shape()[1] != l.In {
+		return nil, fmt.Errorf("graph: Linear %s wants [N,%d], got %v", l.W.Name, l.In, x.Shape())
+	}
+	xw, err := G.Mul(x, b.Param(l.W))
+	if err != nil {
+		return nil, err
+	}
+	return G.BroadcastAdd(xw, b.Param(l.B), nil, []byte{0})
+}
+
+// Embedding maps token ids to rows of a matrix E [V,D]. It can be
+// initialised from a given matrix (pretrained word vectors) and frozen
+// (E.Frozen = true) or fine-tuned.
+type Embedding struct {
+	Vocab, Dim int
+	E          *Param
+}
+
+// NewEmbedding creates a V×D embedding initialised from U(−0.1, 0.1).
+func NewEmbedding(ps *Params, name string, vocab, dim int) *Embedding {
+	return &Embedding{Vocab: vocab, Dim: dim, E: ps.New(name+".E", tensor.Shape{vocab, dim}, Uniform(0.1))}
+}
+
+// NewEmbeddingFrom creates an embedding holding a copy of the row-major
+// matrix m [vocab·dim]; frozen keeps it fixed during training.
+func NewEmbeddingFrom(ps *Params, name string, vocab, dim int, m []float64, frozen bool) *Embedding {
+	e := &Embedding{Vocab: vocab, Dim: dim, E: ps.FromValues(name+".E", tensor.Shape{vocab, dim}, m)}
+	e.E.Frozen = frozen
+	return e
+}
+
+// Apply looks up the rows of ids (an integer input of any shape) and returns
+// them with a trailing axis of size Dim: ids [T,B] give [T,B,D].
+func (e *Embedding) Apply(b *Builder, ids *Input) (*G.Node, error) {
+	shape := ids.Value.Shape()
+	flat := ids.Node
+	if shape.Dims() != 1 {
+		var err error
+		if flat, err = G.Reshape(ids.Node, tensor.Shape{shape.TotalSize()}); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := G.ByIndices(b.Param(e.E), flat, 0)
+	if err != nil {
+		return nil, err
+	}
+	if shape.Dims() == 1 {
+		return rows, nil
+	}
+	out := append(shape.Clone(), e.Dim)
+	return G.Reshape(rows, out)
+}
+
+func hadamard(a, b *G.Node) (*G.Node, error) { return G.HadamardProd(a, b) }

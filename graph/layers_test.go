@@ -1,0 +1,142 @@
+package graph
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+func TestLinearCrossEntropyGradient(t *testing.T) {
+	ps := NewParams(tensor.Float64, 1)
+	lin := NewLinear(ps, "out", 4, 3)
+	emb := NewEmbedding(ps, "emb", 7, 4)
+	b := NewBuilder(ps, true)
+	ids := b.IntInput("ids", 5)
+	y := b.Input("y", 5)
+	w := b.Input("w", 5)
+	x := must(emb.Apply(b, ids))
+	logits := must(lin.Apply(b, x))
+	loss := must(CrossEntropy(logits, y.Node, w.Node))
+	net, err := b.Compile(loss, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(ids.Ints(), []int{0, 3, 3, 6, 2})
+	y.Set([]float64{0, 2, 1, 1, 0})
+	w.Set([]float64{1, 1, 0, 1, 1})
+	if worst := gradCheck(t, ps, net, 1e-6); worst > 1e-6 {
+		t.Fatalf("worst relative error %g", worst)
+	}
+}
+
+func TestCrossEntropyLargeLogits(t *testing.T) {
+	for _, dt := range []tensor.Dtype{tensor.Float32, tensor.Float64} {
+		ps := NewParams(dt, 1)
+		b := NewBuilder(ps, true)
+		z := b.Input("z", 3, 2)
+		y := b.Input("y", 3)
+		w := b.Input("w", 3)
+		p := ps.New("scale", tensor.Shape{3, 2}, Constant(1))
+		zz := must(hadamard(b.Param(p), z.Node))
+		loss := must(CrossEntropy(zz, y.Node, w.Node))
+		net, err := b.Compile(loss, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z.Set([]float64{1000, -1000, 0, 0, -1000, 1000})
+		y.Set([]float64{1, 0, 0})
+		w.Set([]float64{1, 1, 1})
+		if err := net.Run(); err != nil {
+			t.Fatal(err)
+		}
+		// row 0: 2000, row 1: log 2, row 2: 2000 → mean (4000+log2)/3
+		want := (4000 + math.Ln2) / 3
+		if got := net.LossValue(); math.Abs(got-want) > 1e-3*want {
+			t.Errorf("%v: loss %v, want %v", dt, got, want)
+		}
+		for _, g := range gradFloats(p) {
+			if math.IsNaN(g) || math.IsInf(g, 0) {
+				t.Fatalf("%v: non-finite gradient %v", dt, gradFloats(p))
+			}
+		}
+	}
+}
+
+func TestSharedWeightsAcrossGraphs(t *testing.T) {
+	ps := NewParams(tensor.Float32, 3)
+	lin := NewLinear(ps, "l", 2, 2)
+	build := func(n int) (*Net, *Input, *Input, *Input) {
+		b := NewBuilder(ps, true)
+		x := b.Input("x", n, 2)
+		y := b.Input("y", n)
+		w := b.Input("w", n)
+		logits := must(lin.Apply(b, x.Node))
+		loss := must(CrossEntropy(logits, y.Node, w.Node))
+		net, err := b.Compile(loss, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return net, x, y, w
+	}
+	n1, x1, y1, w1 := build(2)
+	n2, x2, y2, w2 := build(3)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, in := range []*Input{x1, x2} {
+		d := in.F32()
+		for i := range d {
+			d[i] = float32(rng.NormFloat64())
+		}
+	}
+	y1.Set([]float64{0, 1})
+	y2.Set([]float64{1, 0, 1})
+	w1.Fill(1)
+	w2.Fill(1)
+	for step := 0; step < 3; step++ {
+		for _, n := range []*Net{n1, n2} {
+			ps.ZeroGrad()
+			if err := n.Run(); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps.All() {
+				w, g := p.F32(), p.GradF32()
+				for i := range w {
+					w[i] -= 0.5 * g[i]
+				}
+			}
+		}
+	}
+	// Both graphs read the updated weights: a run of n1 now must equal a
+	// fresh computation from the current weights.
+	if err := n1.Run(); err != nil {
+		t.Fatal(err)
+	}
+	W, bb := lin.W.F32(), lin.B.F32()
+	x := x1.F32()
+	var want float64
+	for r := 0; r < 2; r++ {
+		z := []float64{
+			float64(x[r*2])*float64(W[0]) + float64(x[r*2+1])*float64(W[2]) + float64(bb[0]),
+			float64(x[r*2])*float64(W[1]) + float64(x[r*2+1])*float64(W[3]) + float64(bb[1]),
+		}
+		want += logSumExp(z) - z[int(y1.F32()[r])]
+	}
+	want /= 2
+	if got := n1.LossValue(); math.Abs(got-want) > 1e-5 {
+		t.Fatalf("loss after shared updates %v, want %v", got, want)
+	}
+}
+
+func gradFloats(p *Param) []float64 {
+	switch g := p.Grad.Data().(type) {
+	case []float32:
+		out := make([]float64, len(g))
+		for i, v := range g {
+			out[i] = float64(v)
+		}
+		return out
+	default:
+		return append([]float64(nil), p.GradF64()...)
+	}
+}

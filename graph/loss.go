@@ -1,0 +1,220 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// CrossEntropy is the weighted mean softmax cross-entropy of logits [N,C]
+// against class labels [N] (class indices stored as floats), with a weight
+// per row [N] (1 for real rows, 0 for padding):
+//
+//	loss = Σ_i w_i·(log Σ_j exp(z_ij) − z_i,y_i) / Σ_i w_i
+//
+// The log-sum-exp is taken after subtracting each row's own maximum, so the
+// loss stays finite and exact for logits of any scale (Gorgonia's last-axis
+// SoftMax is not). It is one fused op with a hand-written gradient
+// ∂loss/∂z_ij = w_i/Σw·(softmax(z_i)_j − [j = y_i]).
+// A batch whose weights are all zero has loss 0.
+func CrossEntropy(logits, labels, weights *G.Node) (*G.Node, error) {
+	if logits.Dims() != 2 || labels.Dims() != 1 || weights.Dims() != 1 {
+		return nil, fmt.Errorf("graph: CrossEntropy wants logits [N,C], labels [N], weights [N]; got %v, %v, %v",
+			logits.Shape(), labels.Shape(), weights.Shape())
+	}
+	if logits.Shape()[0] != labels.Shape()[0] || labels.Shape()[0] != weights.Shape()[0] {
+		return nil, fmt.Errorf("graph: CrossEntropy row counts differ: %v, %v, %v", logits.Shape(), labels.Shape(), weights.Shape())
+	}
+	return G.ApplyOp(&xentOp{opBase: newOpBase("xent")}, logits, labels, weights)
+}
+
+type xentOp struct{ opBase }
+
+func (o *xentOp) Arity() int                                     { return 3 }
+func (o *xentOp) Type() hm.Type                                  { return fnType(2, 1, 1, 0) }
+func (o *xentOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
+func (o *xentOp) DiffWRT(int) []bool                             { return []bool{true, false, false} }
+func (o *xentOp) Do(vs ...G.Value) (G.Value, error) {
+	if isF32(vs[0]) {
+		return xentForward[float32](vs)
+	}
+	return xentForward[float64](vs)
+}
+
+func (o *xentOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	d, err := G.ApplyOp(&xentBwdOp{opBase: newOpBase("xentBwd")}, inputs[0], inputs[1], inputs[2], grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{d, nil, nil}, nil
+}
+
+func xentForward[T floats](vs []G.Value) (G.Value, error) {
+	z := dataOf[T](vs[0])
+	y := dataOf[T](vs[1])
+	w := dataOf[T](vs[2])
+	n := len(y)
+	c := len(z) / max(n, 1)
+	var sum, wsum float64
+	for i := 0; i < n; i++ {
+		if w[i] == 0 {
+			continue
+		}
+		k := int(y[i])
+		if k < 0 || k >= c || float64(k) != float64(y[i]) {
+			return nil, fmt.Errorf("graph: CrossEntropy label %v of row %d is not a class in [0,%d)", y[i], i, c)
+		}
+		row := z[i*c : (i+1)*c]
+		lse := logSumExp(row)
+		sum += float64(w[i]) * (lse - float64(row[k]))
+		wsum += float64(w[i])
+	}
+	if wsum == 0 {
+		return scalarValue(T(0)), nil
+	}
+	return scalarValue(T(sum / wsum)), nil
+}
+
+// logSumExp computes log Σ exp(x) stably in float64.
+func logSumExp[T floats](x []T) float64 {
+	m := math.Inf(-1)
+	for _, v := range x {
+		if float64(v) > m {
+			m = float64(v)
+		}
+	}
+	if math.IsInf(m, 0) {
+		return m
+	}
+	var s float64
+	for _, v := range x {
+		s += math.Exp(float64(v) - m)
+	}
+	return m + math.Log(s)
+}
+
+type xentBwdOp struct{ opBase }
+
+func (o *xentBwdOp) Arity() int    { return 4 }
+func (o *xentBwdOp) Type() hm.Type { return fnType(2, 1, 1, 0, 2) }
+func (o *xentBwdOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return ds[0].(tensor.Shape).Clone(), nil
+}
+func (o *xentBwdOp) Do(vs ...G.Value) (G.Value, error) {
+	if isF32(vs[0]) {
+		return xentBackward[float32](vs), nil
+	}
+	return xentBackward[float64](vs), nil
+}
+
+func xentBackward[T floats](vs []G.Value) G.Value {
+	z := dataOf[T](vs[0])
+	y := dataOf[T](vs[1])
+	w := dataOf[T](vs[2])
+	g := float64(dataOf[T](vs[3])[0])
+	n := len(y)
+	c := len(z) / max(n, 1)
+	out := make([]T, len(z))
+	var wsum float64
+	for i := 0; i < n; i++ {
+		wsum += float64(w[i])
+	}
+	if wsum != 0 {
+		for i := 0; i < n; i++ {
+			if w[i] == 0 {
+				continue
+			}
+			row := z[i*c : (i+1)*c]
+			lse := logSumExp(row)
+			scale := g * float64(w[i]) / wsum
+			o := out[i*c : (i+1)*c]
+			for j, v := range row {
+				o[j] = T(scale * math.Exp(float64(v)-lse))
+			}
+			o[int(y[i])] -= T(scale)
+		}
+	}
+	return tensor.New(tensor.WithShape(vs[0].Shape().Clone()...), tensor.WithBacking(out))
+}
+
+// LogSoftmax returns log(softmax(x)) over the last axis of a matrix [N,C],
+// computed stably (each row's maximum subtracted first), with its gradient
+// ∂/∂x_ij = g_ij − softmax(x_i)_j·Σ_k g_ik.
+func LogSoftmax(x *G.Node) (*G.Node, error) {
+	if x.Dims() != 2 {
+		return nil, fmt.Errorf("graph: LogSoftmax wants a matrix, got shape %v", x.Shape())
+	}
+	return G.ApplyOp(&logSoftmaxOp{opBase: newOpBase("logsoftmax")}, x)
+}
+
+type logSoftmaxOp struct{ opBase }
+
+func (o *logSoftmaxOp) Arity() int    { return 1 }
+func (o *logSoftmaxOp) Type() hm.Type { return fnType(2, 2) }
+func (o *logSoftmaxOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return ds[0].(tensor.Shape).Clone(), nil
+}
+func (o *logSoftmaxOp) DiffWRT(int) []bool { return []bool{true} }
+func (o *logSoftmaxOp) Do(vs ...G.Value) (G.Value, error) {
+	if isF32(vs[0]) {
+		return logSoftmaxDo[float32](vs[0]), nil
+	}
+	return logSoftmaxDo[float64](vs[0]), nil
+}
+func (o *logSoftmaxOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	d, err := G.ApplyOp(&logSoftmaxBwdOp{opBase: newOpBase("logsoftmaxBwd")}, output, grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{d}, nil
+}
+
+func logSoftmaxDo[T floats](v G.Value) G.Value {
+	x := dataOf[T](v)
+	sh := v.Shape()
+	c := sh[1]
+	out := make([]T, len(x))
+	for i := 0; i < sh[0]; i++ {
+		row := x[i*c : (i+1)*c]
+		lse := logSumExp(row)
+		for j, e := range row {
+			out[i*c+j] = T(float64(e) - lse)
+		}
+	}
+	return tensor.New(tensor.WithShape(sh.Clone()...), tensor.WithBacking(out))
+}
+
+type logSoftmaxBwdOp struct{ opBase }
+
+func (o *logSoftmaxBwdOp) Arity() int    { return 2 }
+func (o *logSoftmaxBwdOp) Type() hm.Type { return fnType(2, 2, 2) }
+func (o *logSoftmaxBwdOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	return ds[0].(tensor.Shape).Clone(), nil
+}
+func (o *logSoftmaxBwdOp) Do(vs ...G.Value) (G.Value, error) {
+	if isF32(vs[0]) {
+		return logSoftmaxBwd[float32](vs[0], vs[1]), nil
+	}
+	return logSoftmaxBwd[float64](vs[0], vs[1]), nil
+}
+
+func logSoftmaxBwd[T floats](yv, gv G.Value) G.Value {
+	y := dataOf[T](yv)
+	g := dataOf[T](gv)
+	sh := yv.Shape()
+	c := sh[1]
+	out := make([]T, len(y))
+	for i := 0; i < sh[0]; i++ {
+		var s float64
+		for j := 0; j < c; j++ {
+			s += float64(g[i*c+j])
+		}
+		for j := 0; j < c; j++ {
+			out[i*c+j] = T(float64(g[i*c+j]) - math.Exp(float64(y[i*c+j]))*s)
+		}
+	}
+	return tensor.New(tensor.WithShape(sh.Clone()...), tensor.WithBacking(out))
+}

@@ -1,0 +1,144 @@
+package graph
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"sync/atomic"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// opSeq numbers custom op instances so that their hashes differ: Gorgonia
+// merges nodes with equal hashes, which would fuse two layers over the same
+// inputs into one.
+var opSeq atomic.Uint64
+
+// opBase holds what every custom op of this package shares.
+type opBase struct {
+	name string
+	id   uint64
+}
+
+func newOpBase(name string) opBase { return opBase{name: name, id: opSeq.Add(1)} }
+
+func (o *opBase) ReturnsPtr() bool     { return false }
+func (o *opBase) CallsExtern() bool    { return false }
+func (o *opBase) OverwritesInput() int { return -1 }
+func (o *opBase) String() string       { return fmt.Sprintf("%s#%d", o.name, o.id) }
+func (o *opBase) WriteHash(h hash.Hash) { fmt.Fprintf(h, "rnnzoo.%s#%d", o.name, o.id) }
+func (o *opBase) Hashcode() uint32 {
+	h := fnv.New32a()
+	o.WriteHash(h)
+	return h.Sum32()
+}
+
+// fnType builds an op type from the dimensions of its inputs and output;
+// 0 stands for a scalar of the float type.
+func fnType(dims ...int) hm.Type {
+	a := hm.TypeVariable('a')
+	ts := make([]hm.Type, len(dims))
+	for i, d := range dims {
+		if d == 0 {
+			ts[i] = a
+		} else {
+			ts[i] = G.TensorType{Dims: d, Of: a}
+		}
+	}
+	return hm.NewFnType(ts...)
+}
+
+// floats is the constraint of the generic kernels.
+type floats interface{ ~float32 | ~float64 }
+
+// dataOf returns the backing slice of a float tensor value.
+func dataOf[T floats](v G.Value) []T {
+	switch x := v.(type) {
+	case *tensor.Dense:
+		return x.Data().([]T)
+	case *G.F32:
+		return any([]float32{float32(*x)}).([]T)
+	case *G.F64:
+		return any([]float64{float64(*x)}).([]T)
+	}
+	panic(fmt.Sprintf("graph: unexpected value type %T", v))
+}
+
+// scalarValue wraps a float as a Gorgonia scalar value of type T.
+func scalarValue[T floats](v T) G.Value {
+	switch any(v).(type) {
+	case float32:
+		return G.NewF32(float32(v))
+	default:
+		return G.NewF64(float64(v))
+	}
+}
+
+// newDense allocates a zeroed tensor of element type T.
+func newDense[T floats](shape ...int) *tensor.Dense {
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]T, n)))
+}
+
+// isF32 reports whether a value holds float32 data.
+func isF32(v G.Value) bool { return v.Dtype() == tensor.Float32 }
+
+// extractOp copies a contiguous part of a flat gradient vector out as a
+// tensor of the given shape: it turns the single flat output of a fused
+// backward op into one gradient per input.
+type extractOp struct {
+	opBase
+	off   int
+	shape tensor.Shape
+	dims  int
+}
+
+func newExtract(off int, shape tensor.Shape) *extractOp {
+	return &extractOp{opBase: newOpBase("extract"), off: off, shape: shape.Clone(), dims: shape.Dims()}
+}
+
+func (o *extractOp) Arity() int { return 1 }
+func (o *extractOp) Type() hm.Type {
+	if o.dims == 0 {
+		return fnType(1, 0)
+	}
+	return fnType(1, o.dims)
+}
+func (o *extractOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return o.shape.Clone(), nil }
+func (o *extractOp) Do(vs ...G.Value) (G.Value, error) {
+	if isF32(vs[0]) {
+		return extractDo[float32](o, vs[0]), nil
+	}
+	return extractDo[float64](o, vs[0]), nil
+}
+
+func extractDo[T floats](o *extractOp, v G.Value) G.Value {
+	src := dataOf[T](v)
+	n := o.shape.TotalSize()
+	if o.dims == 0 {
+		return scalarValue(src[o.off])
+	}
+	out := make([]T, n)
+	copy(out, src[o.off:o.off+n])
+	return tensor.New(tensor.WithShape(o.shape...), tensor.WithBacking(out))
+}
+
+// splitFlat adds one extract node per input shape over a flat gradient node.
+func splitFlat(flat *G.Node, shapes []tensor.Shape) (G.Nodes, error) {
+	out := make(G.Nodes, len(shapes))
+	off := 0
+	for i, s := range shapes {
+		n, err := G.ApplyOp(newExtract(off, s), flat)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+		off += s.TotalSize()
+	}
+	return out, nil
+}
