@@ -24,10 +24,10 @@ type opBase struct {
 
 func newOpBase(name string) opBase { return opBase{name: name, id: opSeq.Add(1)} }
 
-func (o *opBase) ReturnsPtr() bool     { return false }
-func (o *opBase) CallsExtern() bool    { return false }
-func (o *opBase) OverwritesInput() int { return -1 }
-func (o *opBase) String() string       { return fmt.Sprintf("%s#%d", o.name, o.id) }
+func (o *opBase) ReturnsPtr() bool      { return false }
+func (o *opBase) CallsExtern() bool     { return false }
+func (o *opBase) OverwritesInput() int  { return -1 }
+func (o *opBase) String() string        { return fmt.Sprintf("%s#%d", o.name, o.id) }
 func (o *opBase) WriteHash(h hash.Hash) { fmt.Fprintf(h, "rnnzoo.%s#%d", o.name, o.id) }
 func (o *opBase) Hashcode() uint32 {
 	h := fnv.New32a()
