@@ -95,6 +95,11 @@ func (r *Recurrent) Apply(b *Builder, x, mask *G.Node, init State) (*SeqOutput, 
 		if out.H, err = G.Slice(y, G.S(0, T)); err != nil {
 			return nil, err
 		}
+		if T == 1 { // a slice of length 1 drops the axis
+			if out.H, err = G.Reshape(out.H, tensor.Shape{1, B, c.Hidden}); err != nil {
+				return nil, err
+			}
+		}
 		if out.Final.C, err = G.Slice(y, G.S(T)); err != nil {
 			return nil, err
 		}
