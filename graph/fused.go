@@ -154,6 +154,8 @@ type fusedCache[T floats] struct {
 	dh    []T
 	dhN   []T
 	dc    []T
+	out   []T // the forward output, reused across runs
+	flat  []T // the backward output, reused across runs
 }
 
 func cacheOf[T floats](o *fusedOp) *fusedCache[T] {
@@ -198,7 +200,10 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	cc := cacheOf[T](o)
 	P := cc.A
 	gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
-	out := make([]T, o.outSlabs()*BH)
+	if len(cc.out) != o.outSlabs()*BH {
+		cc.out = make([]T, o.outSlabs()*BH)
+	}
+	out := cc.out
 	for s := 0; s < nT; s++ {
 		t := o.stepOrder(s)
 		var hp, cp []T
@@ -357,7 +362,11 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			size += vs[i].Shape().TotalSize()
 		}
 	}
-	flat := make([]T, size)
+	if len(cc.flat) != size {
+		cc.flat = make([]T, size)
+	}
+	flat := cc.flat
+	clear(flat[nT*B*F+F*GH+H*GH:]) // db, dbn accumulate; the rest is overwritten
 	off := 0
 	take := func(n int) []T { s := flat[off : off+n]; off += n; return s }
 	dX, dW, dU, db := take(nT*B*F), take(F*GH), take(H*GH), take(GH)

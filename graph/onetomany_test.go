@@ -15,7 +15,7 @@ func TestOneToManyGradientAndGeneration(t *testing.T) {
 				ps := NewParams(tensor.Float64, 13)
 				m, err := NewOneToMany(ps, "gen", OneToManyConfig{
 					Cond: InputConfig{Vocab: 3, EmbedDim: 2}, Out: 2,
-					RNN:  StackConfig{Kind: kind, Hidden: 3, Layers: 2}, Loss: loss,
+					RNN: StackConfig{Kind: kind, Hidden: 3, Layers: 2}, Loss: loss,
 				})
 				if err != nil {
 					t.Fatal(err)
