@@ -366,3 +366,39 @@ func ExampleSet_Columns() {
 	// |  -#*   |
 	// label 0 third column [0.3125 0.8125 0.9375 0.75 0.5 0.6875 0.875 0.375]
 }
+
+func TestPNGHelpers(t *testing.T) {
+	all, _ := Digits()
+	var buf bytes.Buffer
+	if err := WriteGridPNG(&buf, [][]float32{all.Image(0), all.Image(1), all.Image(2)}, 8, 8, 2, 3); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "grid.png")
+	os.WriteFile(p, buf.Bytes(), 0o644)
+	// The grid is 2×(8·3+1)+1 = 51 wide and 51 high; read back one cell.
+	back, err := ReadPNG(p, 51, 51, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back[0] < 0.49 || back[0] > 0.52 {
+		t.Fatalf("border pixel %v", back[0])
+	}
+	g := Gray(all.Image(0), 8, 8)
+	same := FromImage(g, 8, 8, false)
+	for i, v := range all.Image(0) {
+		if d := same[i] - v; d > 0.003 || d < -0.003 {
+			t.Fatalf("pixel %d: %v vs %v", i, same[i], v)
+		}
+	}
+	small := FromImage(Gray(all.Image(0), 8, 8), 4, 4, true)
+	if len(small) != 16 || small[0] != 1 {
+		t.Fatalf("downscaled %v", small)
+	}
+	if err := WriteGridPNG(&buf, nil, 8, 8, 2, 1); err == nil {
+		t.Fatal("empty grid accepted")
+	}
+	os.WriteFile(p, []byte("not a png"), 0o644)
+	if _, err := ReadPNG(p, 8, 8, false); err == nil || !strings.Contains(err.Error(), p) {
+		t.Fatalf("bad PNG: %v", err)
+	}
+}

@@ -83,6 +83,13 @@ func (t Tokenizer) Tokenize(s string) []string {
 			i = j
 		default:
 			if isApostrophe(r) {
+				// A clitic already split off, as in pre-tokenised text
+				// ("it 's"), stays one token.
+				if c := leadingClitic(rs[i:]); c != "" {
+					out = append(out, c)
+					i += len([]rune(c))
+					continue
+				}
 				out = append(out, "'")
 			} else {
 				out = append(out, string(r))
@@ -93,12 +100,33 @@ func (t Tokenizer) Tokenize(s string) []string {
 	return out
 }
 
+// leadingClitic returns the clitic ("'s", "'ll", ...) that rs starts with
+// when a non-word rune or the end follows it, else "".
+func leadingClitic(rs []rune) string {
+	for _, c := range clitics {
+		if c[0] != '\'' {
+			continue
+		}
+		n := len(c)
+		if len(rs) < n || (len(rs) > n && isWordRune(rs[n])) {
+			continue
+		}
+		if got := "'" + string(rs[1:n]); strings.EqualFold(got, c) {
+			return got
+		}
+	}
+	return ""
+}
+
 // appendWord splits clitics and elisions off one word and appends the parts.
 func appendWord(out []string, w string) []string {
 	if !strings.ContainsAny(w, "'’ʼ") {
 		return append(out, w)
 	}
 	w = strings.NewReplacer("’", "'", "ʼ", "'").Replace(w)
+	if w == "n't" {
+		return append(out, w)
+	}
 	// French elision: l'homme, qu'il, jusqu'à.
 	if k := strings.IndexByte(w, '\''); k > 0 && elisions[w[:k]] && k+1 < len(w) {
 		rest := w[k+1:]

@@ -27,6 +27,8 @@ func TestTokenize(t *testing.T) {
 		{"Ça coûte 5 €.", "ça|coûte|5|€|."},
 		{"e\u0301te\u0301", "e\u0301te\u0301"},
 		{"Niño's toy", "niño|'s|toy"},
+		{"it 's a film that does n't work , we 'll see", "it|'s|a|film|that|does|n't|work|,|we|'ll|see"},
+		{"'sup 'hello' 'S", "'|sup|'|hello|'|'s"},
 	}
 	for _, c := range cases {
 		got := strings.Join(Tokenize(c.in), "|")
