@@ -170,6 +170,9 @@ func TestFromIDXAndSequences(t *testing.T) {
 	if _, err := FromIDX("bad", img, &IDX{Type: UInt8, Dims: []int{3}, Data: []byte{1, 2, 3}}); err == nil {
 		t.Fatal("count mismatch accepted")
 	}
+	if u, err := FromIDX("unlabelled", img, nil); err != nil || u.Labels[1] != -1 || u.Classes != 0 {
+		t.Fatalf("unlabelled: %v %v", u, err)
+	}
 	if _, err := FromIDX("bad", lab, lab); err == nil {
 		t.Fatal("1-D images accepted")
 	}

@@ -140,9 +140,13 @@ func ASCII(img []float32, h, w int) string {
 
 // FromIDX makes a set from an images IDX (uint8, N×H×W) and a labels IDX
 // (uint8, N). Pixels are scaled by 1/255; classes is 1 + the largest label.
+// With labels nil (images to predict) every label is -1 and Classes 0.
 func FromIDX(name string, images, labels *IDX) (*Set, error) {
 	if images.Type != UInt8 || len(images.Dims) != 3 {
 		return nil, fmt.Errorf("%s: images: want uint8 N×H×W, got %s %v", name, images.Type, images.Dims)
+	}
+	if labels == nil {
+		labels = &IDX{Type: UInt8, Dims: []int{images.Dims[0]}}
 	}
 	if labels.Type != UInt8 || len(labels.Dims) != 1 {
 		return nil, fmt.Errorf("%s: labels: want uint8 N, got %s %v", name, labels.Type, labels.Dims)
@@ -156,6 +160,11 @@ func FromIDX(name string, images, labels *IDX) (*Set, error) {
 		s.Pixels[i] = float32(v) / 255
 	}
 	s.Labels = make([]int, s.N)
+	if labels.Data == nil {
+		for i := range s.Labels {
+			s.Labels[i] = -1
+		}
+	}
 	for i, v := range labels.Data {
 		s.Labels[i] = int(v)
 		if int(v) >= s.Classes {
