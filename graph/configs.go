@@ -127,6 +127,10 @@ type ManyToOneConfig struct {
 	Pool    Pool
 	Dropout float64 // on the pooled vector, before the output layer
 	Classes int
+	// Regression, when > 0, replaces the softmax classifier by a linear
+	// output of this size under squared error (targets through
+	// ClassifierGraph.SetTargets).
+	Regression int
 }
 
 // ManyToOne reads a whole sequence and emits one output: embedding (or
@@ -141,25 +145,44 @@ type ManyToOne struct {
 
 // NewManyToOne creates the model's parameters in ps under name.
 func NewManyToOne(ps *Params, name string, cfg ManyToOneConfig) (*ManyToOne, error) {
-	if cfg.Classes < 2 {
+	outs := cfg.Classes
+	if cfg.Regression > 0 {
+		outs = cfg.Regression
+	} else if cfg.Classes < 2 {
 		return nil, fmt.Errorf("graph: a classifier needs at least 2 classes, got %d", cfg.Classes)
 	}
 	enc, err := newEncoder(ps, name, cfg.Input, cfg.RNN)
 	if err != nil {
 		return nil, err
 	}
-	return &ManyToOne{Config: cfg, Params: ps, encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), cfg.Classes)}, nil
+	return &ManyToOne{Config: cfg, Params: ps, encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), outs)}, nil
 }
 
 // ClassifierGraph is a compiled many-to-one graph for one batch shape.
-// Net.Output(0) is the logits [B,C] after a run.
+// Net.Output(0) is the logits [B,C] after a run (the predictions [B,R] of a
+// regression model).
 type ClassifierGraph struct {
 	*SeqInput
-	Labels  *Input // [B] class ids as floats
+	Labels  *Input // [B] class ids as floats (classification)
+	Targets *Input // [B,R] (regression)
 	Weights *Input // [B] 1 for real rows, 0 for padding rows
 	Logits  *G.Node
 	Loss    *G.Node
 	Net     *Net
+}
+
+// SetTargets writes regression targets for the first len(targets) rows
+// and weights 1 for them, 0 for the remaining rows.
+func (g *ClassifierGraph) SetTargets(targets [][]float64) {
+	R := g.Targets.Value.Shape()[1]
+	y := make([]float64, g.B*R)
+	w := make([]float64, g.B)
+	for i, t := range targets {
+		copy(y[i*R:(i+1)*R], t)
+		w[i] = 1
+	}
+	g.Targets.Set(y)
+	g.Weights.Set(w)
 }
 
 // SetLabels writes the labels of the first len(labels) rows and weights 1
@@ -186,7 +209,12 @@ func (m *ManyToOne) CompileWith(b *Builder, T, B int, rng *rand.Rand) (*Classifi
 	if err != nil {
 		return nil, err
 	}
-	g := &ClassifierGraph{SeqInput: in, Labels: b.Input("labels", B), Weights: b.Input("weights", B)}
+	g := &ClassifierGraph{SeqInput: in, Weights: b.Input("weights", B)}
+	if m.Config.Regression > 0 {
+		g.Targets = b.Input("targets", B, m.Config.Regression)
+	} else {
+		g.Labels = b.Input("labels", B)
+	}
 	out, err := m.RNN.Apply(b, x, in.Mask.Node, State{})
 	if err != nil {
 		return nil, err
@@ -201,7 +229,12 @@ func (m *ManyToOne) CompileWith(b *Builder, T, B int, rng *rand.Rand) (*Classifi
 	if g.Logits, err = m.Head.Apply(b, pooled); err != nil {
 		return nil, err
 	}
-	if g.Loss, err = CrossEntropy(g.Logits, g.Labels.Node, g.Weights.Node); err != nil {
+	if m.Config.Regression > 0 {
+		g.Loss, err = MSE(g.Logits, g.Targets.Node, g.Weights.Node)
+	} else {
+		g.Loss, err = CrossEntropy(g.Logits, g.Labels.Node, g.Weights.Node)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if g.Net, err = b.Compile(g.Loss, rng, g.Logits); err != nil {

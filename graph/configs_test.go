@@ -170,3 +170,24 @@ func TestSyncedGradientCheckAndCarry(t *testing.T) {
 		})
 	}
 }
+
+func TestManyToOneRegressionGradient(t *testing.T) {
+	ps := NewParams(tensor.Float64, 3)
+	m, err := NewManyToOne(ps, "add", ManyToOneConfig{
+		Input:      InputConfig{Features: 2},
+		RNN:        StackConfig{Kind: RNN, Act: Sigmoid, Hidden: 3, Layers: 1},
+		Regression: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.Compile(4, 3, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.SetFeatures([][][]float64{{{0.1, 1}, {0.5, 0}, {0.7, 1}, {0.2, 0}}, {{0.3, 0}, {0.9, 1}}})
+	g.SetTargets([][]float64{{0.8}, {0.9}})
+	if worst := gradCheck(t, ps, g.Net, 1e-6); worst > 1e-6 {
+		t.Fatalf("worst relative error %g", worst)
+	}
+}
