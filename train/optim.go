@@ -51,6 +51,16 @@ type slots struct {
 	params []*graph.Param
 	names  []string
 	t      [][]*tensor.Dense // t[k][i]: slot k of parameter i
+	v      []views           // typed views of parameter i, so Step allocates nothing
+}
+
+// views caches the typed slices of one parameter, its gradient and its
+// slots (converting a tensor's data to an interface allocates).
+type views struct {
+	w32, g32 []float32
+	s32      [][]float32
+	w64, g64 []float64
+	s64      [][]float64
 }
 
 func newSlots(ps *graph.Params, names ...string) slots {
@@ -59,6 +69,22 @@ func newSlots(ps *graph.Params, names ...string) slots {
 		s.t[k] = make([]*tensor.Dense, len(s.params))
 		for i, p := range s.params {
 			s.t[k][i] = tensor.New(tensor.Of(p.Value.Dtype()), tensor.WithShape(p.Shape()...))
+		}
+	}
+	s.v = make([]views, len(s.params))
+	for i, p := range s.params {
+		v := &s.v[i]
+		switch w := p.Value.Data().(type) {
+		case []float32:
+			v.w32, v.g32 = w, p.GradF32()
+			for k := range names {
+				v.s32 = append(v.s32, s.t[k][i].Data().([]float32))
+			}
+		case []float64:
+			v.w64, v.g64 = w, p.GradF64()
+			for k := range names {
+				v.s64 = append(v.s64, s.t[k][i].Data().([]float64))
+			}
 		}
 	}
 	return s
@@ -180,11 +206,10 @@ func (a *Adam) Step(lr float64) {
 		if p.Frozen {
 			continue
 		}
-		switch w := p.Value.Data().(type) {
-		case []float32:
-			adamKernel(w, p.GradF32(), a.s.t[0][i].Data().([]float32), a.s.t[1][i].Data().([]float32), &c)
-		case []float64:
-			adamKernel(w, p.GradF64(), a.s.t[0][i].Data().([]float64), a.s.t[1][i].Data().([]float64), &c)
+		if v := &a.s.v[i]; v.w32 != nil {
+			adamKernel(v.w32, v.g32, v.s32[0], v.s32[1], &c)
+		} else {
+			adamKernel(v.w64, v.g64, v.s64[0], v.s64[1], &c)
 		}
 	}
 }
@@ -253,11 +278,10 @@ func (o *SGD) Step(lr float64) {
 		if p.Frozen {
 			continue
 		}
-		switch w := p.Value.Data().(type) {
-		case []float32:
-			sgdKernel(w, p.GradF32(), o.s.t[0][i].Data().([]float32), lr, o)
-		case []float64:
-			sgdKernel(w, p.GradF64(), o.s.t[0][i].Data().([]float64), lr, o)
+		if v := &o.s.v[i]; v.w32 != nil {
+			sgdKernel(v.w32, v.g32, v.s32[0], lr, o)
+		} else {
+			sgdKernel(v.w64, v.g64, v.s64[0], lr, o)
 		}
 	}
 }
@@ -321,11 +345,10 @@ func (o *RMSProp) Step(lr float64) {
 		if p.Frozen {
 			continue
 		}
-		switch w := p.Value.Data().(type) {
-		case []float32:
-			rmsKernel(w, p.GradF32(), o.s.t[0][i].Data().([]float32), o.s.t[1][i].Data().([]float32), lr, o)
-		case []float64:
-			rmsKernel(w, p.GradF64(), o.s.t[0][i].Data().([]float64), o.s.t[1][i].Data().([]float64), lr, o)
+		if v := &o.s.v[i]; v.w32 != nil {
+			rmsKernel(v.w32, v.g32, v.s32[0], v.s32[1], lr, o)
+		} else {
+			rmsKernel(v.w64, v.g64, v.s64[0], v.s64[1], lr, o)
 		}
 	}
 }
