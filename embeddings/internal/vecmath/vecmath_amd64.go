@@ -32,3 +32,13 @@ func axpyAsm(alpha float32, x, y []float32)
 
 //go:noescape
 func updateAsm(s float32, l1, l2, e []float32)
+
+//go:noescape
+func prefetchAsm(p *float32, n int)
+
+// Prefetch asks the CPU to bring x into cache ahead of use.
+func Prefetch(x []float32) {
+	if len(x) > 0 {
+		prefetchAsm(&x[0], 4*len(x))
+	}
+}

@@ -217,3 +217,17 @@ upd1:
 upddone:
 	VZEROUPPER
 	RET
+
+// func prefetchAsm(p *float32, n int)
+// Prefetches n bytes from p into all cache levels, one line at a time.
+TEXT ·prefetchAsm(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	XORQ AX, AX
+
+pf:
+	PREFETCHT0 (SI)(AX*1)
+	ADDQ $64, AX
+	CMPQ AX, CX
+	JL   pf
+	RET

@@ -334,11 +334,14 @@ type worker struct {
 	m     *model
 	neu1  []float32
 	neu1e []float32
+	pairs []pair
+	negs  []int32
 	r     rng
 }
 
 func newWorker(m *model) *worker {
-	return &worker{m: m, neu1: make([]float32, m.dim), neu1e: make([]float32, m.dim)}
+	return &worker{m: m, neu1: make([]float32, m.dim), neu1e: make([]float32, m.dim),
+		pairs: make([]pair, 0, 2*maxSentence*m.cfg.Window), negs: make([]int32, 2*max(m.cfg.Negative, 1))}
 }
 
 func (w *worker) run(j *job) {
@@ -360,6 +363,11 @@ func (w *worker) run(j *job) {
 	}
 }
 
+type pair struct{ in, out int32 }
+
+// skipGram trains on the (context → centre word) pairs of one sentence. The
+// negatives of the next pair are drawn one pair ahead and their rows
+// prefetched, so the memory latency of the random rows overlaps the work.
 func (w *worker) skipGram(sen []int32, alpha float32) {
 	m := w.m
 	d := m.dim
@@ -367,44 +375,66 @@ func (w *worker) skipGram(sen []int32, alpha float32) {
 	neg := m.cfg.Negative
 	syn0, syn1neg := m.syn0, m.syn1neg
 	neu1e := w.neu1e
+	pairs := w.pairs[:0]
 	for a, word := range sen {
 		b := int(w.r.intn(uint32(win)))
 		lo, hi := max(a-win+b, 0), min(a+win-b, len(sen)-1)
 		for c := lo; c <= hi; c++ {
-			if c == a {
-				continue
+			if c != a {
+				pairs = append(pairs, pair{sen[c], word})
 			}
-			o := int(sen[c]) * d
-			l1 := syn0[o : o+d : o+d]
-			clear(neu1e)
-			if m.cfg.HS {
-				w.hs(l1, word, alpha)
-			}
-			if neg > 0 {
-				for k := 0; k <= neg; k++ {
-					target, label := word, float32(1)
-					if k > 0 {
-						target, label = m.alias.draw(&w.r), 0
-						if target == word {
-							continue
-						}
-					}
-					t := int(target) * d
-					l2 := syn1neg[t : t+d : t+d]
-					f := vecmath.Dot(l1, l2)
-					var g float32
-					if f > maxExp {
-						g = (label - 1) * alpha
-					} else if f < -maxExp {
-						g = label * alpha
-					} else {
-						g = (label - sigmoid(f)) * alpha
-					}
-					vecmath.Update(g, l1, l2, neu1e)
-				}
-			}
-			vecmath.Axpy(1, neu1e, l1)
 		}
+	}
+	w.pairs = pairs
+	negs := w.negs
+	if neg > 0 && len(pairs) > 0 {
+		for k := 0; k < neg; k++ {
+			negs[k] = m.alias.draw(&w.r)
+		}
+	}
+	for p, pr := range pairs {
+		o := int(pr.in) * d
+		l1 := syn0[o : o+d : o+d]
+		clear(neu1e)
+		if m.cfg.HS {
+			w.hs(l1, pr.out, alpha)
+		}
+		if neg > 0 {
+			cur := negs[(p&1)*neg : (p&1)*neg+neg]
+			if p+1 < len(pairs) {
+				nx := negs[((p+1)&1)*neg : ((p+1)&1)*neg+neg]
+				for k := range nx {
+					t := m.alias.draw(&w.r)
+					nx[k] = t
+					vecmath.Prefetch(syn1neg[int(t)*d : int(t)*d+d])
+				}
+				q := pairs[p+1]
+				vecmath.Prefetch(syn0[int(q.in)*d : int(q.in)*d+d])
+				vecmath.Prefetch(syn1neg[int(q.out)*d : int(q.out)*d+d])
+			}
+			for k := -1; k < neg; k++ {
+				target, label := pr.out, float32(1)
+				if k >= 0 {
+					target, label = cur[k], 0
+					if target == pr.out {
+						continue
+					}
+				}
+				t := int(target) * d
+				l2 := syn1neg[t : t+d : t+d]
+				f := vecmath.Dot(l1, l2)
+				var g float32
+				if f > maxExp {
+					g = (label - 1) * alpha
+				} else if f < -maxExp {
+					g = label * alpha
+				} else {
+					g = (label - sigmoid(f)) * alpha
+				}
+				vecmath.Update(g, l1, l2, neu1e)
+			}
+		}
+		vecmath.Axpy(1, neu1e, l1)
 	}
 }
 
@@ -433,6 +463,12 @@ func (w *worker) cbow(sen []int32, alpha float32) {
 	neg := m.cfg.Negative
 	syn0, syn1neg := m.syn0, m.syn1neg
 	neu1, neu1e := w.neu1, w.neu1e
+	negs := w.negs
+	if neg > 0 && len(sen) > 0 {
+		for k := 0; k < neg; k++ {
+			negs[k] = m.alias.draw(&w.r)
+		}
+	}
 	for a, word := range sen {
 		b := int(w.r.intn(uint32(win)))
 		lo, hi := max(a-win+b, 0), min(a+win-b, len(sen)-1)
@@ -452,10 +488,21 @@ func (w *worker) cbow(sen []int32, alpha float32) {
 			w.hs(neu1, word, alpha)
 		}
 		if neg > 0 {
-			for k := 0; k <= neg; k++ {
+			cur := negs[(a&1)*neg : (a&1)*neg+neg]
+			if a+1 < len(sen) {
+				nx := negs[((a+1)&1)*neg : ((a+1)&1)*neg+neg]
+				for k := range nx {
+					t := m.alias.draw(&w.r)
+					nx[k] = t
+					vecmath.Prefetch(syn1neg[int(t)*d : int(t)*d+d])
+				}
+				q := int(sen[a+1]) * d
+				vecmath.Prefetch(syn1neg[q : q+d])
+			}
+			for k := -1; k < neg; k++ {
 				target, label := word, float32(1)
-				if k > 0 {
-					target, label = m.alias.draw(&w.r), 0
+				if k >= 0 {
+					target, label = cur[k], 0
 					if target == word {
 						continue
 					}
