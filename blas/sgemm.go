@@ -115,7 +115,7 @@ func sgemm(kern kernel, threads int, aT, bT bool, m, n, k int, alpha float32, a 
 }
 
 // parallelMinWork is the m*n*k below which a product runs on one goroutine.
-var parallelMinWork = 1 << 21
+var parallelMinWork = 1 << 23
 
 func sgemmParallel(kern kernel, t int, aT, bT bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	var wg sync.WaitGroup
@@ -181,7 +181,7 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 	bufs.a = grow(bufs.a, mc0*kc0)
 	bufs.b = grow(bufs.b, nc0*kc0)
 	ap, bp := bufs.a, bufs.b
-	var tile [64 * 64]float32 // edge tiles (mr*nr <= 4096)
+	var tile [256]float32 // edge tiles (mr*nr <= 256)
 
 	for jc := 0; jc < n; jc += blockNC {
 		nc := min(blockNC, n-jc)
