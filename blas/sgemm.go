@@ -238,6 +238,13 @@ func packA(aT bool, mc, kc, mr int, a []float32, lda, ic, pc int, ap []float32) 
 		pan := ap[ir*kc : (ir+mr)*kc]
 		if aT {
 			// op(A)(i,p) = a[p*lda+i]: rows of the panel are contiguous in a.
+			if mw == 6 && mr == 6 {
+				for p := 0; p < kc; p++ {
+					o := (pc+p)*lda + ic + ir
+					*(*[6]float32)(pan[p*6:]) = *(*[6]float32)(a[o:])
+				}
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := a[(pc+p)*lda+ic+ir:]
 				dst := pan[p*mr : p*mr+mr]
@@ -283,6 +290,15 @@ func packB(bT bool, kc, nc, nr int, b []float32, ldb, pc, jc int, bp []float32) 
 		nw := min(nr, nc-jr)
 		pan := bp[jr*kc : (jr+nr)*kc]
 		if !bT {
+			if nw == 16 && nr == 16 {
+				for p := 0; p < kc; p++ {
+					o := (pc+p)*ldb + jc + jr
+					// Through a local: a direct 64-byte array copy calls memmove.
+					v := *(*[16]float32)(b[o:])
+					*(*[16]float32)(pan[p*16:]) = v
+				}
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := b[(pc+p)*ldb+jc+jr:]
 				dst := pan[p*nr : p*nr+nr]
@@ -292,6 +308,10 @@ func packB(bT bool, kc, nc, nr int, b []float32, ldb, pc, jc int, bp []float32) 
 			continue
 		}
 		// op(B)(p,j) = b[j*ldb+p].
+		if nw == 16 && nr == 16 {
+			packBT16(kc, b[(jc+jr)*ldb+pc:], ldb, pan)
+			continue
+		}
 		for j := 0; j < nr; j++ {
 			if j >= nw {
 				for p := 0; p < kc; p++ {
@@ -369,3 +389,21 @@ func kern4x4Go(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 
 // defaultThreads is the number of goroutines a large product may use.
 func defaultThreads() int { return runtime.GOMAXPROCS(0) }
+
+// packBT16 packs 16 columns of op(B) = Bᵀ: pan[p*16+j] = b[j*ldb+p] for
+// p < kc, j < 16, reading the 16 rows of b as streams.
+func packBT16(kc int, b []float32, ldb int, pan []float32) {
+	var rows [16][]float32
+	for j := range rows {
+		rows[j] = b[j*ldb : j*ldb+kc]
+	}
+	pan = pan[:16*kc]
+	// Four rows at a time keeps the row slices in registers.
+	for j0 := 0; j0 < 16; j0 += 4 {
+		r0, r1, r2, r3 := rows[j0], rows[j0+1][:len(rows[j0])], rows[j0+2][:len(rows[j0])], rows[j0+3][:len(rows[j0])]
+		for p := range r0 {
+			d := pan[p*16+j0 : p*16+j0+4 : p*16+j0+4]
+			d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+		}
+	}
+}
