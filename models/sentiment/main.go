@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
@@ -22,6 +23,10 @@ import (
 )
 
 func main() {
+	if _, err := blas.Setup("auto"); err != nil {
+		fmt.Fprintln(os.Stderr, "sentiment:", err)
+		os.Exit(1)
+	}
 	if err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "sentiment:", err)
 		os.Exit(1)
@@ -193,7 +198,7 @@ func cmdTrain(cmd string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "model: %v\n", c)
+	fmt.Fprintf(stdout, "model: %v\nBLAS: %v (set RNNZOO_BLAS=go|gonum|openblas to choose)\n", c, blas.Current())
 	t := &task{c: c}
 	if t.train, err = c.newSplit(trainTexts, trainLabels, int64(f.seed)); err != nil {
 		return err
