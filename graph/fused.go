@@ -120,24 +120,7 @@ func (o *fusedOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 	if err != nil {
 		return nil, err
 	}
-	var shapes []tensor.Shape
-	var idx []int
-	for i, n := range inputs {
-		if i == o.iM {
-			continue
-		}
-		shapes = append(shapes, n.Shape())
-		idx = append(idx, i)
-	}
-	parts, err := splitFlat(flat, shapes)
-	if err != nil {
-		return nil, err
-	}
-	out := make(G.Nodes, len(inputs))
-	for k, i := range idx {
-		out[i] = parts[k]
-	}
-	return out, nil
+	return splitFlat(flat, inputs, o.iM)
 }
 
 // fusedCache keeps what the backward pass needs from the forward pass of
