@@ -295,7 +295,7 @@ func (t *Trainer) Fit() (*Report, error) {
 	t.st.Stopped = ""
 	t.ps.ZeroGrad()
 	for t.st.Epoch < t.cfg.Epochs {
-		if t.st.Pos == 0 {
+		if t.st.Perm == nil { // a new epoch (a resumed one keeps its order)
 			t.st.Perm = t.newPerm(n)
 			t.st.Acc = epochAcc{}
 		}
