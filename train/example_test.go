@@ -122,10 +122,10 @@ func (t *blobs) run(b batch, training bool) (train.Result, error) {
 	return r, nil
 }
 
-func (t *blobs) Params() *graph.Params                 { return t.ps }
-func (t *blobs) NumTrain() int                         { return len(t.train) }
+func (t *blobs) Params() *graph.Params                  { return t.ps }
+func (t *blobs) NumTrain() int                          { return len(t.train) }
 func (t *blobs) TrainBatch(i int) (train.Result, error) { return t.run(t.train[i], true) }
-func (t *blobs) NumValid() int                         { return len(t.valid) }
+func (t *blobs) NumValid() int                          { return len(t.valid) }
 func (t *blobs) EvalBatch(i int) (train.Result, error)  { return t.run(t.valid[i], false) }
 
 // Example trains a small classifier with Adam, a warm-up then cosine
