@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"path/filepath"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -60,7 +62,17 @@ func WritePlots(dir string, history []Record) error {
 			p.Add(l, pts)
 			p.Legend.Add(s.name, l, pts)
 		}
-		p.Legend.Top = m.metric != "loss"
+		p.Legend.Top = m.metric == "loss" // the free corner: curves fall (loss) or rise
+		p.X.Tick.Marker = epochTicks{}
+		if best := bestEpoch(history); best > 0 {
+			ln, err := plotter.NewLine(plotter.XYs{{X: float64(best), Y: p.Y.Min}, {X: float64(best), Y: p.Y.Max}})
+			if err == nil {
+				ln.Color = color.Gray{Y: 128}
+				ln.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+				p.Add(ln)
+				p.Legend.Add("best", ln)
+			}
+		}
 		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
 		if err != nil {
 			return fmt.Errorf("train: plot: %w", err)
@@ -73,4 +85,30 @@ func WritePlots(dir string, history []Record) error {
 		}
 	}
 	return nil
+}
+
+// bestEpoch returns the epoch of the last evaluation marked best (0 if none).
+func bestEpoch(history []Record) int {
+	best := 0
+	for _, r := range history {
+		if r.Event == "eval" && r.Best {
+			best = r.Epoch
+		}
+	}
+	return best
+}
+
+// epochTicks labels whole epochs only.
+type epochTicks struct{}
+
+func (epochTicks) Ticks(min, max float64) []plot.Tick {
+	var out []plot.Tick
+	step := 1.0
+	for (max-min)/step > 12 {
+		step *= 2
+	}
+	for x := math.Ceil(min); x <= max; x += step {
+		out = append(out, plot.Tick{Value: x, Label: strconv.Itoa(int(x))})
+	}
+	return out
 }

@@ -109,7 +109,7 @@ type Record struct {
 	GradNormMean *float64 `json:"grad_norm_mean,omitempty"`
 	GradNormMax  *float64 `json:"grad_norm_max,omitempty"`
 	// Clipped is the share of updates whose gradients were clipped.
-	Clipped        *float64             `json:"clipped,omitempty"`
+	Clipped        *float64             `json:"clipped_share,omitempty"`
 	ParamGradNorms map[string]float64   `json:"param_grad_norms,omitempty"`
 	StepNorms      map[string][]float64 `json:"step_norms,omitempty"`
 	// Evaluation lines only.

@@ -299,7 +299,7 @@ func TestLogPlotsProgressAndDiagnostics(t *testing.T) {
 			t.Fatalf("line %d is %v, want %s", i, r["event"], want)
 		}
 		if want == "epoch" {
-			for _, k := range []string{"lr", "grad_norm_mean", "grad_norm_max", "clipped", "param_grad_norms", "step_norms", "loss", "seconds"} {
+			for _, k := range []string{"lr", "grad_norm_mean", "grad_norm_max", "clipped_share", "param_grad_norms", "step_norms", "loss", "seconds"} {
 				if _, ok := r[k]; !ok {
 					t.Fatalf("epoch line lacks %s: %v", k, r)
 				}
