@@ -77,3 +77,32 @@ func (e *Embedding) Apply(b *Builder, ids *Input) (*G.Node, error) {
 }
 
 func hadamard(a, b *G.Node) (*G.Node, error) { return G.HadamardProd(a, b) }
+
+// Argmax returns the index of the largest value in each row of a matrix
+// value (float32 or float64), e.g. the predicted classes from logits.
+func Argmax(m *tensor.Dense) []int {
+	s := m.Shape()
+	rows, cols := s[0], s[len(s)-1]
+	out := make([]int, rows)
+	switch d := m.Data().(type) {
+	case []float32:
+		for r := range out {
+			out[r] = argmaxRow(d[r*cols : (r+1)*cols])
+		}
+	case []float64:
+		for r := range out {
+			out[r] = argmaxRow(d[r*cols : (r+1)*cols])
+		}
+	}
+	return out
+}
+
+func argmaxRow[T floats](row []T) int {
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}

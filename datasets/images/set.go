@@ -1,0 +1,175 @@
+package images
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Set is a labelled set of N grey images of H×W pixels.
+type Set struct {
+	Name    string
+	N, H, W int
+	// Pixels holds image i at Pixels[i*H*W:(i+1)*H*W], row-major, in [0, 1].
+	Pixels []float32
+	// Labels[i] is the class of image i, in [0, Classes).
+	Labels  []int
+	Classes int
+	// ClassNames names the classes when they are not just digits.
+	ClassNames []string
+}
+
+// Len is the number of images.
+func (s *Set) Len() int { return s.N }
+
+// Image returns image i, H*W pixels row-major (a view, not a copy).
+func (s *Set) Image(i int) []float32 {
+	n := s.H * s.W
+	return s.Pixels[i*n : (i+1)*n : (i+1)*n]
+}
+
+// Pixel returns the pixel at row y, column x of image i.
+func (s *Set) Pixel(i, y, x int) float32 { return s.Pixels[(i*s.H+y)*s.W+x] }
+
+// Columns returns image i as W column vectors of H pixels, left to right:
+// the sequence a column-reading model consumes.
+func (s *Set) Columns(i int) [][]float32 {
+	img := s.Image(i)
+	cols := make([][]float32, s.W)
+	for x := range cols {
+		c := make([]float32, s.H)
+		for y := range c {
+			c[y] = img[y*s.W+x]
+		}
+		cols[x] = c
+	}
+	return cols
+}
+
+// Rows returns image i as H row vectors of W pixels, top to bottom.
+func (s *Set) Rows(i int) [][]float32 {
+	img := s.Image(i)
+	rows := make([][]float32, s.H)
+	for y := range rows {
+		rows[y] = append([]float32(nil), img[y*s.W:(y+1)*s.W]...)
+	}
+	return rows
+}
+
+// SeqShape gives the (steps, features) of the sequence an image becomes:
+// (W, H) by columns, (H, W) by rows.
+func (s *Set) SeqShape(byRows bool) (steps, features int) {
+	if byRows {
+		return s.H, s.W
+	}
+	return s.W, s.H
+}
+
+// SequenceBatch writes the images idx as sequences, time-major: dst[t][b][f]
+// flattened, with (t, f) from SeqShape. dst is grown if needed and
+// returned; labels gets the labels of idx appended.
+func (s *Set) SequenceBatch(idx []int, byRows bool, dst []float32, labels []int) ([]float32, []int) {
+	T, F := s.SeqShape(byRows)
+	B := len(idx)
+	need := T * B * F
+	if cap(dst) < need {
+		dst = make([]float32, need)
+	}
+	dst = dst[:need]
+	for b, i := range idx {
+		img := s.Image(i)
+		for t := 0; t < T; t++ {
+			out := dst[(t*B+b)*F : (t*B+b+1)*F]
+			for f := range out {
+				if byRows {
+					out[f] = img[t*s.W+f]
+				} else {
+					out[f] = img[f*s.W+t]
+				}
+			}
+		}
+		labels = append(labels, s.Labels[i])
+	}
+	return dst, labels
+}
+
+// Subset returns a new set of the images idx, in that order (pixels copied).
+func (s *Set) Subset(idx []int) *Set {
+	n := s.H * s.W
+	out := &Set{Name: s.Name, N: len(idx), H: s.H, W: s.W, Classes: s.Classes, ClassNames: s.ClassNames,
+		Pixels: make([]float32, 0, len(idx)*n), Labels: make([]int, 0, len(idx))}
+	for _, i := range idx {
+		out.Pixels = append(out.Pixels, s.Image(i)...)
+		out.Labels = append(out.Labels, s.Labels[i])
+	}
+	return out
+}
+
+// ClassName names class c (its number when the set has no names).
+func (s *Set) ClassName(c int) string {
+	if c >= 0 && c < len(s.ClassNames) {
+		return s.ClassNames[c]
+	}
+	return fmt.Sprint(c)
+}
+
+// ASCII draws image i as text, one line per row, darker pixels with denser
+// characters (" .:-=+*#%@").
+func (s *Set) ASCII(i int) string {
+	return ASCII(s.Image(i), s.H, s.W)
+}
+
+// ASCII draws an h×w image with values in [0, 1] as text.
+func ASCII(img []float32, h, w int) string {
+	const ramp = " .:-=+*#%@"
+	var b strings.Builder
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			v := img[y*w+x]
+			if v < 0 {
+				v = 0
+			}
+			if v > 1 {
+				v = 1
+			}
+			b.WriteByte(ramp[int(v*float32(len(ramp)-1)+0.5)])
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// FromIDX makes a set from an images IDX (uint8, N×H×W) and a labels IDX
+// (uint8, N). Pixels are scaled by 1/255; classes is 1 + the largest label.
+// With labels nil (images to predict) every label is -1 and Classes 0.
+func FromIDX(name string, images, labels *IDX) (*Set, error) {
+	if images.Type != UInt8 || len(images.Dims) != 3 {
+		return nil, fmt.Errorf("%s: images: want uint8 N×H×W, got %s %v", name, images.Type, images.Dims)
+	}
+	if labels == nil {
+		labels = &IDX{Type: UInt8, Dims: []int{images.Dims[0]}}
+	}
+	if labels.Type != UInt8 || len(labels.Dims) != 1 {
+		return nil, fmt.Errorf("%s: labels: want uint8 N, got %s %v", name, labels.Type, labels.Dims)
+	}
+	if images.Dims[0] != labels.Dims[0] {
+		return nil, fmt.Errorf("%s: %d images but %d labels", name, images.Dims[0], labels.Dims[0])
+	}
+	s := &Set{Name: name, N: images.Dims[0], H: images.Dims[1], W: images.Dims[2]}
+	s.Pixels = make([]float32, len(images.Data))
+	for i, v := range images.Data {
+		s.Pixels[i] = float32(v) / 255
+	}
+	s.Labels = make([]int, s.N)
+	if labels.Data == nil {
+		for i := range s.Labels {
+			s.Labels[i] = -1
+		}
+	}
+	for i, v := range labels.Data {
+		s.Labels[i] = int(v)
+		if int(v) >= s.Classes {
+			s.Classes = int(v) + 1
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,193 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+type clsCase struct {
+	kind  CellKind
+	bidir bool
+	pool  Pool
+	depth int
+}
+
+func (c clsCase) String() string {
+	return fmt.Sprintf("%v-bi%v-%v-%dlayer", c.kind, c.bidir, c.pool, c.depth)
+}
+
+func clsCases() []clsCase {
+	var cs []clsCase
+	for _, k := range []CellKind{RNN, LSTM, GRU} {
+		cs = append(cs, clsCase{k, false, PoolLast, 1}, clsCase{k, true, PoolLast, 1})
+	}
+	cs = append(cs, clsCase{LSTM, true, PoolMax, 2}, clsCase{GRU, false, PoolMean, 2}, clsCase{RNN, true, PoolMean, 1})
+	return cs
+}
+
+func newTestClassifier(t *testing.T, c clsCase, dt tensor.Dtype) *ManyToOne {
+	t.Helper()
+	ps := NewParams(dt, 11)
+	m, err := NewManyToOne(ps, "m", ManyToOneConfig{
+		Input: InputConfig{Vocab: 6, EmbedDim: 3},
+		RNN:   StackConfig{Kind: c.kind, Act: Tanh, Hidden: 3, Layers: c.depth, Bidirectional: c.bidir, Merge: Concat},
+		Pool:  c.pool, Classes: 3,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+var testSeqs = [][]int{{1, 2, 3, 4, 5}, {5, 4, 3}, {2, 2}}
+var testLabels = []int{0, 2, 1}
+
+func TestManyToOneGradientCheck(t *testing.T) {
+	for _, c := range clsCases() {
+		t.Run(c.String(), func(t *testing.T) {
+			m := newTestClassifier(t, c, tensor.Float64)
+			g, err := m.Compile(5, 3, true, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.SetTokens(testSeqs)
+			g.SetLabels(testLabels)
+			if worst := gradCheck(t, m.Params, g.Net, 1e-6); worst > 1e-6 {
+				t.Fatalf("worst relative error %g", worst)
+			}
+		})
+	}
+}
+
+// A padded, masked batch gives the same loss and gradients as the
+// sequences run alone (batch loss = mean of the single losses).
+func TestPaddingInvariance(t *testing.T) {
+	for _, c := range clsCases() {
+		t.Run(c.String(), func(t *testing.T) {
+			m := newTestClassifier(t, c, tensor.Float64)
+			g, err := m.Compile(7, 4, true, nil) // longer than any sequence, one empty row
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.SetTokens(testSeqs)
+			g.SetLabels(testLabels)
+			m.Params.ZeroGrad()
+			if err := g.Net.Run(); err != nil {
+				t.Fatal(err)
+			}
+			batchLoss := g.Net.LossValue()
+			batchGrad := map[string][]float64{}
+			for _, p := range m.Params.All() {
+				batchGrad[p.Name] = gradFloats(p)
+			}
+			m.Params.ZeroGrad()
+			var sum float64
+			for i, s := range testSeqs {
+				gi, err := m.Compile(len(s), 1, true, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				gi.SetTokens([][]int{s})
+				gi.SetLabels([]int{testLabels[i]})
+				if err := gi.Net.Run(); err != nil {
+					t.Fatal(err)
+				}
+				sum += gi.Net.LossValue()
+			}
+			n := float64(len(testSeqs))
+			if d := math.Abs(batchLoss - sum/n); d > 1e-12 {
+				t.Fatalf("padded loss %v, alone %v", batchLoss, sum/n)
+			}
+			for _, p := range m.Params.All() {
+				alone := gradFloats(p)
+				for i, v := range batchGrad[p.Name] {
+					if d := math.Abs(v - alone[i]/n); d > 1e-12 {
+						t.Fatalf("%s[%d]: padded %v, alone %v", p.Name, i, v, alone[i]/n)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSyncedGradientCheckAndCarry(t *testing.T) {
+	for _, k := range []CellKind{RNN, LSTM, GRU} {
+		t.Run(k.String(), func(t *testing.T) {
+			ps := NewParams(tensor.Float64, 5)
+			m, err := NewSynced(ps, "lm", SyncedConfig{
+				Input: InputConfig{Vocab: 5, EmbedDim: 3},
+				RNN:   StackConfig{Kind: k, Hidden: 3, Layers: 2}, Classes: 5,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := m.Compile(4, 2, true, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g.SetTokens([][]int{{1, 2, 3, 4}, {4, 3}})
+			g.SetTargets([][]int{{2, 3, 4, 0}, {3, 2}})
+			if worst := gradCheck(t, ps, g.Net, 1e-6); worst > 1e-6 {
+				t.Fatalf("worst relative error %g", worst)
+			}
+			// Carrying the state: two runs of 2 steps each from a carried
+			// state give the same hidden state as one run of 4 steps.
+			g2, err := m.Compile(2, 1, false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g4, err := m.Compile(4, 1, false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seq := []int{1, 2, 3, 4}
+			g4.SetTokens([][]int{seq})
+			g4.SetTargets([][]int{seq})
+			if err := g4.Net.Run(); err != nil {
+				t.Fatal(err)
+			}
+			g2.ResetState()
+			for half := 0; half < 2; half++ {
+				g2.SetTokens([][]int{seq[2*half : 2*half+2]})
+				g2.SetTargets([][]int{seq[2*half : 2*half+2]})
+				if err := g2.Net.Run(); err != nil {
+					t.Fatal(err)
+				}
+				g2.CarryState()
+			}
+			for i := range g2.Init {
+				a := g2.Init[i].F64()
+				b := g4.Net.Output(1 + i).Data().([]float64)
+				for j := range a {
+					if math.Abs(a[j]-b[j]) > 1e-12 {
+						t.Fatalf("carried state %d differs: %v vs %v", i, a, b)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestManyToOneRegressionGradient(t *testing.T) {
+	ps := NewParams(tensor.Float64, 3)
+	m, err := NewManyToOne(ps, "add", ManyToOneConfig{
+		Input:      InputConfig{Features: 2},
+		RNN:        StackConfig{Kind: RNN, Act: Sigmoid, Hidden: 3, Layers: 1},
+		Regression: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.Compile(4, 3, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.SetFeatures([][][]float64{{{0.1, 1}, {0.5, 0}, {0.7, 1}, {0.2, 0}}, {{0.3, 0}, {0.9, 1}}})
+	g.SetTargets([][]float64{{0.8}, {0.9}})
+	if worst := gradCheck(t, ps, g.Net, 1e-6); worst > 1e-6 {
+		t.Fatalf("worst relative error %g", worst)
+	}
+}

@@ -1,0 +1,498 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// fusedOp runs a whole recurrent layer over a sequence as one Gorgonia op:
+// the input projections of all steps as one GEMM, one GEMM per step for the
+// recurrence, the gates in one loop; its gradient is a second op that runs
+// backpropagation through time by hand (see fusedBackward). Inputs, in
+// order: X [T,B,F], W [F,G·H], U [H,G·H], b [G·H], bn [H] (GRU only),
+// h0 [B,H], c0 [B,H] (LSTM only), mask [T,B]. The output holds h_t for every
+// step in time order, [T,B,H]; for LSTM it has one more slab, [T+1,B,H],
+// whose last slab is the final cell state. Padded steps (mask 0) carry the
+// state through unchanged, in either direction.
+type fusedOp struct {
+	opBase
+	kind    CellKind
+	act     Activation
+	reverse bool
+	T, B    int
+	F, H    int
+	nIn     int
+	iH0     int
+	iC0     int
+	iM      int
+	cache   any
+	// stepNorms, when set, receives ‖∂L/∂h_t‖ (Frobenius over the batch)
+	// for every step t in time order after each backward pass.
+	stepNorms func([]float64)
+}
+
+func newFusedOp(c *Cell, T, B int, reverse bool) *fusedOp {
+	o := &fusedOp{opBase: newOpBase("fused" + c.Kind.String()), kind: c.Kind, act: c.Act, reverse: reverse,
+		T: T, B: B, F: c.In, H: c.Hidden}
+	o.nIn = 4
+	if c.Kind == GRU {
+		o.nIn++
+	}
+	o.iH0 = o.nIn
+	o.nIn++
+	o.iC0 = -1
+	if c.Kind == LSTM {
+		o.iC0 = o.nIn
+		o.nIn++
+	}
+	o.iM = o.nIn
+	o.nIn++
+	return o
+}
+
+func (o *fusedOp) outSlabs() int {
+	if o.kind == LSTM {
+		return o.T + 1
+	}
+	return o.T
+}
+
+func (o *fusedOp) inDims() []int {
+	d := []int{3, 2, 2, 1}
+	if o.kind == GRU {
+		d = append(d, 1)
+	}
+	d = append(d, 2)
+	if o.kind == LSTM {
+		d = append(d, 2)
+	}
+	return append(d, 2)
+}
+
+func (o *fusedOp) Arity() int    { return o.nIn }
+func (o *fusedOp) Type() hm.Type { return fnType(append(o.inDims(), 3)...) }
+func (o *fusedOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{o.outSlabs(), o.B, o.H}, nil
+}
+func (o *fusedOp) DiffWRT(n int) []bool {
+	d := make([]bool, n)
+	for i := range d {
+		d[i] = i != o.iM
+	}
+	return d
+}
+
+func (o *fusedOp) Do(vs ...G.Value) (G.Value, error) {
+	if err := o.checkShapes(vs); err != nil {
+		return nil, err
+	}
+	if isF32(vs[0]) {
+		return fusedForward[float32](o, vs), nil
+	}
+	return fusedForward[float64](o, vs), nil
+}
+
+func (o *fusedOp) checkShapes(vs []G.Value) error {
+	want := []tensor.Shape{{o.T, o.B, o.F}, {o.F, o.kind.gates() * o.H}, {o.H, o.kind.gates() * o.H}, {o.kind.gates() * o.H}}
+	if o.kind == GRU {
+		want = append(want, tensor.Shape{o.H})
+	}
+	want = append(want, tensor.Shape{o.B, o.H})
+	if o.kind == LSTM {
+		want = append(want, tensor.Shape{o.B, o.H})
+	}
+	want = append(want, tensor.Shape{o.T, o.B})
+	for i, w := range want {
+		if !vs[i].Shape().Eq(w) {
+			return fmt.Errorf("graph: %s input %d has shape %v, want %v", o, i, vs[i].Shape(), w)
+		}
+	}
+	return nil
+}
+
+func (o *fusedOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	args := append(append(G.Nodes{}, inputs...), output, grad)
+	flat, err := G.ApplyOp(&fusedBwdOp{opBase: newOpBase("fusedBwd" + o.kind.String()), fwd: o}, args...)
+	if err != nil {
+		return nil, err
+	}
+	var shapes []tensor.Shape
+	var idx []int
+	for i, n := range inputs {
+		if i == o.iM {
+			continue
+		}
+		shapes = append(shapes, n.Shape())
+		idx = append(idx, i)
+	}
+	parts, err := splitFlat(flat, shapes)
+	if err != nil {
+		return nil, err
+	}
+	out := make(G.Nodes, len(inputs))
+	for k, i := range idx {
+		out[i] = parts[k]
+	}
+	return out, nil
+}
+
+// fusedCache keeps what the backward pass needs from the forward pass of
+// the last run, and scratch buffers reused across runs.
+type fusedCache[T floats] struct {
+	A     []T // activated gates [T,B,G·H]
+	C     []T // LSTM cell states [T,B,H]
+	TC    []T // LSTM tanh(c_t) [T,B,H]
+	HN    []T // GRU h_{t−1}·U_n + bn [T,B,H]
+	Hprev []T // h_{t−1} of each step [T,B,H]
+	Cprev []T // LSTM c_{t−1} of each step [T,B,H]
+	PH    []T // GRU h·U of one step [B,G·H]; in backward, dPH [T,B,G·H]
+	dP    []T // ∂L/∂pre-activation [T,B,G·H]
+	dh    []T
+	dhN   []T
+	dc    []T
+	out   []T // the forward output, reused across runs
+	flat  []T // the backward output, reused across runs
+}
+
+func cacheOf[T floats](o *fusedOp) *fusedCache[T] {
+	if c, ok := o.cache.(*fusedCache[T]); ok {
+		return c
+	}
+	nT, B, H, GH := o.T, o.B, o.H, o.kind.gates()*o.H
+	c := &fusedCache[T]{A: make([]T, nT*B*GH), Hprev: make([]T, nT*B*H), dP: make([]T, nT*B*GH),
+		dh: make([]T, B*H), dhN: make([]T, B*H)}
+	switch o.kind {
+	case LSTM:
+		c.C, c.TC, c.Cprev, c.dc = make([]T, nT*B*H), make([]T, nT*B*H), make([]T, nT*B*H), make([]T, B*H)
+	case GRU:
+		c.HN, c.PH = make([]T, nT*B*H), make([]T, nT*B*GH)
+	}
+	o.cache = c
+	return c
+}
+
+// stepOrder returns the time index processed at position s.
+func (o *fusedOp) stepOrder(s int) int {
+	if o.reverse {
+		return o.T - 1 - s
+	}
+	return s
+}
+
+func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
+	X, W, U, bias := dataOf[T](vs[0]), dataOf[T](vs[1]), dataOf[T](vs[2]), dataOf[T](vs[3])
+	var bn, c0 []T
+	if o.kind == GRU {
+		bn = dataOf[T](vs[4])
+	}
+	h0 := dataOf[T](vs[o.iH0])
+	if o.kind == LSTM {
+		c0 = dataOf[T](vs[o.iC0])
+	}
+	M := dataOf[T](vs[o.iM])
+	nT, B, F, H := o.T, o.B, o.F, o.H
+	GH := o.kind.gates() * H
+	BH := B * H
+	cc := cacheOf[T](o)
+	P := cc.A
+	gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
+	if len(cc.out) != o.outSlabs()*BH {
+		cc.out = make([]T, o.outSlabs()*BH)
+	}
+	out := cc.out
+	for s := 0; s < nT; s++ {
+		t := o.stepOrder(s)
+		var hp, cp []T
+		if s == 0 {
+			hp, cp = h0, c0
+		} else {
+			tp := o.stepOrder(s - 1)
+			hp = out[tp*BH : (tp+1)*BH]
+			if o.kind == LSTM {
+				cp = cc.C[tp*BH : (tp+1)*BH]
+			}
+		}
+		copy(cc.Hprev[t*BH:], hp)
+		if o.kind == LSTM {
+			copy(cc.Cprev[t*BH:], cp)
+		}
+		Pt := P[t*B*GH : (t+1)*B*GH]
+		var PH []T
+		if o.kind == GRU {
+			PH = cc.PH[t*B*GH : (t+1)*B*GH]
+			gemm(false, false, B, GH, H, 1, hp, H, U, GH, 0, PH, GH)
+		} else {
+			gemm(false, false, B, GH, H, 1, hp, H, U, GH, 1, Pt, GH)
+		}
+		ht := out[t*BH : (t+1)*BH]
+		for bi := 0; bi < B; bi++ {
+			keep := M[t*B+bi] != 0
+			row := Pt[bi*GH : (bi+1)*GH]
+			hpr := hp[bi*H : (bi+1)*H]
+			hr := ht[bi*H : (bi+1)*H]
+			switch o.kind {
+			case RNN:
+				for j := 0; j < H; j++ {
+					a := activate(o.act, row[j]+bias[j])
+					row[j] = a
+					if keep {
+						hr[j] = a
+					} else {
+						hr[j] = hpr[j]
+					}
+				}
+			case LSTM:
+				cpr := cp[bi*H : (bi+1)*H]
+				off := t*BH + bi*H
+				cr, tcr := cc.C[off:off+H], cc.TC[off:off+H]
+				for j := 0; j < H; j++ {
+					i := sigm(row[j] + bias[j])
+					f := sigm(row[H+j] + bias[H+j])
+					g := tanhf(row[2*H+j] + bias[2*H+j])
+					og := sigm(row[3*H+j] + bias[3*H+j])
+					row[j], row[H+j], row[2*H+j], row[3*H+j] = i, f, g, og
+					c := f*cpr[j] + i*g
+					tc := tanhf(c)
+					tcr[j] = tc
+					if keep {
+						cr[j] = c
+						hr[j] = og * tc
+					} else {
+						cr[j] = cpr[j]
+						hr[j] = hpr[j]
+					}
+				}
+			case GRU:
+				ph := PH[bi*GH : (bi+1)*GH]
+				hnr := cc.HN[t*BH+bi*H : t*BH+(bi+1)*H]
+				for j := 0; j < H; j++ {
+					r := sigm(row[j] + bias[j] + ph[j])
+					z := sigm(row[H+j] + bias[H+j] + ph[H+j])
+					hn := ph[2*H+j] + bn[j]
+					n := tanhf(row[2*H+j] + bias[2*H+j] + r*hn)
+					row[j], row[H+j], row[2*H+j] = r, z, n
+					hnr[j] = hn
+					if keep {
+						hr[j] = n + z*(hpr[j]-n)
+					} else {
+						hr[j] = hpr[j]
+					}
+				}
+			}
+		}
+	}
+	if o.kind == LSTM {
+		last := o.stepOrder(nT - 1)
+		copy(out[nT*BH:], cc.C[last*BH:(last+1)*BH])
+	}
+	return tensor.New(tensor.WithShape(o.outSlabs(), B, H), tensor.WithBacking(out))
+}
+
+func activate[T floats](a Activation, x T) T {
+	switch a {
+	case Sigmoid:
+		return sigm(x)
+	case ReLU:
+		if x > 0 {
+			return x
+		}
+		return 0
+	}
+	return tanhf(x)
+}
+
+// activateGrad is σ'(x) written in terms of the output y = σ(x).
+func activateGrad[T floats](a Activation, y T) T {
+	switch a {
+	case Sigmoid:
+		return y * (1 - y)
+	case ReLU:
+		if y > 0 {
+			return 1
+		}
+		return 0
+	}
+	return 1 - y*y
+}
+
+// fusedBwdOp is the gradient of a fusedOp: inputs are the forward inputs,
+// the forward output and its gradient; the output is one flat vector of the
+// gradients of every differentiable input, in input order.
+type fusedBwdOp struct {
+	opBase
+	fwd *fusedOp
+}
+
+func (o *fusedBwdOp) Arity() int { return o.fwd.nIn + 2 }
+func (o *fusedBwdOp) Type() hm.Type {
+	return fnType(append(o.fwd.inDims(), 3, 3, 1)...)
+}
+func (o *fusedBwdOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
+	n := 0
+	for i := 0; i < o.fwd.nIn; i++ {
+		if i == o.fwd.iM {
+			continue
+		}
+		n += ds[i].(tensor.Shape).TotalSize()
+	}
+	return tensor.Shape{n}, nil
+}
+func (o *fusedBwdOp) Do(vs ...G.Value) (G.Value, error) {
+	if isF32(vs[0]) {
+		return fusedBackward[float32](o.fwd, vs), nil
+	}
+	return fusedBackward[float64](o.fwd, vs), nil
+}
+
+func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
+	X, W, U := dataOf[T](vs[0]), dataOf[T](vs[1]), dataOf[T](vs[2])
+	M := dataOf[T](vs[o.iM])
+	dY := dataOf[T](vs[o.nIn+1])
+	nT, B, F, H := o.T, o.B, o.F, o.H
+	GH := o.kind.gates() * H
+	BH := B * H
+	cc := cacheOf[T](o)
+	size := 0
+	for i := 0; i < o.nIn; i++ {
+		if i != o.iM {
+			size += vs[i].Shape().TotalSize()
+		}
+	}
+	if len(cc.flat) != size {
+		cc.flat = make([]T, size)
+	}
+	flat := cc.flat
+	clear(flat[nT*B*F+F*GH+H*GH:]) // db, dbn accumulate; the rest is overwritten
+	off := 0
+	take := func(n int) []T { s := flat[off : off+n]; off += n; return s }
+	dX, dW, dU, db := take(nT*B*F), take(F*GH), take(H*GH), take(GH)
+	var dbn, dc0 []T
+	if o.kind == GRU {
+		dbn = take(H)
+	}
+	dh0 := take(BH)
+	if o.kind == LSTM {
+		dc0 = take(BH)
+	}
+	dP := cc.dP
+	dPH := dP
+	if o.kind == GRU {
+		dPH = cc.PH // reused: forward's h·U is no longer needed
+	}
+	dh, dhN := cc.dh, cc.dhN
+	clear(dh)
+	var dc []T
+	if o.kind == LSTM {
+		dc = cc.dc
+		copy(dc, dY[nT*BH:(nT+1)*BH])
+	}
+	var norms []float64
+	if o.stepNorms != nil {
+		norms = make([]float64, nT)
+	}
+	for s := nT - 1; s >= 0; s-- {
+		t := o.stepOrder(s)
+		dYt := dY[t*BH : (t+1)*BH]
+		for i := range dh {
+			dh[i] += dYt[i]
+		}
+		if norms != nil {
+			var ss float64
+			for _, v := range dh {
+				ss += float64(v) * float64(v)
+			}
+			norms[t] = math.Sqrt(ss)
+		}
+		A := cc.A[t*B*GH : (t+1)*B*GH]
+		dPt := dP[t*B*GH : (t+1)*B*GH]
+		dPHt := dPH[t*B*GH : (t+1)*B*GH]
+		for bi := 0; bi < B; bi++ {
+			dpr := dPt[bi*GH : (bi+1)*GH]
+			dphr := dPHt[bi*GH : (bi+1)*GH]
+			if M[t*B+bi] == 0 {
+				clear(dpr)
+				clear(dphr)
+				continue
+			}
+			a := A[bi*GH : (bi+1)*GH]
+			dhr := dh[bi*H : (bi+1)*H]
+			switch o.kind {
+			case RNN:
+				for j := 0; j < H; j++ {
+					dpr[j] = dhr[j] * activateGrad(o.act, a[j])
+				}
+			case LSTM:
+				base := t*BH + bi*H
+				tc, cp := cc.TC[base:base+H], cc.Cprev[base:base+H]
+				dcr := dc[bi*H : (bi+1)*H]
+				for j := 0; j < H; j++ {
+					i, f, g, og := a[j], a[H+j], a[2*H+j], a[3*H+j]
+					dct := dcr[j] + dhr[j]*og*(1-tc[j]*tc[j])
+					dpr[j] = dct * g * i * (1 - i)
+					dpr[H+j] = dct * cp[j] * f * (1 - f)
+					dpr[2*H+j] = dct * i * (1 - g*g)
+					dpr[3*H+j] = dhr[j] * tc[j] * og * (1 - og)
+					dcr[j] = dct * f
+				}
+			case GRU:
+				base := t*BH + bi*H
+				hp, hn := cc.Hprev[base:base+H], cc.HN[base:base+H]
+				for j := 0; j < H; j++ {
+					r, z, n := a[j], a[H+j], a[2*H+j]
+					dan := dhr[j] * (1 - z) * (1 - n*n)
+					dz := dhr[j] * (hp[j] - n)
+					dr := dan * hn[j]
+					dpr[j] = dr * r * (1 - r)
+					dpr[H+j] = dz * z * (1 - z)
+					dpr[2*H+j] = dan
+					dphr[j], dphr[H+j], dphr[2*H+j] = dpr[j], dpr[H+j], dan*r
+				}
+			}
+		}
+		// ∂L/∂h_{t−1} = dPH_t·Uᵀ, plus the direct paths.
+		gemm(false, true, B, H, GH, 1, dPHt, GH, U, GH, 0, dhN, H)
+		for bi := 0; bi < B; bi++ {
+			dhr, dnr := dh[bi*H:(bi+1)*H], dhN[bi*H:(bi+1)*H]
+			if M[t*B+bi] == 0 {
+				for j := range dnr {
+					dnr[j] += dhr[j]
+				}
+				continue
+			}
+			if o.kind == GRU {
+				z := cc.A[t*B*GH+bi*GH+H : t*B*GH+bi*GH+2*H]
+				for j := range dnr {
+					dnr[j] += dhr[j] * z[j]
+				}
+			}
+		}
+		dh, dhN = dhN, dh
+	}
+	copy(dh0, dh)
+	if o.kind == LSTM {
+		copy(dc0, dc)
+	}
+	gemm(true, false, F, GH, nT*B, 1, X, F, dP, GH, 0, dW, GH)
+	gemm(true, false, H, GH, nT*B, 1, cc.Hprev, H, dPH, GH, 0, dU, GH)
+	for r := 0; r < nT*B; r++ {
+		row := dP[r*GH : (r+1)*GH]
+		for j, v := range row {
+			db[j] += v
+		}
+		if o.kind == GRU {
+			hrow := dPH[r*GH+2*H : (r+1)*GH]
+			for j, v := range hrow {
+				dbn[j] += v
+			}
+		}
+	}
+	gemm(false, true, nT*B, F, GH, 1, dP, GH, W, GH, 0, dX, F)
+	if norms != nil {
+		o.stepNorms(norms)
+	}
+	return tensor.New(tensor.WithShape(size), tensor.WithBacking(flat))
+}

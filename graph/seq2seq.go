@@ -1,0 +1,222 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Seq2SeqConfig describes an encoder–decoder model.
+type Seq2SeqConfig struct {
+	Src, Tgt  InputConfig // token inputs of each side
+	Encoder   StackConfig // usually bidirectional
+	Decoder   StackConfig // unidirectional; In is set from Tgt
+	Attention AttentionKind
+	AttnUnits int     // additive attention's hidden size (default: decoder size)
+	Dropout   float64 // on the decoder output before the softmax layer
+}
+
+// Seq2Seq maps a source sequence to a target sequence of another length:
+// a recurrent encoder reads the source; each decoder layer starts from
+// tanh(W_l·s + b_l), where s is the encoder's final state; the decoder
+// reads the target shifted right (teacher forcing) and, with attention,
+// combines each state with its context over the encoder states,
+// õ_t = tanh(W_c·[h_t; c_t] + b_c) (Luong et al. 2015), before the softmax
+// layer. The attention is computed for all target steps at once, so the
+// decoder stays one fused op per layer.
+type Seq2Seq struct {
+	Config  Seq2SeqConfig
+	Params  *Params
+	Enc     *encoder
+	Dec     *encoder
+	Bridge  []*Linear // per decoder layer: h, then c for LSTM
+	Attn    *Attention
+	Combine *Linear
+	Out     *Linear
+}
+
+// NewSeq2Seq creates the model's parameters in ps under name.
+func NewSeq2Seq(ps *Params, name string, cfg Seq2SeqConfig) (*Seq2Seq, error) {
+	if cfg.Src.Vocab < 1 || cfg.Tgt.Vocab < 2 {
+		return nil, fmt.Errorf("graph: seq2seq needs source and target vocabularies")
+	}
+	if cfg.Decoder.Bidirectional {
+		return nil, fmt.Errorf("graph: a decoder cannot be bidirectional")
+	}
+	m := &Seq2Seq{Config: cfg, Params: ps}
+	var err error
+	if m.Enc, err = newEncoder(ps, name+".enc", cfg.Src, cfg.Encoder); err != nil {
+		return nil, err
+	}
+	if m.Dec, err = newEncoder(ps, name+".dec", cfg.Tgt, cfg.Decoder); err != nil {
+		return nil, err
+	}
+	encOut, H := m.Enc.RNN.OutDim(), cfg.Decoder.Hidden
+	for l := 0; l < cfg.Decoder.Layers; l++ {
+		m.Bridge = append(m.Bridge, NewLinear(ps, fmt.Sprintf("%s.bridge%d.h", name, l), encOut, H))
+		if cfg.Decoder.Kind == LSTM {
+			m.Bridge = append(m.Bridge, NewLinear(ps, fmt.Sprintf("%s.bridge%d.c", name, l), encOut, H))
+		}
+	}
+	outIn := H
+	if cfg.Attention != NoAttention {
+		units := cfg.AttnUnits
+		if units == 0 {
+			units = H
+		}
+		if m.Attn, err = NewAttention(ps, name+".attn", cfg.Attention, H, encOut, units); err != nil {
+			return nil, err
+		}
+		m.Combine = NewLinear(ps, name+".combine", H+encOut, H)
+	}
+	m.Out = NewLinear(ps, name+".out", outIn, cfg.Tgt.Vocab)
+	return m, nil
+}
+
+// encode builds the encoder and the decoder's initial states.
+func (m *Seq2Seq) encode(b *Builder, Ts, B int) (*SeqInput, *G.Node, []State, error) {
+	src, x, err := m.Enc.inputs(b, "src.", Ts, B)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	out, err := m.Enc.RNN.Apply(b, x, src.Mask.Node, State{})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inits := make([]State, m.Config.Decoder.Layers)
+	k := 0
+	for l := range inits {
+		bridge := func() (*G.Node, error) {
+			lin := m.Bridge[k]
+			k++
+			v, err := lin.Apply(b, out.Final.H)
+			if err != nil {
+				return nil, err
+			}
+			return G.Tanh(v)
+		}
+		if inits[l].H, err = bridge(); err != nil {
+			return nil, nil, nil, err
+		}
+		if m.Config.Decoder.Kind == LSTM {
+			if inits[l].C, err = bridge(); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+	}
+	return src, out.H, inits, nil
+}
+
+// decode builds the decoder over tgt tokens from the given states and
+// returns the logits [Tt·B,V] and the final states.
+func (m *Seq2Seq) decode(b *Builder, tgt *SeqInput, y, enc, srcMask *G.Node, inits []State) (*G.Node, []State, error) {
+	out, finals, err := m.Dec.RNN.ApplyStates(b, y, tgt.Mask.Node, inits)
+	if err != nil {
+		return nil, nil, err
+	}
+	H := m.Config.Decoder.Hidden
+	h := out.H
+	width := H
+	if m.Attn != nil {
+		ctx, err := m.Attn.Apply(b, h, enc, srcMask)
+		if err != nil {
+			return nil, nil, err
+		}
+		if h, err = G.Concat(2, h, ctx); err != nil {
+			return nil, nil, err
+		}
+		width = H + m.Enc.RNN.OutDim()
+	}
+	flat, err := G.Reshape(h, tensor.Shape{tgt.T * tgt.B, width})
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.Combine != nil {
+		if flat, err = m.Combine.Apply(b, flat); err != nil {
+			return nil, nil, err
+		}
+		if flat, err = G.Tanh(flat); err != nil {
+			return nil, nil, err
+		}
+	}
+	flat = b.Dropout(flat, m.Config.Dropout)
+	logits, err := m.Out.Apply(b, flat)
+	return logits, finals, err
+}
+
+// Seq2SeqGraph is a compiled training graph. Feed the source with
+// Src.SetTokens, the decoder inputs (the target shifted right, starting
+// with <bos>, or a mix with the model's own predictions for a teacher
+// forcing ratio below 1) with TgtIn.SetTokens, and the targets (ending with
+// <eos>) with SetTargets. Net.Output(0) is the logits [Tt·B,V].
+type Seq2SeqGraph struct {
+	Src     *SeqInput
+	TgtIn   *SeqInput
+	Targets *Input
+	Logits  *G.Node
+	Loss    *G.Node
+	Net     *Net
+}
+
+// SetTargets writes the per-step targets; the loss weights are TgtIn's mask.
+func (g *Seq2SeqGraph) SetTargets(seqs [][]int) {
+	y := make([]float64, g.TgtIn.T*g.TgtIn.B)
+	for b, seq := range seqs {
+		for t := 0; t < len(seq) && t < g.TgtIn.T; t++ {
+			y[t*g.TgtIn.B+b] = float64(seq[t])
+		}
+	}
+	g.Targets.Set(y)
+}
+
+// Compile builds the training graph for sources of Ts steps, targets of Tt
+// steps and batch B.
+func (m *Seq2Seq) Compile(Ts, Tt, B int, train bool, rng *rand.Rand) (*Seq2SeqGraph, error) {
+	return m.CompileWith(NewBuilder(m.Params, train), Ts, Tt, B, rng)
+}
+
+// CompileWith is Compile on a given builder.
+func (m *Seq2Seq) CompileWith(b *Builder, Ts, Tt, B int, rng *rand.Rand) (*Seq2SeqGraph, error) {
+	src, enc, inits, err := m.encode(b, Ts, B)
+	if err != nil {
+		return nil, err
+	}
+	tgt, y, err := m.Dec.inputs(b, "tgt.", Tt, B)
+	if err != nil {
+		return nil, err
+	}
+	g := &Seq2SeqGraph{Src: src, TgtIn: tgt, Targets: b.Input("targets", Tt*B)}
+	if g.Logits, _, err = m.decode(b, tgt, y, enc, src.Mask.Node, inits); err != nil {
+		return nil, err
+	}
+	w, err := G.Reshape(tgt.Mask.Node, tensor.Shape{Tt * B})
+	if err != nil {
+		return nil, err
+	}
+	if g.Loss, err = CrossEntropy(g.Logits, g.Targets.Node, w); err != nil {
+		return nil, err
+	}
+	if g.Net, err = b.Compile(g.Loss, rng, g.Logits); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// MixTeacherForcing returns the decoder inputs for a teacher forcing ratio:
+// each step's input is the gold token with probability ratio, else the
+// model's own prediction for that step (from a previous decoding pass of
+// the same batch). Step 0 (<bos>) is always gold.
+func MixTeacherForcing(gold, predicted [][]int, ratio float64, rng *rand.Rand) [][]int {
+	out := make([][]int, len(gold))
+	for i, g := range gold {
+		out[i] = append([]int(nil), g...)
+		for t := 1; t < len(g); t++ {
+			if t-1 < len(predicted[i]) && rng.Float64() >= ratio {
+				out[i][t] = predicted[i][t-1]
+			}
+		}
+	}
+	return out
+}
