@@ -92,6 +92,10 @@ type Config struct {
 	// ParamGradNorms adds each parameter's mean gradient norm per epoch to
 	// the log.
 	ParamGradNorms bool
+	// StepNorms, if set, is where the model's recurrent layers report their
+	// per-time-step gradient norms (see StepNormLog); their per-epoch means
+	// go into the log.
+	StepNorms *StepNormLog
 }
 
 // Record is one line of the JSONL log. Event "epoch" lines describe the
@@ -148,22 +152,23 @@ type epochAcc struct {
 
 // state is the resumable training state.
 type state struct {
-	Epoch     int                `json:"epoch"` // epochs completed
-	Pos       int                `json:"pos"`   // batches done in the current epoch
-	Step      int64              `json:"step"`
-	Perm      []int              `json:"perm,omitempty"`
-	Shuffle   []byte             `json:"shuffle"`
-	Sources   map[string][]byte  `json:"sources,omitempty"`
-	Optim     *OptimState        `json:"optim"`
-	Acc       epochAcc           `json:"acc"`
-	HaveBest  bool               `json:"have_best"`
-	Best      float64            `json:"best"`
-	BestEpoch int                `json:"best_epoch"`
-	Bad       int                `json:"bad_epochs"`
-	Metrics   map[string]float64 `json:"metrics,omitempty"`
-	BestMet   map[string]float64 `json:"best_metrics,omitempty"`
-	Stopped   string             `json:"stopped,omitempty"`
-	History   []Record           `json:"history,omitempty"`
+	Epoch     int                 `json:"epoch"` // epochs completed
+	Pos       int                 `json:"pos"`   // batches done in the current epoch
+	Step      int64               `json:"step"`
+	Perm      []int               `json:"perm,omitempty"`
+	Shuffle   []byte              `json:"shuffle"`
+	Sources   map[string][]byte   `json:"sources,omitempty"`
+	Optim     *OptimState         `json:"optim"`
+	Acc       epochAcc            `json:"acc"`
+	HaveBest  bool                `json:"have_best"`
+	Best      float64             `json:"best"`
+	BestEpoch int                 `json:"best_epoch"`
+	Bad       int                 `json:"bad_epochs"`
+	Metrics   map[string]float64  `json:"metrics,omitempty"`
+	StepNorms map[string]*normAcc `json:"step_norms,omitempty"`
+	BestMet   map[string]float64  `json:"best_metrics,omitempty"`
+	Stopped   string              `json:"stopped,omitempty"`
+	History   []Record            `json:"history,omitempty"`
 }
 
 // Trainer runs the training loop of one Task.
@@ -181,13 +186,12 @@ type Trainer struct {
 	sq      []float64
 	out     progress
 
-	mu        sync.Mutex
-	stepNorms map[string]*normAcc
+	norms *StepNormLog
 }
 
 type normAcc struct {
-	sum []float64
-	n   []int
+	Sum []float64 `json:"sum"`
+	N   []int     `json:"n"`
 }
 
 // New returns a Trainer for task. It draws nothing yet.
@@ -212,6 +216,10 @@ func New(task Task, cfg Config) (*Trainer, error) {
 	t.shuffle = rand.NewPCG(cfg.Seed, 0x7261696e /* "rain" */)
 	t.rng = rand.New(t.shuffle)
 	t.sq = make([]float64, len(t.params))
+	t.norms = cfg.StepNorms
+	if t.norms == nil {
+		t.norms = &StepNormLog{}
+	}
 	if cfg.Patience > 0 {
 		for _, p := range t.params {
 			t.best = append(t.best, p.Value.Clone().(*tensor.Dense))
@@ -236,47 +244,85 @@ func (t *Trainer) History() []Record { return t.st.History }
 
 // StepNorms receives, from a recurrent layer named name, the norms
 // ‖∂L/∂h_t‖ of the loss gradient with respect to its hidden state at every
-// time step t of one backward pass. The trainer averages them per time step
-// over the epoch and writes the means into the epoch's log line
-// ("step_norms"). It is safe for concurrent use; wire it to the layer's
-// recorder callback.
-func (t *Trainer) StepNorms(name string, norms []float64) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.stepNorms == nil {
-		t.stepNorms = map[string]*normAcc{}
+// time step t of one backward pass (see StepNormLog); the means per time
+// step over each epoch's training batches go into the epoch's log line
+// ("step_norms"). It is safe for concurrent use.
+func (t *Trainer) StepNorms(name string, norms []float64) { t.norms.Add(name, norms) }
+
+// StepNormLog collects per-time-step gradient norms reported by recurrent
+// layers. Create one before building the model, wire Recorder(name) into
+// each layer's callback (graph.Recurrent.StepGradNorms), and pass the log
+// as Config.StepNorms. The zero value is ready to use.
+type StepNormLog struct {
+	mu sync.Mutex
+	m  map[string]*normAcc
+}
+
+// Recorder returns a callback that adds a layer's norms under name.
+func (l *StepNormLog) Recorder(name string) func(norms []float64) {
+	return func(norms []float64) { l.Add(name, norms) }
+}
+
+// Add accumulates one backward pass's norms of the layer called name.
+func (l *StepNormLog) Add(name string, norms []float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]*normAcc{}
 	}
-	a := t.stepNorms[name]
+	a := l.m[name]
 	if a == nil {
 		a = &normAcc{}
-		t.stepNorms[name] = a
+		l.m[name] = a
 	}
-	for len(a.sum) < len(norms) {
-		a.sum = append(a.sum, 0)
-		a.n = append(a.n, 0)
+	for len(a.Sum) < len(norms) {
+		a.Sum = append(a.Sum, 0)
+		a.N = append(a.N, 0)
 	}
 	for i, v := range norms {
-		a.sum[i] += v
-		a.n[i]++
+		a.Sum[i] += v
+		a.N[i]++
 	}
 }
 
-func (t *Trainer) takeStepNorms() map[string][]float64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.stepNorms) == 0 {
+// take returns the mean norm per time step of every layer and starts
+// afresh (nil when nothing was reported).
+func (l *StepNormLog) take() map[string][]float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) == 0 {
 		return nil
 	}
 	out := map[string][]float64{}
-	for name, a := range t.stepNorms {
-		m := make([]float64, len(a.sum))
+	for name, a := range l.m {
+		m := make([]float64, len(a.Sum))
 		for i := range m {
-			m[i] = a.sum[i] / float64(a.n[i])
+			m[i] = a.Sum[i] / float64(a.N[i])
 		}
 		out[name] = m
 	}
-	t.stepNorms = nil
+	l.m = nil
 	return out
+}
+
+// snapshot returns a deep copy of the running sums (for checkpoints).
+func (l *StepNormLog) snapshot() map[string]*normAcc {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) == 0 {
+		return nil
+	}
+	out := map[string]*normAcc{}
+	for k, a := range l.m {
+		out[k] = &normAcc{Sum: append([]float64(nil), a.Sum...), N: append([]int(nil), a.N...)}
+	}
+	return out
+}
+
+func (l *StepNormLog) restore(m map[string]*normAcc) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.m = m
 }
 
 // Fit trains until Config.Epochs epochs are done, early stopping triggers or
@@ -456,7 +502,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	steps := float64(max(a.Steps, 1))
 	rec := Record{Event: "epoch", Split: "train", Epoch: epoch, Step: t.st.Step, Loss: a.LossSum / math.Max(a.Weight, 1e-300),
 		Weight: a.Weight, LR: ptr(a.LR), GradNormMean: ptr(a.NormSum / steps), GradNormMax: ptr(a.NormMax),
-		Clipped: ptr(float64(a.Clipped) / steps), Seconds: a.Seconds, StepNorms: t.takeStepNorms()}
+		Clipped: ptr(float64(a.Clipped) / steps), Seconds: a.Seconds, StepNorms: t.norms.take()}
 	if a.Counted > 0 {
 		rec.Metrics = map[string]float64{"accuracy": float64(a.Correct) / float64(a.Counted)}
 	}
@@ -475,7 +521,8 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	if nv := t.task.NumValid(); nv > 0 {
 		start := time.Now()
 		ev, err := Evaluate(nv, t.task.EvalBatch, t.cfg.Eval)
-		t.ps.ZeroGrad()
+		t.ps.ZeroGrad() // an evaluation net with a loss adds gradients
+		t.norms.take()  // and may report step norms: not training's
 		if err != nil {
 			return false, err
 		}
@@ -599,6 +646,7 @@ func (t *Trainer) Save(path string) error {
 		}
 	}
 	st := t.st
+	st.StepNorms = t.norms.snapshot()
 	st.Optim = &OptimState{Kind: os.Kind, Steps: os.Steps, Hyper: os.Hyper}
 	if st.Shuffle, err = t.shuffle.MarshalBinary(); err != nil {
 		return err
@@ -675,7 +723,8 @@ func (t *Trainer) Resume(path string) error {
 			return fmt.Errorf("train: %s: random source %q: %w", path, name, err)
 		}
 	}
-	st.Optim, st.Shuffle, st.Sources = nil, nil, nil
+	t.norms.restore(st.StepNorms)
+	st.Optim, st.Shuffle, st.Sources, st.StepNorms = nil, nil, nil, nil
 	t.st = st
 	return nil
 }
