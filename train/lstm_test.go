@@ -175,8 +175,8 @@ func TestWriteLSTMDemoRun(t *testing.T) {
 	}
 	os.Remove(filepath.Join(dir, "train.jsonl"))
 	_, tr := newLSTMTrainer(t, 40, 10, 1, 1, func(c *train.Config) {
-		c.Epochs, c.Patience, c.Monitor = 12, 4, "loss"
-		c.LR = train.Warmup{Steps: 20, Then: train.Cosine{Base: 0.01, Min: 0.0005, Steps: 460}}
+		c.Epochs, c.Patience, c.Monitor = 15, 4, "loss"
+		c.LR = train.Warmup{Steps: 20, Then: train.Cosine{Base: 0.003, Min: 0.0003, Steps: 580}}
 		c.Log, c.PlotDir, c.Checkpoint = filepath.Join(dir, "train.jsonl"), dir, filepath.Join(dir, "first-token.ckpt")
 		c.ParamGradNorms = true
 		c.Progress = os.Stderr
