@@ -91,6 +91,12 @@ func sameState(t *testing.T, what string, a, b *train.Trainer, pa, pb *graph.Par
 			t.Fatalf("%s: optimizer slot %s differs", what, s.Name)
 		}
 	}
+	// The whole training state (RNG states, position, step norms, early
+	// stopping) is equal too, apart from wall-clock times.
+	ja, jb := trainerState(t, a), trainerState(t, b)
+	if ja != jb {
+		t.Fatalf("%s: training states differ:\n%s\n%s", what, ja, jb)
+	}
 	ha, hb := a.History(), b.History()
 	if len(ha) != len(hb) {
 		t.Fatalf("%s: %d log records vs %d", what, len(ha), len(hb))
@@ -375,4 +381,31 @@ func TestWriteDemoRun(t *testing.T) {
 	})
 	rep := fit(t, tr)
 	t.Logf("stopped by %s after %d epochs, best epoch %d, metrics %v", rep.Stopped, rep.Epochs, rep.BestEpoch, rep.Metrics)
+}
+
+// trainerState saves tr and returns its training state as JSON, without
+// the history and the timings.
+func trainerState(t *testing.T, tr *train.Trainer) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.ckpt")
+	if err := tr.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	c, err := train.ReadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(c.Trainer, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "history")
+	delete(m["acc"].(map[string]any), "seconds")
+	for _, k := range []string{"shuffle", "sources"} {
+		if m[k] == nil {
+			t.Fatalf("state lacks %s", k)
+		}
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }
