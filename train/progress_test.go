@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The terminal bar cannot be detected in a test; draw it into a buffer. It
@@ -25,5 +26,19 @@ func TestProgressBarDraws(t *testing.T) {
 	}
 	if _, plain := newProgress(&buf).(*plainProgress); !plain {
 		t.Fatal("a buffer is not a terminal")
+	}
+}
+
+func TestPlainProgressLines(t *testing.T) {
+	defer func(d time.Duration) { plainEvery = d }(plainEvery)
+	plainEvery = 0
+	var buf bytes.Buffer
+	p := &plainProgress{w: &buf}
+	p.startEpoch(2, 3, 4, 1) // resumed after one batch
+	p.step(0.25)
+	p.endEpoch("epoch 2/3 done")
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "epoch 2/3  batch 2/4  loss 0.2500  ") || !strings.Contains(lines[0], "ETA") {
+		t.Fatalf("plain progress:\n%s", buf.String())
 	}
 }

@@ -533,7 +533,11 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 		case "loss":
 			monitored = ev.Loss
 		case "perplexity", "bpc":
-			monitored = ev.Metrics[m]
+			v, ok := ev.Metrics[m]
+			if !ok {
+				return false, fmt.Errorf("train: monitoring %s needs Eval.LanguageModel", m)
+			}
+			monitored = v
 		default:
 			v, ok := ev.Metrics[m]
 			if !ok {
