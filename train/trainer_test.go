@@ -409,3 +409,64 @@ func trainerState(t *testing.T, tr *train.Trainer) string {
 	b, _ := json.Marshal(m)
 	return string(b)
 }
+
+// TestResumeEveryOptimizer repeats the resume test for each optimizer and
+// schedule kind.
+func TestResumeEveryOptimizer(t *testing.T) {
+	cases := []struct {
+		name string
+		opt  func(*graph.Params) train.Optimizer
+		lr   train.Schedule
+	}{
+		{"sgd-nesterov", func(ps *graph.Params) train.Optimizer {
+			o := train.NewSGD(ps, 0.9)
+			o.Nesterov, o.WeightDecay = true, 1e-4
+			return o
+		}, train.StepDecay{Base: 0.05, Every: 10, Gamma: 0.5}},
+		{"rmsprop-momentum", func(ps *graph.Params) train.Optimizer {
+			o := train.NewRMSProp(ps)
+			o.Momentum = 0.5
+			return o
+		}, train.Constant(0.003)},
+		{"adamw", func(ps *graph.Params) train.Optimizer { return train.NewAdamW(ps, 0.05) },
+			train.Cosine{Base: 0.02, Min: 0, Steps: 25}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			mod := func(steps int64) func(*train.Config) {
+				return func(cfg *train.Config) {
+					cfg.Epochs, cfg.MaxSteps, cfg.LR = 3, steps, c.lr
+				}
+			}
+			build := func(initSeed, dropSeed uint64, steps int64) (*blobs, *train.Trainer) {
+				drop := rand.NewPCG(dropSeed, 2)
+				task, err := newBlobs(1, initSeed, drop)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg := blobsConfig(drop)
+				mod(steps)(&cfg)
+				cfg.Optimizer = c.opt(task.Params())
+				tr, err := train.New(task, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return task, tr
+			}
+			sTask, straight := build(1, 1, 0)
+			fit(t, straight)
+			_, first := build(1, 1, 11)
+			fit(t, first)
+			path := filepath.Join(t.TempDir(), "opt.ckpt")
+			if err := first.Save(path); err != nil {
+				t.Fatal(err)
+			}
+			rTask, resumed := build(5, 6, 0)
+			if err := resumed.Resume(path); err != nil {
+				t.Fatal(err)
+			}
+			fit(t, resumed)
+			sameState(t, c.name, straight, resumed, sTask.Params(), rTask.Params())
+		})
+	}
+}
