@@ -373,13 +373,15 @@ func (t *Trainer) Fit() (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		if stop {
+			t.st.Stopped = "early-stopping"
+		}
 		if t.cfg.Checkpoint != "" {
 			if err := t.Save(t.cfg.Checkpoint); err != nil {
 				return nil, err
 			}
 		}
 		if stop {
-			t.st.Stopped = "early-stopping"
 			break
 		}
 	}

@@ -210,7 +210,10 @@ func (s *scripted) EvalBatch(int) (train.Result, error) {
 
 func TestEarlyStoppingRestoresBest(t *testing.T) {
 	task := newScripted([]float64{3, 2, 2.5, 2.6, 2.7, 1})
-	tr, err := train.New(task, train.Config{Epochs: 10, Patience: 3, Optimizer: train.NewSGD(task.ps, 0), LR: train.Constant(0.5), Progress: io.Discard})
+	path := filepath.Join(t.TempDir(), "es.ckpt")
+	cfg := train.Config{Epochs: 10, Patience: 3, LR: train.Constant(0.5), Progress: io.Discard, Checkpoint: path}
+	cfg.Optimizer = train.NewSGD(task.ps, 0)
+	tr, err := train.New(task, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +225,18 @@ func TestEarlyStoppingRestoresBest(t *testing.T) {
 	}
 	if w := task.w.F64()[0]; w != 8 {
 		t.Fatalf("restored weight %v, want 8 (after epoch 2)", w)
+	}
+	// The final checkpoint holds the best weights, and resuming it does
+	// not train further.
+	again := newScripted([]float64{0})
+	cfg.Optimizer = train.NewSGD(again.ps, 0)
+	tr2, _ := train.New(again, cfg)
+	if err := tr2.Resume(path); err != nil {
+		t.Fatal(err)
+	}
+	rep2 := fit(t, tr2)
+	if again.w.F64()[0] != 8 || again.updates != 0 || rep2.Stopped != "early-stopping" || rep2.Metrics["loss"] != 2 {
+		t.Fatalf("resumed a finished run: w %v, %d updates, %+v", again.w.F64(), again.updates, rep2)
 	}
 }
 
