@@ -5,11 +5,15 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -78,6 +82,80 @@ func WritePlots(dir string, history []Record) error {
 			return fmt.Errorf("train: plot: %w", err)
 		}
 		if err := writeAtomic(filepath.Join(dir, m.file), func(w io.Writer) error {
+			_, err := wt.WriteTo(w)
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return writeStepNormPlots(dir, history)
+}
+
+// writeStepNormPlots draws, for every layer that reported per-time-step
+// gradient norms, stepnorms-<layer>.png: the mean ‖∂L/∂h_t‖ against t on a
+// log scale, one curve for each of up to five epochs spread over the run.
+func writeStepNormPlots(dir string, history []Record) error {
+	byLayer := map[string][]Record{}
+	for _, r := range history {
+		for name := range r.StepNorms {
+			byLayer[name] = append(byLayer[name], r)
+		}
+	}
+	names := make([]string, 0, len(byLayer))
+	for name := range byLayer {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		recs := byLayer[name]
+		pick := map[int]bool{}
+		for k := 0; k < 5 && k < len(recs); k++ {
+			pick[k*(len(recs)-1)/max(1, min(4, len(recs)-1))] = true
+		}
+		p := plot.New()
+		p.Title.Text = "Gradient norm per time step: " + name
+		p.X.Label.Text = "time step t"
+		p.Y.Label.Text = "mean ||dL/dh_t||"
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Add(plotter.NewGrid())
+		shade := 0
+		for i, r := range recs {
+			if !pick[i] {
+				continue
+			}
+			var xy plotter.XYs
+			for t, v := range r.StepNorms[name] {
+				if v > 0 && isFinite(v) {
+					xy = append(xy, plotter.XY{X: float64(t), Y: v})
+				}
+			}
+			if len(xy) == 0 {
+				continue
+			}
+			l, err := plotter.NewLine(xy)
+			if err != nil {
+				return fmt.Errorf("train: plot: %w", err)
+			}
+			l.Color = plotutil.Color(shade)
+			l.Width = vg.Points(1.5)
+			p.Add(l)
+			p.Legend.Add(fmt.Sprintf("epoch %d", r.Epoch), l)
+			shade++
+		}
+		p.Y.Max *= 30 // head room for the legend above the curves
+		p.Legend.Top = true
+		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
+		if err != nil {
+			return fmt.Errorf("train: plot: %w", err)
+		}
+		file := "stepnorms-" + strings.Map(func(r rune) rune {
+			if r == '/' || r == os.PathSeparator || r == ' ' {
+				return '_'
+			}
+			return r
+		}, name) + ".png"
+		if err := writeAtomic(filepath.Join(dir, file), func(w io.Writer) error {
 			_, err := wt.WriteTo(w)
 			return err
 		}); err != nil {

@@ -339,7 +339,7 @@ func TestLogPlotsProgressAndDiagnostics(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"loss.png", "accuracy.png"} {
+	for _, name := range []string{"loss.png", "accuracy.png", "stepnorms-lstm.png"} {
 		pf, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
