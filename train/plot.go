@@ -18,8 +18,9 @@ import (
 )
 
 // WritePlots draws the curves of a training history into dir: loss.png
-// (training and validation loss per epoch) and, when the history has an
-// accuracy, accuracy.png. The files are replaced atomically.
+// (training and validation loss per epoch), accuracy.png when the history
+// has an accuracy, and stepnorms-<layer>.png for every layer that reported
+// per-time-step gradient norms. The files are replaced atomically.
 func WritePlots(dir string, history []Record) error {
 	series := func(event, metric string) plotter.XYs {
 		var xy plotter.XYs
