@@ -743,3 +743,28 @@ func sortedTensorNames(c *Checkpoint) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TaskFuncs adapts functions to a Task, for programs that prefer closures
+// over a type of their own.
+type TaskFuncs struct {
+	ParamSet *graph.Params
+	Train    int                         // training batches per epoch
+	TrainFn  func(i int) (Result, error) // see Task.TrainBatch
+	Valid    int                         // validation batches
+	EvalFn   func(i int) (Result, error) // see Task.EvalBatch
+}
+
+// Params implements Task.
+func (f TaskFuncs) Params() *graph.Params { return f.ParamSet }
+
+// NumTrain implements Task.
+func (f TaskFuncs) NumTrain() int { return f.Train }
+
+// TrainBatch implements Task.
+func (f TaskFuncs) TrainBatch(i int) (Result, error) { return f.TrainFn(i) }
+
+// NumValid implements Task.
+func (f TaskFuncs) NumValid() int { return f.Valid }
+
+// EvalBatch implements Task.
+func (f TaskFuncs) EvalBatch(i int) (Result, error) { return f.EvalFn(i) }

@@ -485,3 +485,15 @@ func TestResumeEveryOptimizer(t *testing.T) {
 		})
 	}
 }
+
+func TestTaskFuncs(t *testing.T) {
+	s := newScripted([]float64{1})
+	task := train.TaskFuncs{ParamSet: s.ps, Train: 3, TrainFn: s.TrainBatch, Valid: 1, EvalFn: s.EvalBatch}
+	tr, err := train.New(task, train.Config{Epochs: 2, Progress: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := fit(t, tr); rep.Steps != 6 || s.evals != 2 {
+		t.Fatalf("report %+v, %d evaluations", rep, s.evals)
+	}
+}
