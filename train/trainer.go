@@ -345,8 +345,8 @@ func (t *Trainer) Fit() (*Report, error) {
 			t.st.Perm = t.newPerm(n)
 			t.st.Acc = epochAcc{}
 		}
-		if len(t.st.Perm) != n {
-			return nil, fmt.Errorf("train: the checkpoint's epoch has %d batches but the task has %d", len(t.st.Perm), n)
+		if err := t.checkPosition(n); err != nil {
+			return nil, err
 		}
 		t.out.startEpoch(t.st.Epoch+1, t.cfg.Epochs, n, t.st.Pos)
 		for t.st.Pos < n {
@@ -400,6 +400,26 @@ func (t *Trainer) Fit() (*Report, error) {
 		}
 	}
 	return t.report(), nil
+}
+
+// checkPosition validates the position in the epoch (it may come from a
+// checkpoint) against a task of n batches.
+func (t *Trainer) checkPosition(n int) error {
+	if len(t.st.Perm) != n {
+		return fmt.Errorf("train: the checkpoint's epoch has %d batches but the task has %d", len(t.st.Perm), n)
+	}
+	if t.st.Pos < 0 || t.st.Pos > n {
+		return fmt.Errorf("train: position %d in an epoch of %d batches", t.st.Pos, n)
+	}
+	for _, i := range t.st.Perm {
+		if i < 0 || i >= n {
+			return fmt.Errorf("train: batch %d in the epoch's order is out of range [0,%d)", i, n)
+		}
+	}
+	if p := t.st.Acc.ParamNorm; p != nil && len(p) != len(t.params) {
+		return fmt.Errorf("train: %d per-parameter norms for %d parameters", len(p), len(t.params))
+	}
+	return nil
 }
 
 func (t *Trainer) report() *Report {
@@ -727,6 +747,11 @@ func (t *Trainer) Resume(path string) error {
 	for name, src := range t.cfg.RandSources {
 		if err := src.UnmarshalBinary(st.Sources[name]); err != nil {
 			return fmt.Errorf("train: %s: random source %q: %w", path, name, err)
+		}
+	}
+	for name, a := range st.StepNorms {
+		if a == nil || len(a.Sum) != len(a.N) {
+			return fmt.Errorf("train: %s: malformed step norms of %q", path, name)
 		}
 	}
 	t.norms.restore(st.StepNorms)
