@@ -724,6 +724,11 @@ func (t *Trainer) Resume(path string) error {
 			return fmt.Errorf("train: %s has no state for random source %q", path, name)
 		}
 	}
+	for name, a := range st.StepNorms {
+		if a == nil || len(a.Sum) != len(a.N) {
+			return fmt.Errorf("train: %s: malformed step norms of %q", path, name)
+		}
+	}
 	if st.HaveBest && t.best != nil {
 		for i, p := range t.params {
 			bt, ok := c.Tensors["best."+p.Name]
@@ -747,11 +752,6 @@ func (t *Trainer) Resume(path string) error {
 	for name, src := range t.cfg.RandSources {
 		if err := src.UnmarshalBinary(st.Sources[name]); err != nil {
 			return fmt.Errorf("train: %s: random source %q: %w", path, name, err)
-		}
-	}
-	for name, a := range st.StepNorms {
-		if a == nil || len(a.Sum) != len(a.N) {
-			return fmt.Errorf("train: %s: malformed step norms of %q", path, name)
 		}
 	}
 	t.norms.restore(st.StepNorms)
