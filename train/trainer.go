@@ -120,6 +120,58 @@ type Record struct {
 	Confusion Confusion `json:"confusion,omitempty"`
 	Best      bool      `json:"best,omitempty"` // the best monitored value so far
 	Seconds   float64   `json:"seconds"`
+	// NonFinite lists the values that were NaN or infinite, which JSON
+	// cannot hold, as "name=value" (e.g. "metrics.perplexity=+Inf"); they
+	// are left out of (or zeroed in) the fields above.
+	NonFinite []string `json:"non_finite,omitempty"`
+}
+
+// sanitize moves non-finite values out of r into r.NonFinite.
+func (r *Record) sanitize() {
+	note := func(name string, v float64) { r.NonFinite = append(r.NonFinite, fmt.Sprintf("%s=%v", name, v)) }
+	if !isFinite(r.Loss) {
+		note("loss", r.Loss)
+		r.Loss = 0
+	}
+	for _, p := range []struct {
+		name string
+		v    **float64
+	}{{"lr", &r.LR}, {"grad_norm_mean", &r.GradNormMean}, {"grad_norm_max", &r.GradNormMax}, {"clipped_share", &r.Clipped}} {
+		if *p.v != nil && !isFinite(**p.v) {
+			note(p.name, **p.v)
+			*p.v = nil
+		}
+	}
+	r.Metrics = finiteMap(r.Metrics, "metrics.", note)
+	r.ParamGradNorms = finiteMap(r.ParamGradNorms, "param_grad_norms.", note)
+	for name, v := range r.StepNorms {
+		for t, x := range v {
+			if !isFinite(x) {
+				note(fmt.Sprintf("step_norms.%s[%d]", name, t), x)
+				v[t] = -1
+			}
+		}
+	}
+}
+
+// finiteMap returns m without its non-finite values, noting each.
+func finiteMap(m map[string]float64, prefix string, note func(string, float64)) map[string]float64 {
+	clean := true
+	for _, v := range m {
+		clean = clean && isFinite(v)
+	}
+	if clean {
+		return m
+	}
+	out := map[string]float64{}
+	for _, k := range keys(m) {
+		if v := m[k]; isFinite(v) {
+			out[k] = v
+		} else {
+			note(prefix+k, v)
+		}
+	}
+	return out
 }
 
 // Report is what Fit returns.
@@ -582,7 +634,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	line += fmt.Sprintf("  lr %.3g  |g| %.3g (max %.3g)  clipped %.0f%%  %.1fs",
 		a.LR, *rec.GradNormMean, a.NormMax, 100**rec.Clipped, a.Seconds)
 	t.out.endEpoch(line)
-	t.st.Metrics = metrics
+	t.st.Metrics = finiteMap(metrics, "", func(string, float64) {})
 	t.st.Epoch++
 	t.st.Pos = 0
 	t.st.Perm = nil
@@ -597,8 +649,9 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 // improve updates the early-stopping state with this epoch's monitored
 // value and says whether it is the best so far.
 func (t *Trainer) improve(v float64, lower bool, epoch int, metrics map[string]float64) bool {
-	better := !t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best)
+	better := isFinite(v) && (!t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best))
 	if better {
+		metrics = finiteMap(metrics, "", func(string, float64) {})
 		t.st.HaveBest, t.st.Best, t.st.BestEpoch, t.st.Bad, t.st.BestMet = true, v, epoch, 0, metrics
 		for i, p := range t.params {
 			if t.best != nil {
@@ -624,6 +677,7 @@ func keys(m map[string]float64) []string {
 
 // record appends a log record to the history and the JSONL log.
 func (t *Trainer) record(r Record) error {
+	r.sanitize()
 	t.st.History = append(t.st.History, r)
 	if t.cfg.Log == "" {
 		return nil

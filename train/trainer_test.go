@@ -497,3 +497,27 @@ func TestTaskFuncs(t *testing.T) {
 		t.Fatalf("report %+v, %d evaluations", rep, s.evals)
 	}
 }
+
+// An infinite metric (perplexity of a loss of 1000) is logged as
+// non-finite instead of breaking the log or the checkpoint.
+func TestNonFiniteMetricsLogged(t *testing.T) {
+	dir := t.TempDir()
+	task := newScripted([]float64{1000, 1})
+	tr, err := train.New(task, train.Config{Epochs: 2, Patience: 2, Monitor: "perplexity", Progress: io.Discard,
+		Eval: train.EvalOptions{LanguageModel: true}, Log: filepath.Join(dir, "log.jsonl"), Checkpoint: filepath.Join(dir, "c.ckpt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := fit(t, tr)
+	ev := rep.History[1]
+	if len(ev.NonFinite) != 1 || ev.NonFinite[0] != "metrics.perplexity=+Inf" || ev.Best {
+		t.Fatalf("first evaluation %+v", ev)
+	}
+	if rep.BestEpoch != 2 || rep.Metrics["perplexity"] != math.E {
+		t.Fatalf("report %+v", rep)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "log.jsonl"))
+	if !strings.Contains(string(b), `"non_finite":["metrics.perplexity=+Inf"]`) {
+		t.Fatalf("log:\n%s", b)
+	}
+}
