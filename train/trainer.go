@@ -41,8 +41,11 @@ type Task interface {
 
 // Config configures a Trainer. The zero value of every field is usable.
 type Config struct {
-	Epochs   int    // number of epochs (default 1)
-	MaxSteps int64  // stop after this many updates in total (0: no limit)
+	Epochs int // number of epochs (default 1)
+	// MaxSteps stops Fit after this many updates in total (0: no limit),
+	// wherever it is in an epoch, without restoring best weights: Save then
+	// Resume (with a larger MaxSteps or none) continues exactly.
+	MaxSteps int64
 	Seed     uint64 // seeds the shuffling of the batch order
 	// NoShuffle keeps the batches in index order.
 	NoShuffle bool
@@ -82,11 +85,12 @@ type Config struct {
 	// Log, if set, is a JSONL file: one line per epoch and per evaluation
 	// (see Record). It is appended to, so a resumed run continues it.
 	Log string
-	// PlotDir, if set, receives loss.png and accuracy.png after every
-	// epoch.
+	// PlotDir, if set, receives the PNG curves after every epoch (see
+	// WritePlots).
 	PlotDir string
-	// Progress receives the progress display: a progress bar with rate and
-	// ETA when it is a terminal, one plain line per epoch otherwise.
+	// Progress receives the progress display: a progress bar with the
+	// running loss, rate and ETA when it is a terminal; otherwise one line
+	// per epoch, plus a progress line every 30 s during long epochs.
 	// nil means os.Stderr; use io.Discard for silence.
 	Progress io.Writer
 	// ParamGradNorms adds each parameter's mean gradient norm per epoch to
