@@ -83,7 +83,9 @@
 // of clipped updates, optional per-parameter and per-step norms) and an
 // "eval" line (validation loss, accuracy, macro-F1, confusion matrix,
 // perplexity and bits per character for language models, task metrics
-// from EvalOptions.Extra) per epoch. Config.PlotDir receives loss.png,
-// accuracy.png and, when layers report step norms, stepnorms-<layer>.png
-// (mean ‖∂L/∂h_t‖ against t, log scale, for a few epochs). A program's final -json line can be Eval.Summary().
+// from EvalOptions.Extra) per epoch; with Config.LogEvery also a "step"
+// line every so many updates. Config.PlotDir receives loss.png,
+// accuracy.png, gradnorm.png and, when layers report step norms,
+// stepnorms-<layer>.png (mean ‖∂L/∂h_t‖ against t, log scale, for a few
+// epochs). A program's final -json line can be Eval.Summary().
 package train

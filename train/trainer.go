@@ -96,6 +96,11 @@ type Config struct {
 	// ParamGradNorms adds each parameter's mean gradient norm per epoch to
 	// the log.
 	ParamGradNorms bool
+	// LogEvery > 0 also logs every LogEvery-th update as an event "step"
+	// line (the batch's loss, the learning rate, the gradient norm before
+	// clipping in grad_norm_mean and grad_norm_max, clipped_share 0 or 1).
+	// These lines go to the file only, not into History.
+	LogEvery int64
 	// StepNorms, if set, is where the model's recurrent layers report their
 	// per-time-step gradient norms (see StepNormLog); their per-epoch means
 	// go into the log.
@@ -103,7 +108,8 @@ type Config struct {
 }
 
 // Record is one line of the JSONL log. Event "epoch" lines describe the
-// training of one epoch; event "eval" lines one validation.
+// training of one epoch; event "eval" lines one validation; event "step"
+// lines (see Config.LogEvery) one update.
 type Record struct {
 	Event   string             `json:"event"`
 	Split   string             `json:"split"`
@@ -551,6 +557,18 @@ func (t *Trainer) update(i int) error {
 		a.Clipped++
 	}
 	a.LR = lr
+	if t.cfg.LogEvery > 0 && t.st.Step%t.cfg.LogEvery == 0 {
+		c := 0.0
+		if clipped {
+			c = 1
+		}
+		r := Record{Event: "step", Split: "train", Epoch: t.st.Epoch + 1, Step: t.st.Step, Loss: res.Loss, Weight: w,
+			LR: ptr(lr), GradNormMean: ptr(norm), GradNormMax: ptr(norm), Clipped: ptr(c)}
+		r.sanitize()
+		if err := t.writeLog(r); err != nil {
+			return err
+		}
+	}
 	if t.cfg.ParamGradNorms {
 		if a.ParamNorm == nil {
 			a.ParamNorm = make([]float64, len(t.params))
@@ -683,6 +701,11 @@ func keys(m map[string]float64) []string {
 func (t *Trainer) record(r Record) error {
 	r.sanitize()
 	t.st.History = append(t.st.History, r)
+	return t.writeLog(r)
+}
+
+// writeLog appends r to the JSONL log, if there is one.
+func (t *Trainer) writeLog(r Record) error {
 	if t.cfg.Log == "" {
 		return nil
 	}
