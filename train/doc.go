@@ -62,7 +62,8 @@
 // batches in several goroutines and adds their gradients in a varying
 // order. The pure-Go gonum BLAS splits large products over goroutines by
 // blocks of the result, each computed in a fixed order, so GOMAXPROCS does
-// not change its results.
+// not change its results (the LSTM demo run of the tests gives the same
+// loss, to the last bit, with GOMAXPROCS 1 and 2).
 //
 // # Diagnostics
 //
