@@ -23,8 +23,11 @@
 //	if resume { err = tr.Resume("model.ckpt") }
 //	report, err := tr.Fit()
 //
-// For eval and predict, ReadCheckpoint gives back the configuration and
-// vocabularies (to rebuild the model) and Checkpoint.LoadParams the weights.
+// Flags registers the shared training flags (-epochs, -lr, -optimizer,
+// -schedule, -warmup, -clip, -patience, -log, -plots, ...) and turns them
+// into a Config. For eval and predict, ReadCheckpoint gives back the
+// configuration and vocabularies (to rebuild the model) and
+// Checkpoint.LoadParams the weights.
 //
 // # One update
 //
