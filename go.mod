@@ -3,6 +3,7 @@ module github.com/rnnzoo/rnnzoo
 go 1.26.0
 
 require (
+	github.com/chewxy/math32 v1.10.1
 	github.com/ebitengine/purego v0.11.3
 	golang.org/x/sys v0.50.0
 	gonum.org/v1/gonum v0.11.0
@@ -14,7 +15,6 @@ require (
 	github.com/apache/arrow/go/arrow v0.0.0-20211112161151-bc219186db40 // indirect
 	github.com/awalterschulze/gographviz v2.0.3+incompatible // indirect
 	github.com/chewxy/hm v1.0.0 // indirect
-	github.com/chewxy/math32 v1.10.1 // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.2 // indirect
 	github.com/google/flatbuffers v2.0.6+incompatible // indirect

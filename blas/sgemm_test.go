@@ -66,6 +66,14 @@ func (g gemmCase) String() string {
 // The tolerance scales with k and the magnitudes involved.
 func checkGemm(t *testing.T, r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) {
 	t.Helper()
+	if msg := gemmMismatch(r, g, sgemmFn); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// gemmMismatch returns "" when sgemmFn agrees with refSgemm on case g, else
+// a description of the first difference. It is safe on any goroutine.
+func gemmMismatch(r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) string {
 	ar, ac := g.m, g.k
 	if g.tA != blas.NoTrans {
 		ar, ac = g.k, g.m
@@ -88,14 +96,15 @@ func checkGemm(t *testing.T, r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.
 		if col >= g.n {
 			// Padding of C must be untouched.
 			if got[i] != c[i] {
-				t.Fatalf("%v: C padding at (%d,%d) changed: %v -> %v", g, row, col, c[i], got[i])
+				return fmt.Sprintf("%v: C padding at (%d,%d) changed: %v -> %v", g, row, col, c[i], got[i])
 			}
 			continue
 		}
 		if d := math.Abs(float64(got[i] - want[i])); d > tol || math.IsNaN(float64(got[i])) {
-			t.Fatalf("%v: C(%d,%d) = %v, want %v (|diff| %g > tol %g)", g, row, col, got[i], want[i], d, tol)
+			return fmt.Sprintf("%v: C(%d,%d) = %v, want %v (|diff| %g > tol %g)", g, row, col, got[i], want[i], d, tol)
 		}
 	}
+	return ""
 }
 
 var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
@@ -263,4 +272,45 @@ func TestSgemmPanics(t *testing.T) {
 	mustPanic("bad ldc", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, 3, 2, 2, 1, a, 2, a, 2, 0, a, 1) })
 	mustPanic("m<0", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, -1, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
 	mustPanic("bad trans", func() { impl.Sgemm('x', blas.NoTrans, 3, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
+}
+
+// FuzzSgemm compares every kernel with the reference on fuzzed shapes,
+// transposes, paddings and scalars (go test -fuzz FuzzSgemm ./blas).
+func FuzzSgemm(f *testing.F) {
+	f.Add(int64(1), uint8(7), uint8(17), uint8(5), uint8(0), uint8(0))
+	f.Add(int64(2), uint8(64), uint8(33), uint8(130), uint8(3), uint8(9))
+	f.Add(int64(3), uint8(1), uint8(1), uint8(0), uint8(2), uint8(255))
+	f.Add(int64(4), uint8(0), uint8(5), uint8(5), uint8(1), uint8(1))
+	f.Fuzz(func(t *testing.T, seed int64, m, n, k, flags, pads uint8) {
+		r := rand.New(rand.NewSource(seed))
+		tA, tB := transposes[flags&1], transposes[flags>>1&1]
+		alphas := []float32{1, 0, -1, 0.5}
+		betas := []float32{0, 1, -2, 0.25}
+		g := gemmCase{tA, tB, int(m), int(n), int(k), alphas[flags>>2&3], betas[flags>>4&3],
+			int(pads & 3), int(pads >> 2 & 3), int(pads >> 4 & 3)}
+		for _, kern := range usableKernels() {
+			checkGemm(t, r, g, withKernel(kern, 1+int(flags>>6)))
+		}
+	})
+}
+
+// TestSgemmConcurrent runs products from many goroutines at once (the pack
+// buffers come from a pool; run with -race).
+func TestSgemmConcurrent(t *testing.T) {
+	done := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			r := rand.New(rand.NewSource(int64(w)))
+			for i := 0; i < 5; i++ {
+				g := gemmCase{transposes[r.Intn(2)], transposes[r.Intn(2)], 1 + r.Intn(150), 1 + r.Intn(150), 1 + r.Intn(300), 1, 0.5, 1, 2, 3}
+				if msg := gemmMismatch(r, g, Implementation{Threads: 2}.Sgemm); msg != "" {
+					t.Error(msg)
+				}
+			}
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		<-done
+	}
 }
