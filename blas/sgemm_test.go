@@ -188,12 +188,34 @@ var rnnShapes = []struct {
 }
 
 func TestSgemmRNNShapes(t *testing.T) {
-	for _, kern := range usableKernels() {
-		for _, s := range rnnShapes {
+	// The reference is slow for these sizes: compute it once per case and
+	// compare every kernel and thread count with it.
+	for _, s := range rnnShapes {
+		for _, sc := range [][2]float32{{1, 0}, {0.5, 1}} {
+			alpha, beta := sc[0], sc[1]
 			r := rand.New(rand.NewSource(7))
-			for _, threads := range []int{1, 2} {
-				checkGemm(t, r, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 1, 0, 0, 0, 0}, withKernel(kern, threads))
-				checkGemm(t, r, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 0.5, 1, 0, 0, 0}, withKernel(kern, threads))
+			ar, ac := s.m, s.k
+			if s.tA != blas.NoTrans {
+				ar, ac = s.k, s.m
+			}
+			br, bc := s.k, s.n
+			if s.tB != blas.NoTrans {
+				br, bc = s.n, s.k
+			}
+			a, b, c := randSlice(r, ar*ac), randSlice(r, br*bc), randSlice(r, s.m*s.n)
+			want := append([]float32(nil), c...)
+			refSgemm(s.tA, s.tB, s.m, s.n, s.k, alpha, a, ac, b, bc, beta, want, s.n)
+			tol := 1e-5 * (float64(s.k) + 2) * 4
+			for _, kern := range usableKernels() {
+				for _, threads := range []int{1, 2} {
+					got := append([]float32(nil), c...)
+					withKernel(kern, threads)(s.tA, s.tB, s.m, s.n, s.k, alpha, a, ac, b, bc, beta, got, s.n)
+					for i := range want {
+						if d := math.Abs(float64(got[i] - want[i])); !(d <= tol) {
+							t.Fatalf("%s %s threads=%d alpha=%g beta=%g: C[%d] = %v, want %v", s.name, kern.name, threads, alpha, beta, i, got[i], want[i])
+						}
+					}
+				}
 			}
 		}
 	}
