@@ -7,6 +7,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 type sgemmer interface {
@@ -65,5 +67,49 @@ func BenchmarkSgemm(b *testing.B) {
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
 		}
+	}
+}
+
+// BenchmarkTensorMatMul is GORGONIA.md's matmul benchmark through
+// tensor.MatMul after Setup(mode): C = A·B with A [64×256], B [256×1024],
+// and Aᵀ·C [256×1024], float32:
+//
+//	go test ./blas -run '^$' -bench TensorMatMul
+func BenchmarkTensorMatMul(b *testing.B) {
+	prev := G.WhichBLAS()
+	defer G.Use(prev)
+	modes := []string{"gonum", "go"}
+	if ok, _ := OpenBLASAvailable(); ok {
+		modes = append(modes, "openblas")
+	}
+	r := rand.New(rand.NewSource(1))
+	A := tensor.New(tensor.WithShape(64, 256), tensor.WithBacking(randSlice(r, 64*256)))
+	B := tensor.New(tensor.WithShape(256, 1024), tensor.WithBacking(randSlice(r, 256*1024)))
+	C := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(64, 1024))
+	D := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(256, 1024))
+	AT := A.Clone().(*tensor.Dense)
+	if err := AT.T(); err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range modes {
+		if _, err := Setup(mode); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("AB_64x256x1024/"+mode, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := tensor.MatMul(A, B, tensor.WithReuse(C)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(2*64*256*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run("ATC_256x64x1024/"+mode, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := tensor.MatMul(AT, C, tensor.WithReuse(D)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(2*64*256*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
 }
