@@ -239,6 +239,9 @@ func packA(aT bool, mc, kc, mr int, a []float32, lda, ic, pc int, ap []float32) 
 		if aT {
 			// op(A)(i,p) = a[p*lda+i]: rows of the panel are contiguous in a.
 			if mw == 6 && mr == 6 {
+				if packA6T(kc, a[pc*lda+ic+ir:], lda, pan) {
+					continue
+				}
 				for p := 0; p < kc; p++ {
 					o := (pc+p)*lda + ic + ir
 					*(*[6]float32)(pan[p*6:]) = *(*[6]float32)(a[o:])
@@ -261,7 +264,8 @@ func packA(aT bool, mc, kc, mr int, a []float32, lda, ic, pc int, ap []float32) 
 			r4 := a[(ic+ir+4)*lda+pc:]
 			r5 := a[(ic+ir+5)*lda+pc:]
 			r0, r1, r2, r3, r4, r5 = r0[:kc], r1[:kc], r2[:kc], r3[:kc], r4[:kc], r5[:kc]
-			for p := range r0 {
+			p0 := packA6N(kc, a[(ic+ir)*lda+pc:], lda, pan)
+			for p := p0; p < kc; p++ {
 				d := pan[p*6 : p*6+6 : p*6+6]
 				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
@@ -291,6 +295,9 @@ func packB(bT bool, kc, nc, nr int, b []float32, ldb, pc, jc int, bp []float32) 
 		pan := bp[jr*kc : (jr+nr)*kc]
 		if !bT {
 			if nw == 16 && nr == 16 {
+				if packB16N(kc, b[pc*ldb+jc+jr:], ldb, pan) {
+					continue
+				}
 				for p := 0; p < kc; p++ {
 					o := (pc+p)*ldb + jc + jr
 					// Through a local: a direct 64-byte array copy calls memmove.
@@ -393,6 +400,11 @@ func defaultThreads() int { return runtime.GOMAXPROCS(0) }
 // packBT16 packs 16 columns of op(B) = Bᵀ: pan[p*16+j] = b[j*ldb+p] for
 // p < kc, j < 16, reading the 16 rows of b as streams.
 func packBT16(kc int, b []float32, ldb int, pan []float32) {
+	p0 := packB16T(kc, b, ldb, pan)
+	if p0 == kc {
+		return
+	}
+	b, pan, kc = b[p0:], pan[16*p0:], kc-p0
 	var rows [16][]float32
 	for j := range rows {
 		rows[j] = b[j*ldb : j*ldb+kc]
