@@ -61,10 +61,12 @@ func BenchmarkSgemm(b *testing.B) {
 		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 		for _, im := range impls {
 			b.Run(fmt.Sprintf("%s/%s", s.name, im.name), func(b *testing.B) {
+				cpu0 := processCPU()
 				for i := 0; i < b.N; i++ {
 					im.impl.Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, ac, bm, bc, 0, c, s.n)
 				}
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				reportCPU(b, flops*float64(b.N), cpu0)
 			})
 		}
 	}
@@ -96,20 +98,32 @@ func BenchmarkTensorMatMul(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run("AB_64x256x1024/"+mode, func(b *testing.B) {
+			cpu0 := processCPU()
 			for i := 0; i < b.N; i++ {
 				if _, err := tensor.MatMul(A, B, tensor.WithReuse(C)); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(2*64*256*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportCPU(b, 2*64*256*1024*float64(b.N), cpu0)
 		})
 		b.Run("ATC_256x64x1024/"+mode, func(b *testing.B) {
+			cpu0 := processCPU()
 			for i := 0; i < b.N; i++ {
 				if _, err := tensor.MatMul(AT, C, tensor.WithReuse(D)); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(2*64*256*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportCPU(b, 2*64*256*1024*float64(b.N), cpu0)
 		})
+	}
+}
+
+// reportCPU adds the GFLOP/s over the process CPU time spent since cpu0
+// (see processCPU).
+func reportCPU(b *testing.B, flops, cpu0 float64) {
+	if d := processCPU() - cpu0; d > 0 && cpu0 > 0 {
+		b.ReportMetric(flops/d/1e9, "cpuGFLOP/s")
 	}
 }

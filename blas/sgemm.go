@@ -24,6 +24,9 @@ type kernel struct {
 	name   string
 	mr, nr int
 	fn     func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+	// tail, if set, is an nr-wide kernel with fewer rows, used for the last
+	// row panel of a block when it has at most tail.mr rows.
+	tail *kernel
 }
 
 // active is the kernel used by Sgemm; chosen at init from the CPU features.
@@ -195,20 +198,28 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 			packB(bT, kc, nc, nr, b, ldb, pc, jc, bp)
 			for ic := 0; ic < m; ic += blockMC {
 				mc := min(blockMC, m-ic)
-				packA(aT, mc, kc, mr, a, lda, ic, pc, ap)
+				tmr := 0
+				if kern.tail != nil {
+					tmr = kern.tail.mr
+				}
+				packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
 				for jr := 0; jr < nc; jr += nr {
 					nw := min(nr, nc-jr)
 					bpan := bp[jr*kc : (jr+nr)*kc]
 					for ir := 0; ir < mc; ir += mr {
 						mw := min(mr, mc-ir)
-						apan := ap[ir*kc : (ir+mr)*kc]
+						k := kern
+						if mw < mr && mw <= tmr {
+							k = *kern.tail
+						}
+						apan := ap[ir*kc : (ir+k.mr)*kc]
 						co := (ic+ir)*ldc + jc + jr
-						if mw == mr && nw == nr {
-							kern.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
+						if mw == k.mr && nw == nr {
+							k.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
 							continue
 						}
-						t := tile[:mr*nr]
-						kern.fn(kc, apan, bpan, t, nr, 1, 0)
+						t := tile[:k.mr*nr]
+						k.fn(kc, apan, bpan, t, nr, 1, 0)
 						for i := 0; i < mw; i++ {
 							crow := c[co+i*ldc : co+i*ldc+nw]
 							trow := t[i*nr : i*nr+nw]
@@ -232,9 +243,15 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 
 // packA packs op(A)[ic:ic+mc, pc:pc+kc] into panels of mr rows; within a
 // panel, the mr values of each depth step are contiguous. Rows past mc are 0.
-func packA(aT bool, mc, kc, mr int, a []float32, lda, ic, pc int, ap []float32) {
-	for ir := 0; ir < mc; ir += mr {
-		mw := min(mr, mc-ir)
+// A last panel of at most tmr rows (tmr > 0) is packed tmr rows wide.
+func packA(aT bool, mc, kc, mr, tmr int, a []float32, lda, ic, pc int, ap []float32) {
+	mr0 := mr
+	for ir := 0; ir < mc; ir += mr0 {
+		mw := min(mr0, mc-ir)
+		mr := mr0
+		if mw < mr && mw <= tmr {
+			mr = tmr
+		}
 		pan := ap[ir*kc : (ir+mr)*kc]
 		if aT {
 			// op(A)(i,p) = a[p*lda+i]: rows of the panel are contiguous in a.

@@ -112,7 +112,16 @@ var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
 // kernels returns every micro-kernel usable on this machine.
 func usableKernels() []kernel {
 	ks := []kernel{genericKernel}
-	ks = append(ks, simdKernels()...)
+	for _, k := range simdKernels() {
+		ks = append(ks, k)
+		if k.tail != nil {
+			// The same kernel without its tail kernel, and the tail alone.
+			nt := k
+			nt.name += "-notail"
+			nt.tail = nil
+			ks = append(ks, nt, *k.tail)
+		}
+	}
 	return ks
 }
 
