@@ -2,8 +2,8 @@ package blas
 
 import (
 	"math"
-	"os"
 	"math/rand"
+	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
