@@ -12,7 +12,6 @@ import (
 	"os"
 
 	"github.com/rnnzoo/rnnzoo/embeddings"
-	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
 )
 
 func main() {
@@ -46,10 +45,10 @@ func run(in, out string, maxWords int) error {
 		v.Truncate(maxWords)
 	}
 	var b bytes.Buffer
-	if err := pretrained.Encode(&b, v); err != nil {
+	if err := embeddings.EncodeQ8(&b, v); err != nil {
 		return err
 	}
-	q, err := pretrained.DecodeBytes(b.Bytes(), out)
+	q, err := embeddings.DecodeQ8Bytes(b.Bytes(), out)
 	if err != nil {
 		return err
 	}

@@ -1,26 +1,24 @@
-package pretrained
+package embeddings
 
 import (
 	"bytes"
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/rnnzoo/rnnzoo/embeddings"
 )
 
 func TestQuantRoundTrip(t *testing.T) {
 	words := []string{"good", "bad", "zero"}
 	data := []float32{0.5, -1, 0.25, 2, 0.001, -0.3, 0, 0, 0}
-	v, err := embeddings.FromMatrix(words, data, 3)
+	v, err := FromMatrix(words, data, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := Encode(&b, v); err != nil {
+	if err := EncodeQ8(&b, v); err != nil {
 		t.Fatal(err)
 	}
-	q, err := DecodeBytes(b.Bytes(), "q.gz")
+	q, err := DecodeQ8Bytes(b.Bytes(), "q.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,14 +37,14 @@ func TestQuantRoundTrip(t *testing.T) {
 	}
 }
 
-func FuzzDecode(f *testing.F) {
+func FuzzDecodeQ8(f *testing.F) {
 	var b bytes.Buffer
-	v, _ := embeddings.FromMatrix([]string{"a", "b"}, []float32{1, 2, 3, 4}, 2)
-	Encode(&b, v)
+	v, _ := FromMatrix([]string{"a", "b"}, []float32{1, 2, 3, 4}, 2)
+	EncodeQ8(&b, v)
 	f.Add(b.Bytes())
 	f.Add([]byte("RZQ8 1 1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if _, err := DecodeBytes(data, "fuzz"); err != nil && !strings.Contains(err.Error(), "fuzz") {
+		if _, err := DecodeQ8Bytes(data, "fuzz"); err != nil && !strings.Contains(err.Error(), "fuzz") {
 			t.Fatalf("error does not name the file: %v", err)
 		}
 	})

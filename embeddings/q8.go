@@ -1,4 +1,4 @@
-package pretrained
+package embeddings
 
 import (
 	"bufio"
@@ -10,11 +10,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/rnnzoo/rnnzoo/embeddings"
 )
 
-// magic starts the quantised format (before gzip):
+// q8Magic starts the quantised format (before gzip):
 //
 //	"RZQ8 V D\n"
 //	V words, each followed by '\n'
@@ -23,20 +21,20 @@ import (
 //
 // Words, scales and values are stored apart because each group compresses
 // better on its own.
-const magic = "RZQ8"
+const q8Magic = "RZQ8"
 
-// Encode writes v quantised to 8 bits per value (one scale per row,
+// EncodeQ8 writes v quantised to 8 bits per value (one scale per row,
 // symmetric, round to nearest), gzip-compressed.
-func Encode(w io.Writer, v *embeddings.Vectors) error {
+func EncodeQ8(w io.Writer, v *Vectors) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriter(zw)
-	fmt.Fprintf(bw, "%s %d %d\n", magic, v.Len(), v.Dim)
+	fmt.Fprintf(bw, "%s %d %d\n", q8Magic, v.Len(), v.Dim)
 	for _, word := range v.Words {
 		if strings.ContainsAny(word, " \n") {
-			return fmt.Errorf("pretrained: word %q contains white space", word)
+			return fmt.Errorf("embeddings: q8: word %q contains white space", word)
 		}
 		bw.WriteString(word)
 		bw.WriteByte('\n')
@@ -71,8 +69,8 @@ func Encode(w io.Writer, v *embeddings.Vectors) error {
 	return zw.Close()
 }
 
-// Decode reads what Encode wrote; name labels errors.
-func Decode(r io.Reader, name string) (*embeddings.Vectors, error) {
+// DecodeQ8 reads what EncodeQ8 wrote; name labels errors.
+func DecodeQ8(r io.Reader, name string) (*Vectors, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -83,8 +81,8 @@ func Decode(r io.Reader, name string) (*embeddings.Vectors, error) {
 		return nil, fmt.Errorf("%s:1: header: %w", name, err)
 	}
 	f := strings.Fields(head)
-	if len(f) != 3 || f[0] != magic {
-		return nil, fmt.Errorf("%s:1: header %q: want \"%s V D\"", name, strings.TrimSpace(head), magic)
+	if len(f) != 3 || f[0] != q8Magic {
+		return nil, fmt.Errorf("%s:1: header %q: want \"%s V D\"", name, strings.TrimSpace(head), q8Magic)
 	}
 	n, err1 := strconv.Atoi(f[1])
 	dim, err2 := strconv.Atoi(f[2])
@@ -118,14 +116,14 @@ func Decode(r io.Reader, name string) (*embeddings.Vectors, error) {
 	if _, err := br.ReadByte(); err != io.EOF {
 		return nil, fmt.Errorf("%s: data after the last row", name)
 	}
-	v, err := embeddings.FromMatrix(words, data, dim)
+	v, err := FromMatrix(words, data, dim)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return v, nil
 }
 
-// DecodeBytes is Decode of an in-memory file.
-func DecodeBytes(b []byte, name string) (*embeddings.Vectors, error) {
-	return Decode(bytes.NewReader(b), name)
+// DecodeQ8Bytes is DecodeQ8 of an in-memory file.
+func DecodeQ8Bytes(b []byte, name string) (*Vectors, error) {
+	return DecodeQ8(bytes.NewReader(b), name)
 }
