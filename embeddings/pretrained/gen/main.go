@@ -14,14 +14,16 @@ func main() {
 	in := flag.String("in", "", "word2vec vector file (text or binary)")
 	out := flag.String("out", "", "quantised file to write")
 	maxWords := flag.Int("max", 0, "keep the first N words (0: all)")
+	floatOut := flag.String("float-out", "", "also write the float32 vectors that were quantised (for measuring)")
+	dequantOut := flag.String("dequantised-out", "", "also write the dequantised vectors (for measuring)")
 	flag.Parse()
-	if err := run(*in, *out, *maxWords); err != nil {
+	if err := run(*in, *out, *maxWords, *floatOut, *dequantOut); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out string, maxWords int) error {
+func run(in, out string, maxWords int, floatOut, dequantOut string) error {
 	if in == "" || out == "" {
 		return fmt.Errorf("-in and -out are required")
 	}
@@ -54,6 +56,16 @@ func run(in, out string, maxWords int) error {
 	}
 	if err := embeddings.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
 		return err
+	}
+	if floatOut != "" {
+		if err := v.Save(floatOut, embeddings.Auto); err != nil {
+			return err
+		}
+	}
+	if dequantOut != "" {
+		if err := q.Save(dequantOut, embeddings.Auto); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("wrote %s: %d words × %d, %d bytes, max abs quantisation error %.2g\n", out, v.Len(), v.Dim, b.Len(), maxErr)
 	return nil
