@@ -36,7 +36,7 @@ func (r *rng) intn(n uint32) uint32 { return uint32((r.next() >> 32) * uint64(n)
 const (
 	maxExp      = 6
 	sigTableLen = 4096
-	sigScale    = sigTableLen / (2 * maxExp)
+	sigScale    = float32(sigTableLen) / (2 * maxExp)
 )
 
 var sigTable = func() [sigTableLen + 1]float32 {

@@ -241,3 +241,43 @@ func BenchmarkTrain(b *testing.B) {
 		})
 	}
 }
+
+func TestBuildVocabChunksMatchSequentialCount(t *testing.T) {
+	// Several 1 MiB chunks, with ties in count, against a plain count.
+	var b strings.Builder
+	r := newRNG(5)
+	for b.Len() < 3<<20 {
+		fmt.Fprintf(&b, "w%d", r.intn(5000))
+		if r.intn(30) == 0 {
+			b.WriteByte('\n')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	text := b.String()
+	counts := map[string]int64{}
+	var order []string
+	var n int64
+	tokenize(strings.NewReader(text), func(tok []byte) {
+		n++
+		w := string(tok)
+		if _, ok := counts[w]; !ok && w != SentenceEnd {
+			order = append(order, w)
+		}
+		counts[w]++
+	})
+	words := []string{SentenceEnd}
+	cs := []int64{counts[SentenceEnd]}
+	for _, w := range order {
+		words = append(words, w)
+		cs = append(cs, counts[w])
+	}
+	want := newVocab(words, cs, n, 3, 0)
+	got, err := BuildVocab(stringSource(text), 3, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Words) != fmt.Sprint(want.Words) || fmt.Sprint(got.Counts) != fmt.Sprint(want.Counts) || got.CorpusWords != want.CorpusWords {
+		t.Fatalf("chunked count differs from the sequential one (%d vs %d words)", got.Len(), want.Len())
+	}
+}

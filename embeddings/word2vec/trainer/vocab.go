@@ -2,11 +2,14 @@ package trainer
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/rnnzoo/rnnzoo/embeddings"
 )
@@ -193,32 +196,141 @@ func (v *Vocab) WordCounts() []embeddings.WordCount {
 
 // BuildVocab counts the tokens of src and keeps those seen at least minCount
 // times (SentenceEnd always), then the maxVocab most frequent (0: no cap).
+// The text is cut into chunks at white space and counted by several
+// goroutines; ties in count keep the order of first appearance, as a single
+// pass would.
 func BuildVocab(src Source, minCount, maxVocab int) (*Vocab, error) {
 	rc, err := src()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	type chunk struct {
+		buf []byte
+		seq int
+	}
+	chunks := make(chan chunk, workers)
+	free := make(chan []byte, workers+2)
+	for i := 0; i < cap(free); i++ {
+		free <- make([]byte, 0, 1<<20)
+	}
+	counts := make([]*localCounts, workers)
+	var wg sync.WaitGroup
+	for w := range counts {
+		lc := &localCounts{index: map[string]int32{}}
+		counts[w] = lc
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range chunks {
+				pos := int64(c.seq) << 32
+				tokenize(bytes.NewReader(c.buf), func(tok []byte) {
+					lc.add(tok, pos)
+					pos++
+				})
+				free <- c.buf[:0]
+			}
+		}()
+	}
+	readErr := splitChunks(rc, free, func(buf []byte, seq int) { chunks <- chunk{buf, seq} })
+	close(chunks)
+	wg.Wait()
+	if readErr != nil {
+		return nil, readErr
+	}
+	// Merge: total counts, and the first position of each word.
 	idx := map[string]int32{SentenceEnd: 0}
 	words := []string{SentenceEnd}
-	counts := []int64{0}
-	var total int64
-	err = tokenize(rc, func(tok []byte) {
-		total++
-		if i, ok := idx[string(tok)]; ok {
-			counts[i]++
-			return
+	total := []int64{0}
+	first := []int64{-1}
+	var corpus int64
+	for _, lc := range counts {
+		for i, w := range lc.words {
+			corpus += lc.counts[i]
+			j, ok := idx[w]
+			if !ok {
+				j = int32(len(words))
+				idx[w] = j
+				words = append(words, w)
+				total = append(total, 0)
+				first = append(first, lc.first[i])
+			}
+			total[j] += lc.counts[i]
+			first[j] = min(first[j], lc.first[i])
 		}
-		w := string(tok)
-		idx[w] = int32(len(words))
-		words = append(words, w)
-		counts = append(counts, 1)
-	})
-	if err != nil {
-		return nil, err
 	}
-	idx = nil
-	return newVocab(words, counts, total, minCount, maxVocab), nil
+	// Order by first appearance, so that the stable sort by count breaks
+	// ties as a sequential count would.
+	order := make([]int, len(words)-1)
+	for i := range order {
+		order[i] = i + 1
+	}
+	sort.Slice(order, func(a, b int) bool { return first[order[a]] < first[order[b]] })
+	w2 := []string{SentenceEnd}
+	c2 := []int64{total[0]}
+	for _, i := range order {
+		w2 = append(w2, words[i])
+		c2 = append(c2, total[i])
+	}
+	return newVocab(w2, c2, corpus, minCount, maxVocab), nil
+}
+
+type localCounts struct {
+	index  map[string]int32
+	words  []string
+	counts []int64
+	first  []int64
+}
+
+func (lc *localCounts) add(tok []byte, pos int64) {
+	if i, ok := lc.index[string(tok)]; ok {
+		lc.counts[i]++
+		return
+	}
+	w := string(tok)
+	lc.index[w] = int32(len(lc.words))
+	lc.words = append(lc.words, w)
+	lc.counts = append(lc.counts, 1)
+	lc.first = append(lc.first, pos)
+}
+
+// splitChunks reads r into buffers of about 1 MiB that end at white space
+// (a token is never cut, unless it is longer than a buffer) and hands them
+// out in order.
+func splitChunks(r io.Reader, free <-chan []byte, emit func(buf []byte, seq int)) error {
+	var carry []byte
+	seq := 0
+	for {
+		buf := <-free
+		buf = append(buf[:0], carry...)
+		carry = carry[:0]
+		n, err := io.ReadFull(r, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			if len(buf) > 0 {
+				emit(buf, seq)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cut := len(buf)
+		for cut > 0 && !isSep(buf[cut-1]) {
+			cut--
+		}
+		if cut > 0 {
+			carry = append(carry, buf[cut:]...)
+			buf = buf[:cut]
+		}
+		emit(buf, seq)
+		seq++
+	}
+}
+
+func isSep(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 func newVocab(words []string, counts []int64, total int64, minCount, maxVocab int) *Vocab {

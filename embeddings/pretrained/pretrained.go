@@ -1,0 +1,61 @@
+package pretrained
+
+import (
+	_ "embed"
+	"sync"
+
+	"github.com/rnnzoo/rnnzoo/embeddings"
+)
+
+// File is the name of the embedded vector file.
+const File = "debian17m-sg100.q8.gz"
+
+//go:embed debian17m-sg100.q8.gz
+var data []byte
+
+// Info describes the embedded vectors.
+var Info = struct {
+	Name, Corpus, Licence, Settings string
+	Words, Dim                      int
+	// Analogy accuracy on questions-words.txt (restrict 30000, 3CosAdd,
+	// case-insensitive), before and after 8-bit quantisation, and the share of
+	// the 19,544 questions answered.
+	AnalogyFloat32, AnalogyQuantised, AnalogyCoverage float64
+	// Spearman's rho on WS-353 (all), before and after quantisation.
+	WS353Float32, WS353Quantised float64
+}{
+	Name:     "debian17m-sg100",
+	Corpus:   "17,005,207-word English corpus of ../shared/bench/setup.sh (Debian documentation and dictionaries, npm State of the Union and Moby-Dick), lower-cased, no punctuation",
+	Licence:  "vectors are derived data of the rnnzoo project (Apache-2.0); see NOTICE for the corpus sources",
+	Settings: "skip-gram, size 100, window 5, negative 5, sample 1e-4, min-count 5, iter 3, seed 1, 2 threads",
+	Words:    72215, Dim: 100,
+	// Measured with `go run ./embeddings/word2vec eval-analogy` and `eval-sim`
+	// (the same counts as ../shared/bench/w2v_eval.py gives).
+	AnalogyFloat32:   1599.0 / 8660, // 18.46%
+	AnalogyQuantised: 1595.0 / 8660, // 18.42%
+	AnalogyCoverage:  8660.0 / 19544,
+	WS353Float32:     0.5827,
+	WS353Quantised:   0.5832,
+}
+
+var (
+	once   sync.Once
+	cached *embeddings.Vectors
+	err    error
+)
+
+// Load decodes the embedded vectors into a fresh float32 set the caller may
+// modify.
+func Load() (*embeddings.Vectors, error) {
+	return embeddings.DecodeQ8Bytes(data, File)
+}
+
+// Shared returns one decoded set, shared by all callers: read it, do not
+// modify it (it is decoded once, on first use).
+func Shared() (*embeddings.Vectors, error) {
+	once.Do(func() { cached, err = Load() })
+	return cached, err
+}
+
+// Compressed returns the embedded file's bytes (do not modify).
+func Compressed() []byte { return data }
