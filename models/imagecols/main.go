@@ -131,7 +131,7 @@ func (o *options) trainFlags(gen bool) {
 	}
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden units per layer and direction")
-	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between layers and before the output layer")
+	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between layers and before the output layer (train: default 0.5 for digits)")
 	fs.Float64Var(&o.lr, "lr", 0, "peak Adam learning rate (default: 3e-3 for digits, 2e-3 otherwise), warm-up then cosine decay")
 	fs.Float64Var(&o.clip, "clip", 5, "clip the global gradient norm to this (0: off)")
 	fs.Float64Var(&o.valid, "valid", 0, "fraction of the training images held out for validation")
@@ -340,6 +340,9 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 	}
 	if name == "demo" && !flagSet(fs, "show") {
 		o.show = 6
+	}
+	if o.dataset == "digits" && !flagSet(fs, "dropout") {
+		o.dropout = 0.5 // 1,438 training images: without it the LSTM overfits
 	}
 	if o.patience > 0 && o.valid == 0 {
 		return fmt.Errorf("%w: -patience needs a validation split (-valid 0.1)", errUsage)
