@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
+	"github.com/rnnzoo/rnnzoo/datasets/images"
 )
 
 // runCmd runs the program with args and returns its exit status, standard
@@ -175,5 +176,29 @@ func TestMNISTShared(t *testing.T) {
 	}
 	if m := lastJSON(t, out); m["examples"] != 3.0 {
 		t.Errorf("predict: %v", m)
+	}
+}
+
+// With Debian's dataset-fashion-mnist installed, a short run reads
+// Fashion-MNIST from its directory and names the classes.
+func TestFashionDebian(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the Fashion-MNIST run")
+	}
+	if _, err := os.Stat(images.DebianFashionDir); err != nil {
+		t.Skipf("Fashion-MNIST not installed (apt-get install -y dataset-fashion-mnist): %v", err)
+	}
+	ckpt := filepath.Join(t.TempDir(), "fashion.ckpt")
+	code, out, errOut := runCmd("train", "-dataset", "fashion", "-limit", "640", "-epochs", "1", "-hidden", "16",
+		"-model", ckpt, "-show", "1", "-json", "-blas", "gonum")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errOut)
+	}
+	if m := lastJSON(t, out); m["examples"] != 10000.0 {
+		t.Errorf("Fashion-MNIST test examples: %v", m["examples"])
+	}
+	code, out, errOut = runCmd("eval", "-model", ckpt, "-blas", "gonum")
+	if code != 0 || !strings.Contains(out, "Ankle boot") {
+		t.Errorf("eval: exit %d, stderr %q, output without class names:\n%s", code, errOut, out)
 	}
 }
