@@ -827,5 +827,8 @@ func writePNG(path string, imgs [][]float32, h, w, cols, scale int) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
 	return os.Rename(tmp.Name(), path)
 }
