@@ -720,6 +720,8 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cols_, "cols", 8, "images per class: the mean style, then the styles of random training images")
 	fs.IntVar(&scale, "scale", 0, "pixels per image pixel (default: 8 for 8×8 images, 2 otherwise)")
 	fs.BoolVar(&retrain, "retrain", false, "train even if the checkpoint exists")
+	var judge string
+	fs.StringVar(&judge, "classifier", "", "classifier checkpoint that scores the generated images (default: the demo's, when it exists; \"none\": skip)")
 	if err := o.parse(args); err != nil {
 		return err
 	}
@@ -811,6 +813,12 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "test BCE per pixel (teacher forced) %.4f; wrote %s: %d classes × %d images (first column: mean style)\n",
 		tev.Loss, outPath, gen.Config.Classes, cols_)
 	summary["images"] = float64(len(grid))
+	if agree, path, err := judgeGrid(judge, o, gen.Config, grid, cols_); err != nil {
+		return err
+	} else if path != "" {
+		fmt.Fprintf(stdout, "%s classifies %.1f%% of the generated images as the class they were drawn for\n", path, 100*agree)
+		summary["classifier_agreement"] = round(agree, 4)
+	}
 	return o.printJSON(stdout, summary)
 }
 
@@ -831,4 +839,44 @@ func writePNG(path string, imgs [][]float32, h, w, cols, scale int) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// judgeGrid classifies the generated images (rows of cols per class) with
+// a classifier checkpoint and returns the share given their own class.
+// With path empty it uses the default classifier of the dataset if one
+// exists; "none" skips.
+func judgeGrid(path string, o *options, cfg cols.Config, grid [][]float32, perClass int) (float64, string, error) {
+	if path == "none" {
+		return 0, "", nil
+	}
+	if path == "" {
+		d := *o
+		d.model, d.cell, d.bidirectional, d.layers, d.rows = "", "lstm", false, 1, false
+		p, err := d.modelPath(cols.KindClassifier)
+		if err != nil {
+			return 0, "", nil
+		}
+		if _, err := os.Stat(p); err != nil {
+			return 0, "", nil
+		}
+		path = p
+	}
+	m, err := cols.Load(path)
+	if err != nil {
+		return 0, "", fmt.Errorf("-classifier: %w", err)
+	}
+	if m.Classifier == nil || m.Config.H != cfg.H || m.Config.W != cfg.W || m.Config.Classes != cfg.Classes {
+		return 0, "", fmt.Errorf("-classifier %s is not a %d-class classifier of %d×%d images", path, cfg.Classes, cfg.H, cfg.W)
+	}
+	preds, err := m.Classifier.Predict(grid, 64)
+	if err != nil {
+		return 0, "", err
+	}
+	right := 0
+	for i, p := range preds {
+		if p.Class == i/perClass {
+			right++
+		}
+	}
+	return float64(right) / float64(max(len(preds), 1)), path, nil
 }

@@ -121,7 +121,7 @@ func TestGenerateWritesPNG(t *testing.T) {
 	dir := t.TempDir()
 	pic := filepath.Join(dir, "grid.png")
 	code, out, errOut := runCmd("generate", "-limit", "200", "-epochs", "2", "-hidden", "16", "-cols", "4", "-scale", "3",
-		"-model", filepath.Join(dir, "g.ckpt"), "-out", pic, "-json", "-blas", "gonum")
+		"-model", filepath.Join(dir, "g.ckpt"), "-out", pic, "-json", "-blas", "gonum", "-classifier", "none")
 	if code != 0 {
 		t.Fatalf("generate: exit %d: %s", code, errOut)
 	}
@@ -141,7 +141,7 @@ func TestGenerateWritesPNG(t *testing.T) {
 		t.Errorf("grid is %v, want at least %d×%d", b, 4*8*3, 10*8*3)
 	}
 	// A second run loads the checkpoint instead of training.
-	code, _, errOut = runCmd("generate", "-model", filepath.Join(dir, "g.ckpt"), "-out", pic, "-blas", "gonum")
+	code, _, errOut = runCmd("generate", "-model", filepath.Join(dir, "g.ckpt"), "-out", pic, "-blas", "gonum", "-classifier", "none")
 	if code != 0 || !strings.Contains(errOut, "loaded") {
 		t.Errorf("generate with a checkpoint: exit %d, stderr %q", code, errOut)
 	}
