@@ -18,6 +18,7 @@
 //		Checkpoint: "model.ckpt", Log: "train.jsonl", PlotDir: ".",
 //		ModelConfig: cfg, Vocabs: map[string]any{"words": vocab},
 //		RandSources: map[string]*rand.PCG{"dropout": dropoutSrc},
+//		StepNorms: norms, // optional: a *train.StepNormLog wired into the layers
 //	})
 //	if resume { err = tr.Resume("model.ckpt") }
 //	report, err := tr.Fit()
@@ -67,6 +68,22 @@
 //
 // Each epoch's log line has the mean and maximum global gradient norm and
 // the share of clipped updates; Config.ParamGradNorms adds each
-// parameter's mean gradient norm; Trainer.StepNorms receives per-time-step
-// norms ‖∂L/∂h_t‖ from a recurrent layer and logs their per-epoch means.
+// parameter's mean gradient norm. For the norms ‖∂L/∂h_t‖ per time step of
+// a recurrent layer, make a StepNormLog, set the layer's callback to
+// log.Recorder(name) (graph.Recurrent.StepGradNorms) and pass the log as
+// Config.StepNorms: each epoch line then has the mean norm at every step
+// ("step_norms"), over that epoch's training batches.
+//
+// # Output
+//
+// Config.Progress (default standard error) shows a progress bar with the
+// running loss, rate and ETA when it is a terminal, and one line per epoch
+// otherwise. Config.Log appends JSONL Records: an "epoch" line (training
+// loss and accuracy, learning rate, gradient norm mean and maximum, share
+// of clipped updates, optional per-parameter and per-step norms) and an
+// "eval" line (validation loss, accuracy, macro-F1, confusion matrix,
+// perplexity and bits per character for language models, task metrics
+// from EvalOptions.Extra) per epoch. Config.PlotDir receives loss.png,
+// accuracy.png and, when layers report step norms, stepnorms-<layer>.png
+// (mean ‖∂L/∂h_t‖ against t, log scale, for a few epochs). A program's final -json line can be Eval.Summary().
 package train

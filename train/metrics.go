@@ -146,7 +146,9 @@ type EvalOptions struct {
 	// loss, read as a mean negative log-likelihood per token in nats.
 	LanguageModel bool
 	// Extra, if set, is called after the batches and its metrics (e.g.
-	// BLEU) are added to the result.
+	// BLEU) are added to the result. A task computes such corpus-level
+	// metrics from what it kept during its EvalBatch calls (e.g. the
+	// decoded hypotheses and their references), and starts afresh.
 	Extra func() (map[string]float64, error)
 }
 
