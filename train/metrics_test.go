@@ -67,3 +67,20 @@ func TestPerplexityBPCAndEvaluate(t *testing.T) {
 		t.Fatalf("summary %v", s)
 	}
 }
+
+// Many classes (a word vocabulary) keep accuracy and macro-F1 but no matrix.
+func TestEvaluateManyClasses(t *testing.T) {
+	r := Result{Loss: 1, Pred: []int{0, 5000, 7}, Gold: []int{0, 5000, 8}}
+	ev, err := Evaluate(1, func(int) (Result, error) { return r, nil }, EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// classes 0 and 5000: F1 1; classes 7 and 8: F1 0
+	if ev.Confusion != nil || ev.Metrics["accuracy"] != 2.0/3 || ev.Metrics["macro_f1"] != 0.5 {
+		t.Fatalf("%+v", ev)
+	}
+	small, _ := Evaluate(1, func(int) (Result, error) { return Result{Pred: []int{1}, Gold: []int{2}}, nil }, EvalOptions{})
+	if len(small.Confusion) != 3 || small.Confusion[2][1] != 1 {
+		t.Fatalf("small confusion %v", small.Confusion)
+	}
+}

@@ -19,7 +19,8 @@ import (
 
 // WritePlots draws the curves of a training history into dir: loss.png
 // (training and validation loss per epoch), accuracy.png when the history
-// has an accuracy, and stepnorms-<layer>.png for every layer that reported
+// has an accuracy, gradnorm.png (mean and maximum global gradient norm per
+// epoch) and stepnorms-<layer>.png for every layer that reported
 // per-time-step gradient norms. The files are replaced atomically.
 func WritePlots(dir string, history []Record) error {
 	series := func(event, metric string) plotter.XYs {
@@ -78,18 +79,64 @@ func WritePlots(dir string, history []Record) error {
 				p.Legend.Add("best", ln)
 			}
 		}
-		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
-		if err != nil {
-			return fmt.Errorf("train: plot: %w", err)
-		}
-		if err := writeAtomic(filepath.Join(dir, m.file), func(w io.Writer) error {
-			_, err := wt.WriteTo(w)
-			return err
-		}); err != nil {
+		if err := savePlot(p, filepath.Join(dir, m.file)); err != nil {
 			return err
 		}
 	}
+	if err := writeGradNormPlot(dir, history); err != nil {
+		return err
+	}
 	return writeStepNormPlots(dir, history)
+}
+
+// writeGradNormPlot draws gradnorm.png: the mean and maximum global
+// gradient norm (before clipping) per epoch, on a log scale.
+func writeGradNormPlot(dir string, history []Record) error {
+	var mean, most plotter.XYs
+	for _, r := range history {
+		if r.Event != "epoch" || r.GradNormMean == nil || r.GradNormMax == nil || *r.GradNormMean <= 0 || *r.GradNormMax <= 0 {
+			continue
+		}
+		mean = append(mean, plotter.XY{X: float64(r.Epoch), Y: *r.GradNormMean})
+		most = append(most, plotter.XY{X: float64(r.Epoch), Y: *r.GradNormMax})
+	}
+	if len(mean) == 0 {
+		return nil
+	}
+	p := plot.New()
+	p.Title.Text = "Global gradient norm (before clipping)"
+	p.X.Label.Text = "epoch"
+	p.Y.Label.Text = "||g||"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = epochTicks{}
+	p.Add(plotter.NewGrid())
+	for i, s := range []struct {
+		name string
+		xy   plotter.XYs
+	}{{"mean", mean}, {"max", most}} {
+		l, pts, err := plotter.NewLinePoints(s.xy)
+		if err != nil {
+			return fmt.Errorf("train: plot: %w", err)
+		}
+		l.Color, pts.Color = plotutil.Color(i), plotutil.Color(i)
+		p.Add(l, pts)
+		p.Legend.Add(s.name, l, pts)
+	}
+	p.Legend.Top = true
+	return savePlot(p, filepath.Join(dir, "gradnorm.png"))
+}
+
+// savePlot writes p as a 6×4 inch PNG, atomically.
+func savePlot(p *plot.Plot, path string) error {
+	wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
+	if err != nil {
+		return fmt.Errorf("train: plot: %w", err)
+	}
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
+		return err
+	})
 }
 
 // writeStepNormPlots draws, for every layer that reported per-time-step
@@ -146,20 +193,13 @@ func writeStepNormPlots(dir string, history []Record) error {
 		}
 		p.Y.Max *= 30 // head room for the legend above the curves
 		p.Legend.Top = true
-		wt, err := p.WriterTo(6*vg.Inch, 4*vg.Inch, "png")
-		if err != nil {
-			return fmt.Errorf("train: plot: %w", err)
-		}
 		file := "stepnorms-" + strings.Map(func(r rune) rune {
 			if r == '/' || r == os.PathSeparator || r == ' ' {
 				return '_'
 			}
 			return r
 		}, name) + ".png"
-		if err := writeAtomic(filepath.Join(dir, file), func(w io.Writer) error {
-			_, err := wt.WriteTo(w)
-			return err
-		}); err != nil {
+		if err := savePlot(p, filepath.Join(dir, file)); err != nil {
 			return err
 		}
 	}

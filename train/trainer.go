@@ -41,8 +41,11 @@ type Task interface {
 
 // Config configures a Trainer. The zero value of every field is usable.
 type Config struct {
-	Epochs   int    // number of epochs (default 1)
-	MaxSteps int64  // stop after this many updates in total (0: no limit)
+	Epochs int // number of epochs (default 1)
+	// MaxSteps stops Fit after this many updates in total (0: no limit),
+	// wherever it is in an epoch, without restoring best weights: Save then
+	// Resume (with a larger MaxSteps or none) continues exactly.
+	MaxSteps int64
 	Seed     uint64 // seeds the shuffling of the batch order
 	// NoShuffle keeps the batches in index order.
 	NoShuffle bool
@@ -82,16 +85,22 @@ type Config struct {
 	// Log, if set, is a JSONL file: one line per epoch and per evaluation
 	// (see Record). It is appended to, so a resumed run continues it.
 	Log string
-	// PlotDir, if set, receives loss.png and accuracy.png after every
-	// epoch.
+	// PlotDir, if set, receives the PNG curves after every epoch (see
+	// WritePlots).
 	PlotDir string
-	// Progress receives the progress display: a progress bar with rate and
-	// ETA when it is a terminal, one plain line per epoch otherwise.
+	// Progress receives the progress display: a progress bar with the
+	// running loss, rate and ETA when it is a terminal; otherwise one line
+	// per epoch, plus a progress line every 30 s during long epochs.
 	// nil means os.Stderr; use io.Discard for silence.
 	Progress io.Writer
 	// ParamGradNorms adds each parameter's mean gradient norm per epoch to
 	// the log.
 	ParamGradNorms bool
+	// LogEvery > 0 also logs every LogEvery-th update as an event "step"
+	// line (the batch's loss, the learning rate, the gradient norm before
+	// clipping in grad_norm_mean and grad_norm_max, clipped_share 0 or 1).
+	// These lines go to the file only, not into History.
+	LogEvery int64
 	// StepNorms, if set, is where the model's recurrent layers report their
 	// per-time-step gradient norms (see StepNormLog); their per-epoch means
 	// go into the log.
@@ -99,7 +108,8 @@ type Config struct {
 }
 
 // Record is one line of the JSONL log. Event "epoch" lines describe the
-// training of one epoch; event "eval" lines one validation.
+// training of one epoch; event "eval" lines one validation; event "step"
+// lines (see Config.LogEvery) one update.
 type Record struct {
 	Event   string             `json:"event"`
 	Split   string             `json:"split"`
@@ -120,6 +130,58 @@ type Record struct {
 	Confusion Confusion `json:"confusion,omitempty"`
 	Best      bool      `json:"best,omitempty"` // the best monitored value so far
 	Seconds   float64   `json:"seconds"`
+	// NonFinite lists the values that were NaN or infinite, which JSON
+	// cannot hold, as "name=value" (e.g. "metrics.perplexity=+Inf"); they
+	// are left out of (or zeroed in) the fields above.
+	NonFinite []string `json:"non_finite,omitempty"`
+}
+
+// sanitize moves non-finite values out of r into r.NonFinite.
+func (r *Record) sanitize() {
+	note := func(name string, v float64) { r.NonFinite = append(r.NonFinite, fmt.Sprintf("%s=%v", name, v)) }
+	if !isFinite(r.Loss) {
+		note("loss", r.Loss)
+		r.Loss = 0
+	}
+	for _, p := range []struct {
+		name string
+		v    **float64
+	}{{"lr", &r.LR}, {"grad_norm_mean", &r.GradNormMean}, {"grad_norm_max", &r.GradNormMax}, {"clipped_share", &r.Clipped}} {
+		if *p.v != nil && !isFinite(**p.v) {
+			note(p.name, **p.v)
+			*p.v = nil
+		}
+	}
+	r.Metrics = finiteMap(r.Metrics, "metrics.", note)
+	r.ParamGradNorms = finiteMap(r.ParamGradNorms, "param_grad_norms.", note)
+	for name, v := range r.StepNorms {
+		for t, x := range v {
+			if !isFinite(x) {
+				note(fmt.Sprintf("step_norms.%s[%d]", name, t), x)
+				v[t] = -1
+			}
+		}
+	}
+}
+
+// finiteMap returns m without its non-finite values, noting each.
+func finiteMap(m map[string]float64, prefix string, note func(string, float64)) map[string]float64 {
+	clean := true
+	for _, v := range m {
+		clean = clean && isFinite(v)
+	}
+	if clean {
+		return m
+	}
+	out := map[string]float64{}
+	for _, k := range keys(m) {
+		if v := m[k]; isFinite(v) {
+			out[k] = v
+		} else {
+			note(prefix+k, v)
+		}
+	}
+	return out
 }
 
 // Report is what Fit returns.
@@ -495,6 +557,18 @@ func (t *Trainer) update(i int) error {
 		a.Clipped++
 	}
 	a.LR = lr
+	if t.cfg.LogEvery > 0 && t.st.Step%t.cfg.LogEvery == 0 {
+		c := 0.0
+		if clipped {
+			c = 1
+		}
+		r := Record{Event: "step", Split: "train", Epoch: t.st.Epoch + 1, Step: t.st.Step, Loss: res.Loss, Weight: w,
+			LR: ptr(lr), GradNormMean: ptr(norm), GradNormMax: ptr(norm), Clipped: ptr(c)}
+		r.sanitize()
+		if err := t.writeLog(r); err != nil {
+			return err
+		}
+	}
 	if t.cfg.ParamGradNorms {
 		if a.ParamNorm == nil {
 			a.ParamNorm = make([]float64, len(t.params))
@@ -582,7 +656,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	line += fmt.Sprintf("  lr %.3g  |g| %.3g (max %.3g)  clipped %.0f%%  %.1fs",
 		a.LR, *rec.GradNormMean, a.NormMax, 100**rec.Clipped, a.Seconds)
 	t.out.endEpoch(line)
-	t.st.Metrics = metrics
+	t.st.Metrics = finiteMap(metrics, "", func(string, float64) {})
 	t.st.Epoch++
 	t.st.Pos = 0
 	t.st.Perm = nil
@@ -597,8 +671,9 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 // improve updates the early-stopping state with this epoch's monitored
 // value and says whether it is the best so far.
 func (t *Trainer) improve(v float64, lower bool, epoch int, metrics map[string]float64) bool {
-	better := !t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best)
+	better := isFinite(v) && (!t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best))
 	if better {
+		metrics = finiteMap(metrics, "", func(string, float64) {})
 		t.st.HaveBest, t.st.Best, t.st.BestEpoch, t.st.Bad, t.st.BestMet = true, v, epoch, 0, metrics
 		for i, p := range t.params {
 			if t.best != nil {
@@ -624,7 +699,13 @@ func keys(m map[string]float64) []string {
 
 // record appends a log record to the history and the JSONL log.
 func (t *Trainer) record(r Record) error {
+	r.sanitize()
 	t.st.History = append(t.st.History, r)
+	return t.writeLog(r)
+}
+
+// writeLog appends r to the JSONL log, if there is one.
+func (t *Trainer) writeLog(r Record) error {
 	if t.cfg.Log == "" {
 		return nil
 	}

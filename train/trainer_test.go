@@ -291,6 +291,7 @@ func TestLogPlotsProgressAndDiagnostics(t *testing.T) {
 	cfg := blobsConfig(drop)
 	cfg.Epochs, cfg.Patience = 3, 0
 	cfg.Log, cfg.PlotDir, cfg.Progress, cfg.ParamGradNorms = log, dir, &out, true
+	cfg.LogEvery = 4
 	tr, err := train.New(wrapped, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -311,6 +312,23 @@ func TestLogPlotsProgressAndDiagnostics(t *testing.T) {
 		}
 		recs = append(recs, m)
 	}
+	// 8 updates per epoch: two step lines before each epoch line.
+	var steps []map[string]any
+	var rest []map[string]any
+	for _, r := range recs {
+		if r["event"] == "step" {
+			steps = append(steps, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	if len(steps) != 6 || steps[5]["step"].(float64) != 24 || steps[0]["lr"] == nil || steps[0]["grad_norm_mean"] == nil {
+		t.Fatalf("step lines %v", steps)
+	}
+	if recs[2]["event"] != "epoch" || len(tr.History()) != 6 {
+		t.Fatalf("step lines misplaced or in History: %v", recs[:3])
+	}
+	recs = rest
 	if len(recs) != 6 {
 		t.Fatalf("%d log lines, want 6", len(recs))
 	}
@@ -339,7 +357,7 @@ func TestLogPlotsProgressAndDiagnostics(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"loss.png", "accuracy.png", "stepnorms-lstm.png"} {
+	for _, name := range []string{"loss.png", "accuracy.png", "gradnorm.png", "stepnorms-lstm.png"} {
 		pf, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -495,5 +513,29 @@ func TestTaskFuncs(t *testing.T) {
 	}
 	if rep := fit(t, tr); rep.Steps != 6 || s.evals != 2 {
 		t.Fatalf("report %+v, %d evaluations", rep, s.evals)
+	}
+}
+
+// An infinite metric (perplexity of a loss of 1000) is logged as
+// non-finite instead of breaking the log or the checkpoint.
+func TestNonFiniteMetricsLogged(t *testing.T) {
+	dir := t.TempDir()
+	task := newScripted([]float64{1000, 1})
+	tr, err := train.New(task, train.Config{Epochs: 2, Patience: 2, Monitor: "perplexity", Progress: io.Discard,
+		Eval: train.EvalOptions{LanguageModel: true}, Log: filepath.Join(dir, "log.jsonl"), Checkpoint: filepath.Join(dir, "c.ckpt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := fit(t, tr)
+	ev := rep.History[1]
+	if len(ev.NonFinite) != 1 || ev.NonFinite[0] != "metrics.perplexity=+Inf" || ev.Best {
+		t.Fatalf("first evaluation %+v", ev)
+	}
+	if rep.BestEpoch != 2 || rep.Metrics["perplexity"] != math.E {
+		t.Fatalf("report %+v", rep)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "log.jsonl"))
+	if !strings.Contains(string(b), `"non_finite":["metrics.perplexity=+Inf"]`) {
+		t.Fatalf("log:\n%s", b)
 	}
 }
