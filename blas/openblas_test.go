@@ -3,6 +3,7 @@ package blas
 import (
 	"math"
 	"math/rand"
+	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -10,15 +11,24 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// openBLASOrSkip returns OpenBLAS or skips the test, saying why. CI installs
-// Debian's libopenblas0 (or libopenblas-dev) so these tests run there.
+// openBLASOrSkip returns OpenBLAS or skips the test, saying why; with
+// RNNZOO_REQUIRE_OPENBLAS=1 (for CI, which installs Debian's libopenblas0)
+// a missing OpenBLAS fails the test instead.
 func openBLASOrSkip(t *testing.T) OpenBLAS {
 	t.Helper()
 	ob, err := NewOpenBLAS()
 	if err != nil {
-		t.Skipf("OpenBLAS not loadable, skipping (apt-get install -y libopenblas0): %v", err)
+		noOpenBLAS(t, err)
 	}
 	return ob
+}
+
+func noOpenBLAS(t *testing.T, err error) {
+	t.Helper()
+	if os.Getenv("RNNZOO_REQUIRE_OPENBLAS") == "1" {
+		t.Fatalf("RNNZOO_REQUIRE_OPENBLAS=1 but OpenBLAS is not loadable: %v", err)
+	}
+	t.Skipf("OpenBLAS not loadable, skipping (apt-get install -y libopenblas0): %v", err)
 }
 
 func TestOpenBLASSgemm(t *testing.T) {
@@ -98,7 +108,7 @@ func TestSetupOpenBLAS(t *testing.T) {
 		if _, err2 := Setup("openblas"); err2 == nil {
 			t.Fatal("Setup(openblas) succeeded although OpenBLAS is not available")
 		}
-		t.Skipf("OpenBLAS not loadable, skipping (apt-get install -y libopenblas0): %v", err)
+		noOpenBLAS(t, err)
 	}
 	info, err := Setup("openblas:2")
 	if err != nil {

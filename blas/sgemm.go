@@ -163,7 +163,12 @@ func sgemmParallel(kern kernel, t int, aT, bT bool, m, n, k int, alpha float32, 
 
 func roundUp(x, r int) int { return (x + r - 1) / r * r }
 
-type packBufs struct{ a, b []float32 }
+// packBufs are one goroutine's packing buffers and edge tile, reused
+// through a pool so that a product allocates nothing.
+type packBufs struct {
+	a, b []float32
+	tile [256]float32 // edge tiles (mr*nr <= 256)
+}
 
 var packPool = sync.Pool{New: func() any { return new(packBufs) }}
 
@@ -184,7 +189,7 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 	bufs.a = grow(bufs.a, mc0*kc0)
 	bufs.b = grow(bufs.b, nc0*kc0)
 	ap, bp := bufs.a, bufs.b
-	var tile [256]float32 // edge tiles (mr*nr <= 256)
+	tile := bufs.tile[:]
 
 	for jc := 0; jc < n; jc += blockNC {
 		nc := min(blockNC, n-jc)
@@ -208,18 +213,18 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 					bpan := bp[jr*kc : (jr+nr)*kc]
 					for ir := 0; ir < mc; ir += mr {
 						mw := min(mr, mc-ir)
-						k := kern
+						kn := kern
 						if mw < mr && mw <= tmr {
-							k = *kern.tail
+							kn = *kern.tail
 						}
-						apan := ap[ir*kc : (ir+k.mr)*kc]
+						apan := ap[ir*kc : (ir+kn.mr)*kc]
 						co := (ic+ir)*ldc + jc + jr
-						if mw == k.mr && nw == nr {
-							k.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
+						if mw == kn.mr && nw == nr {
+							kn.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
 							continue
 						}
-						t := tile[:k.mr*nr]
-						k.fn(kc, apan, bpan, t, nr, 1, 0)
+						t := tile[:kn.mr*nr]
+						kn.fn(kc, apan, bpan, t, nr, 1, 0)
 						for i := 0; i < mw; i++ {
 							crow := c[co+i*ldc : co+i*ldc+nw]
 							trow := t[i*nr : i*nr+nw]

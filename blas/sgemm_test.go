@@ -345,3 +345,22 @@ func TestSgemmConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+// TestSgemmCrossBlocks uses sizes that cross every cache block (KC, MC and
+// NC) with all transposes.
+func TestSgemmCrossBlocks(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for _, tA := range transposes {
+		for _, tB := range transposes {
+			g := gemmCase{tA, tB, blockMC + 7, blockNC + 21, blockKC + 3, 0.75, -1, 1, 2, 3}
+			if tA == blas.NoTrans {
+				g.m = 5 // keep the reference fast; NC is crossed by n
+			} else {
+				g.n = 19 // MC is crossed by m
+			}
+			for _, kern := range usableKernels() {
+				checkGemm(t, r, g, withKernel(kern, 2))
+			}
+		}
+	}
+}

@@ -22,10 +22,14 @@ func BenchmarkVec(b *testing.B) {
 	run := func(name string, f func()) {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(4 * n)
+			cpu0 := processCPU()
 			for i := 0; i < b.N; i++ {
 				f()
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/elem")
+			if d := processCPU() - cpu0; d > 0 && cpu0 > 0 {
+				b.ReportMetric(d*1e9/float64(b.N)/n, "cpu-ns/elem")
+			}
 		})
 	}
 	run("sigmoid/Sigmoid32", func() { Sigmoid32(dst, src) })
