@@ -1,0 +1,66 @@
+package cols
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/rnnzoo/rnnzoo/blas"
+	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/train"
+)
+
+// BenchmarkTrainStep times one training update of the program's own path
+// (batch of 64 MNIST-sized images read as 28 columns of 28 pixels, hidden
+// 128, forward, backward through time, global-norm clipping and train's
+// Adam) at the shapes of ../shared/bench's PyTorch imagecols_*_train. The
+// BLAS is chosen as the program does (blas.Setup("auto"); the environment
+// variable RNNZOO_BLAS overrides).
+func BenchmarkTrainStep(b *testing.B) {
+	info, err := blas.Setup("auto")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("BLAS: %v", info)
+	const B, side = 64, 28
+	rng := rand.New(rand.NewPCG(1, 1))
+	set := &images.Set{Name: "random", N: B, H: side, W: side, Pixels: make([]float32, B*side*side), Labels: make([]int, B), Classes: 10}
+	for i := range set.Pixels {
+		set.Pixels[i] = rng.Float32()
+	}
+	for i := range set.Labels {
+		set.Labels[i] = rng.IntN(10)
+	}
+	for _, bc := range []struct {
+		name  string
+		cell  string
+		bidir bool
+	}{{"lstm_imagecols", "lstm", false}, {"gru_imagecols", "gru", false}, {"rnn_imagecols", "rnn", false}, {"bilstm_imagecols", "lstm", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			cfg := Config{Kind: KindClassifier, H: side, W: side, Cell: bc.cell, Bidirectional: bc.bidir, Layers: 1, Hidden: 128, Classes: 10}
+			clf, err := NewClassifier(cfg, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			task, err := clf.NewTask(set, nil, B, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			opt := train.NewAdam(clf.Params)
+			step := func() {
+				if _, err := task.TrainBatch(0); err != nil {
+					b.Fatal(err)
+				}
+				train.ClipGradNorm(clf.Params.Trainable(), 5)
+				opt.Step(1e-3)
+				clf.Params.ZeroGrad()
+			}
+			for i := 0; i < 3; i++ {
+				step()
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				step()
+			}
+		})
+	}
+}

@@ -1,0 +1,202 @@
+package cols
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/train"
+	"gorgonia.org/tensor"
+)
+
+// Model kinds stored in Config.Kind.
+const (
+	KindClassifier = "classifier"
+	KindGenerator  = "generator"
+)
+
+// Config describes a model and the images it reads. It is stored as JSON
+// in every checkpoint.
+type Config struct {
+	Kind    string `json:"kind"`    // KindClassifier or KindGenerator
+	Dataset string `json:"dataset"` // digits, mnist or fashion (informative)
+	// H and W are the image height and width in pixels.
+	H int `json:"h"`
+	W int `json:"w"`
+	// Rows reads the image row by row (H steps of W pixels) instead of
+	// column by column (W steps of H pixels).
+	Rows          bool     `json:"rows"`
+	Cell          string   `json:"cell"` // lstm, gru or rnn
+	Bidirectional bool     `json:"bidirectional"`
+	Layers        int      `json:"layers"`
+	Hidden        int      `json:"hidden"`
+	Dropout       float64  `json:"dropout"`
+	Classes       int      `json:"classes"`
+	ClassNames    []string `json:"class_names,omitempty"`
+	// StyleMean and StyleStd standardise the generator's style features.
+	StyleMean []float64 `json:"style_mean,omitempty"`
+	StyleStd  []float64 `json:"style_std,omitempty"`
+}
+
+// Steps and Features give the sequence shape of an image: (W, H) by
+// columns, (H, W) by rows.
+func (c *Config) Steps() int {
+	if c.Rows {
+		return c.H
+	}
+	return c.W
+}
+
+// Features is the size of one step's input vector.
+func (c *Config) Features() int {
+	if c.Rows {
+		return c.W
+	}
+	return c.H
+}
+
+// Validate checks the configuration and says what is wrong.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Kind != KindClassifier && c.Kind != KindGenerator {
+		errs = append(errs, fmt.Errorf("kind %q is not %q or %q", c.Kind, KindClassifier, KindGenerator))
+	}
+	if c.H < 1 || c.W < 1 {
+		errs = append(errs, fmt.Errorf("image size %d×%d must be positive", c.H, c.W))
+	}
+	if _, err := graph.ParseCellKind(c.Cell); err != nil {
+		errs = append(errs, fmt.Errorf("-cell %q: want lstm, gru or rnn", c.Cell))
+	}
+	if c.Layers < 1 {
+		errs = append(errs, fmt.Errorf("-layers %d: need at least 1", c.Layers))
+	}
+	if c.Hidden < 1 {
+		errs = append(errs, fmt.Errorf("-hidden %d: need at least 1", c.Hidden))
+	}
+	if c.Dropout < 0 || c.Dropout >= 1 {
+		errs = append(errs, fmt.Errorf("-dropout %g: want 0 ≤ p < 1", c.Dropout))
+	}
+	if c.Classes < 2 {
+		errs = append(errs, fmt.Errorf("%d classes: need at least 2", c.Classes))
+	}
+	if c.Kind == KindGenerator {
+		if c.Bidirectional {
+			errs = append(errs, errors.New("-bidirectional: a generator emits columns in order and cannot be bidirectional"))
+		}
+		if len(c.StyleMean) != NumStyles || len(c.StyleStd) != NumStyles {
+			errs = append(errs, fmt.Errorf("generator needs %d style means and deviations", NumStyles))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Config) stack() graph.StackConfig {
+	kind, _ := graph.ParseCellKind(c.Cell)
+	return graph.StackConfig{
+		Kind: kind, Hidden: c.Hidden, Layers: c.Layers,
+		Bidirectional: c.Bidirectional, Merge: graph.Concat, Dropout: c.Dropout,
+	}
+}
+
+// CheckSet says whether a data set fits the configuration (image size and
+// labels).
+func (c *Config) CheckSet(s *images.Set) error {
+	if s == nil || s.N == 0 {
+		return errors.New("no images")
+	}
+	if s.H != c.H || s.W != c.W {
+		return fmt.Errorf("%s: images are %d×%d, the model reads %d×%d", s.Name, s.H, s.W, c.H, c.W)
+	}
+	for i, l := range s.Labels {
+		if l >= c.Classes {
+			return fmt.Errorf("%s: image %d has label %d, the model knows %d classes", s.Name, i, l, c.Classes)
+		}
+	}
+	return nil
+}
+
+// ClassName names class k.
+func (c *Config) ClassName(k int) string {
+	if k >= 0 && k < len(c.ClassNames) {
+		return c.ClassNames[k]
+	}
+	return fmt.Sprint(k)
+}
+
+// Model is a classifier or a generator rebuilt from a checkpoint.
+type Model struct {
+	Config     Config
+	Classifier *Classifier
+	Generator  *Generator
+	Checkpoint *train.Checkpoint
+}
+
+// Load reads a checkpoint written by this package and rebuilds its model
+// with the saved weights.
+func Load(path string) (*Model, error) {
+	ck, err := train.ReadCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg Config
+	if err := json.Unmarshal(ck.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("%s: model configuration: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: not an imagecols model: %w", path, err)
+	}
+	m := &Model{Config: cfg, Checkpoint: ck}
+	var ps *graph.Params
+	switch cfg.Kind {
+	case KindClassifier:
+		if m.Classifier, err = NewClassifier(cfg, 0); err != nil {
+			return nil, err
+		}
+		ps = m.Classifier.Params
+	default:
+		if m.Generator, err = NewGenerator(cfg, 0); err != nil {
+			return nil, err
+		}
+		ps = m.Generator.Params
+	}
+	if err := ck.LoadParams(ps); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+func newParams(seed uint64) *graph.Params { return graph.NewParams(tensor.Float32, seed) }
+
+// writeSeq writes image img (H×W, row-major) as sequence row b of a
+// time-major buffer x [T,B,F].
+func (c *Config) writeSeq(x []float32, B, b int, img []float32) {
+	T, F := c.Steps(), c.Features()
+	for t := 0; t < T; t++ {
+		row := x[(t*B+b)*F : (t*B+b+1)*F]
+		for f := range row {
+			if c.Rows {
+				row[f] = img[t*c.W+f]
+			} else {
+				row[f] = img[f*c.W+t]
+			}
+		}
+	}
+}
+
+// imageFromSeq is the inverse of writeSeq for one generated sequence
+// [T][F].
+func (c *Config) imageFromSeq(seq [][]float64) []float32 {
+	img := make([]float32, c.H*c.W)
+	for t, v := range seq {
+		for f, p := range v {
+			if c.Rows {
+				img[t*c.W+f] = float32(p)
+			} else {
+				img[f*c.W+t] = float32(p)
+			}
+		}
+	}
+	return img
+}
