@@ -1,0 +1,346 @@
+package train
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rnnzoo/rnnzoo/graph"
+)
+
+// The checkpoint container. A checkpoint is ONE safetensors file: any
+// safetensors reader sees the model's weights under their parameter names,
+// and everything else lives in the "__metadata__" string map and in extra
+// tensors:
+//
+//	metadata key      value
+//	format            "rnnzoo-checkpoint"
+//	format_version    "1"
+//	params            JSON array of the model's parameter names, in model order
+//	config            the model's configuration, JSON (opaque to train)
+//	vocabs            JSON object: vocabulary name → JSON blob (opaque)
+//	metrics           JSON object of final (or latest) metrics
+//	trainer           JSON training state (step, epoch, position in the epoch,
+//	                  batch order, RNG states, optimizer kind/hyper-parameters/
+//	                  step count, early-stopping state, log history)
+//	data_sha256       hex SHA-256 of the whole data section
+//
+//	extra tensor            content
+//	optim.<slot>.<param>    optimizer state, e.g. optim.m.lstm.W (Adam's first moment)
+//	best.<param>            the best weights so far (early stopping)
+//
+// Tensor data are ordered as the reference safetensors writer orders them
+// (descending dtype, then name), so for one dtype: by name.
+const (
+	checkpointFormat  = "rnnzoo-checkpoint"
+	checkpointVersion = 1
+)
+
+// Checkpoint is a decoded checkpoint file.
+type Checkpoint struct {
+	Version int
+	Config  json.RawMessage            // the model's configuration
+	Vocabs  map[string]json.RawMessage // named vocabularies
+	Metrics map[string]float64
+	Params  []string          // model parameter names, in model order
+	Tensors map[string]Tensor // every tensor by name (weights, optimizer state, best weights)
+	Trainer json.RawMessage   // training state; nil if the file holds weights only
+	Meta    map[string]string // the raw safetensors metadata
+}
+
+// NewCheckpoint returns a checkpoint holding a copy of the weights of ps,
+// the model configuration config (marshalled to JSON unless it is already
+// a json.RawMessage or nil), vocabularies (each marshalled likewise) and
+// metrics. Use it to write a model without a Trainer; Trainer.Save adds
+// the training state.
+func NewCheckpoint(ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64) (*Checkpoint, error) {
+	c := &Checkpoint{Version: checkpointVersion, Vocabs: map[string]json.RawMessage{}, Metrics: metrics, Tensors: map[string]Tensor{}}
+	var err error
+	if c.Config, err = rawJSON(config); err != nil {
+		return nil, fmt.Errorf("train: model config: %w", err)
+	}
+	for k, v := range vocabs {
+		if c.Vocabs[k], err = rawJSON(v); err != nil {
+			return nil, fmt.Errorf("train: vocabulary %q: %w", k, err)
+		}
+	}
+	for _, p := range ps.All() {
+		t, err := DenseTensor(p.Name, p.Value)
+		if err != nil {
+			return nil, err
+		}
+		c.Params = append(c.Params, p.Name)
+		c.Tensors[p.Name] = t
+	}
+	return c, nil
+}
+
+func rawJSON(v any) (json.RawMessage, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case json.RawMessage:
+		if !json.Valid(x) {
+			return nil, errors.New("invalid JSON")
+		}
+		return x, nil
+	}
+	return json.Marshal(v)
+}
+
+// add stores a tensor under name.
+func (c *Checkpoint) add(t Tensor) error {
+	if _, dup := c.Tensors[t.Name]; dup {
+		return fmt.Errorf("train: two checkpoint tensors named %q", t.Name)
+	}
+	c.Tensors[t.Name] = t
+	return nil
+}
+
+// LoadParams copies the checkpoint's weights into ps. Every parameter of
+// ps must be in the checkpoint with the same dtype and shape, and the
+// checkpoint must hold no model parameter that ps lacks; otherwise nothing
+// is changed and the error lists what is missing, unexpected or mismatched.
+func (c *Checkpoint) LoadParams(ps *graph.Params) error {
+	inFile := map[string]bool{}
+	for _, n := range c.Params {
+		inFile[n] = true
+	}
+	var missing, extra, bad []string
+	for _, p := range ps.All() {
+		t, ok := c.Tensors[p.Name]
+		if !ok || !inFile[p.Name] {
+			missing = append(missing, p.Name)
+			continue
+		}
+		delete(inFile, p.Name)
+		want := "F32"
+		if _, f64 := p.Value.Data().([]float64); f64 {
+			want = "F64"
+		}
+		if t.Dtype != want || !sameShape(t.Shape, p.Shape()) {
+			bad = append(bad, fmt.Sprintf("%s is %s %v in the file, %s %v in the model", p.Name, t.Dtype, t.Shape, want, []int(p.Shape())))
+		}
+	}
+	for n := range inFile {
+		extra = append(extra, n)
+	}
+	sort.Strings(extra)
+	if len(missing)+len(extra)+len(bad) > 0 {
+		var parts []string
+		if len(missing) > 0 {
+			parts = append(parts, "missing from the checkpoint: "+strings.Join(missing, ", "))
+		}
+		if len(extra) > 0 {
+			parts = append(parts, "not in the model: "+strings.Join(extra, ", "))
+		}
+		parts = append(parts, bad...)
+		return fmt.Errorf("train: the checkpoint does not fit the model: %s", strings.Join(parts, "; "))
+	}
+	for _, p := range ps.All() {
+		if err := c.Tensors[p.Name].decodeInto(p.Value); err != nil {
+			return fmt.Errorf("train: loading %w", err)
+		}
+	}
+	return nil
+}
+
+func sameShape(a []int, b []int) bool {
+	if len(a) != len(b) {
+		return len(a) == 0 && len(b) == 1 && b[0] == 1
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// encode returns the safetensors metadata and tensors of c, with the
+// checksum of the data section.
+func (c *Checkpoint) encode() ([]Tensor, map[string]string, error) {
+	meta := map[string]string{}
+	for k, v := range c.Meta {
+		meta[k] = v
+	}
+	meta["format"] = checkpointFormat
+	meta["format_version"] = strconv.Itoa(checkpointVersion)
+	names, _ := json.Marshal(c.Params)
+	meta["params"] = string(names)
+	if c.Config != nil {
+		meta["config"] = string(c.Config)
+	}
+	if len(c.Vocabs) > 0 {
+		b, err := json.Marshal(c.Vocabs)
+		if err != nil {
+			return nil, nil, err
+		}
+		meta["vocabs"] = string(b)
+	}
+	if c.Metrics != nil {
+		b, err := json.Marshal(c.Metrics)
+		if err != nil {
+			return nil, nil, fmt.Errorf("train: metrics: %w", err)
+		}
+		meta["metrics"] = string(b)
+	}
+	if c.Trainer != nil {
+		meta["trainer"] = string(c.Trainer)
+	}
+	tensors := make([]Tensor, 0, len(c.Tensors))
+	for _, t := range c.Tensors {
+		tensors = append(tensors, t)
+	}
+	order, err := dataOrder(tensors)
+	if err != nil {
+		return nil, nil, err
+	}
+	h := sha256.New()
+	for _, t := range order {
+		h.Write(t.Data)
+	}
+	meta["data_sha256"] = hex.EncodeToString(h.Sum(nil))
+	return tensors, meta, nil
+}
+
+// testWriterHook, when set by a test, wraps the writer of the temporary
+// checkpoint file (to simulate a failure midway).
+var testWriterHook func(io.Writer) io.Writer
+
+// Write stores the checkpoint at path atomically: it writes a temporary file
+// in the same directory, syncs it, renames it over path and syncs the
+// directory. If anything fails, path is left as it was and the temporary
+// file is removed.
+func (c *Checkpoint) Write(path string) error {
+	tensors, meta, err := c.encode()
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, meta) })
+}
+
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("train: writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+			err = fmt.Errorf("train: writing %s (left unchanged): %w", path, err)
+		}
+	}()
+	var w io.Writer = f
+	if testWriterHook != nil {
+		w = testWriterHook(w)
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync() // best effort: not every file system syncs directories
+		d.Close()
+	}
+	return nil
+}
+
+// ReadCheckpoint reads and verifies a checkpoint file. A truncated,
+// corrupted or foreign file is refused with an error wrapping ErrCorrupt
+// that says what is wrong.
+func ReadCheckpoint(path string) (*Checkpoint, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("train: reading checkpoint: %w", err)
+	}
+	c, err := DecodeCheckpoint(b)
+	if err != nil {
+		return nil, fmt.Errorf("train: checkpoint %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// DecodeCheckpoint decodes and verifies a checkpoint held in memory.
+func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
+	tensors, meta, err := ReadSafetensors(b)
+	if err != nil {
+		return nil, err
+	}
+	if meta["format"] != checkpointFormat {
+		return nil, corrupt("not an rnnzoo checkpoint (metadata format %q)", meta["format"])
+	}
+	v, err := strconv.Atoi(meta["format_version"])
+	if err != nil || v < 1 {
+		return nil, corrupt("bad format_version %q", meta["format_version"])
+	}
+	if v > checkpointVersion {
+		return nil, fmt.Errorf("checkpoint format version %d is newer than this program reads (%d)", v, checkpointVersion)
+	}
+	h := sha256.New()
+	for _, t := range tensors {
+		h.Write(t.Data)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); meta["data_sha256"] != sum {
+		return nil, corrupt("the data's SHA-256 is %s but the header records %q: the tensor data were altered", sum, meta["data_sha256"])
+	}
+	c := &Checkpoint{Version: v, Meta: meta, Tensors: map[string]Tensor{}}
+	for _, t := range tensors {
+		c.Tensors[t.Name] = t
+	}
+	if err := json.Unmarshal([]byte(meta["params"]), &c.Params); err != nil {
+		return nil, corrupt("metadata params: %v", err)
+	}
+	for _, n := range c.Params {
+		if _, ok := c.Tensors[n]; !ok {
+			return nil, corrupt("parameter %q is listed but has no tensor", n)
+		}
+	}
+	if s, ok := meta["config"]; ok {
+		if !json.Valid([]byte(s)) {
+			return nil, corrupt("metadata config is not JSON")
+		}
+		c.Config = json.RawMessage(s)
+	}
+	if s, ok := meta["vocabs"]; ok {
+		if err := json.Unmarshal([]byte(s), &c.Vocabs); err != nil {
+			return nil, corrupt("metadata vocabs: %v", err)
+		}
+	}
+	if s, ok := meta["metrics"]; ok {
+		if err := json.Unmarshal([]byte(s), &c.Metrics); err != nil {
+			return nil, corrupt("metadata metrics: %v", err)
+		}
+	}
+	if s, ok := meta["trainer"]; ok {
+		if !json.Valid([]byte(s)) {
+			return nil, corrupt("metadata trainer is not JSON")
+		}
+		c.Trainer = json.RawMessage(s)
+	}
+	return c, nil
+}

@@ -1,0 +1,277 @@
+package train
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rnnzoo/rnnzoo/graph"
+	"gorgonia.org/tensor"
+)
+
+// fixture is a safetensors file written out by hand from the published
+// layout: two tensors, "w" F32 [2] = (1, −2) and "bias" F64 [1] = (0.5),
+// and the metadata {"k":"vv"}. The reference writer puts "__metadata__"
+// first and stores F64 before F32; the 137-byte JSON is padded with 7
+// spaces to 144 = 0x90 bytes.
+var fixture = func() []byte {
+	var b []byte
+	b = append(b, 0x90, 0, 0, 0, 0, 0, 0, 0)
+	b = append(b, `{"__metadata__":{"k":"vv"},"bias":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}`...)
+	b = append(b, "       "...)
+	b = append(b, 0, 0, 0, 0, 0, 0, 0xe0, 0x3f) // 0.5 as float64
+	b = append(b, 0, 0, 0x80, 0x3f)             // 1.0 as float32
+	b = append(b, 0, 0, 0, 0xc0)                // −2.0 as float32
+	return b
+}()
+
+func fixtureTensors() []Tensor {
+	w := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1, -2}))
+	bias := tensor.New(tensor.WithShape(1), tensor.WithBacking([]float64{0.5}))
+	tw, _ := DenseTensor("w", w)
+	tb, _ := DenseTensor("bias", bias)
+	return []Tensor{tw, tb} // deliberately not in file order
+}
+
+func TestSafetensorsFixtureBytes(t *testing.T) {
+	if len(fixture) != 8+144+16 {
+		t.Fatalf("fixture is %d bytes", len(fixture))
+	}
+	var buf bytes.Buffer
+	if err := WriteSafetensors(&buf, fixtureTensors(), map[string]string{"k": "vv"}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), fixture) {
+		t.Fatalf("written bytes differ from the fixture:\n%q\n%q", buf.Bytes(), fixture)
+	}
+	ts, meta, err := ReadSafetensors(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["k"] != "vv" || len(ts) != 2 || ts[0].Name != "bias" || ts[1].Name != "w" {
+		t.Fatalf("read back %v %v", meta, ts)
+	}
+	d, err := ts[1].Dense()
+	if err != nil || d.Data().([]float32)[1] != -2 {
+		t.Fatalf("w = %v, %v", d, err)
+	}
+	// The empty file of the reference: "{}" and 6 spaces.
+	buf.Reset()
+	if err := WriteSafetensors(&buf, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\x08\x00\x00\x00\x00\x00\x00\x00{}      "; buf.String() != want {
+		t.Fatalf("empty file %q", buf.String())
+	}
+}
+
+func TestSafetensorsRefusesDamage(t *testing.T) {
+	le := func(n uint64) []byte { b := make([]byte, 8); binary.LittleEndian.PutUint64(b, n); return b }
+	hdr := func(json string) []byte {
+		for len(json)%8 != 0 {
+			json += " "
+		}
+		return append(le(uint64(len(json))), json...)
+	}
+	cases := []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"empty", nil, "too short"},
+		{"short", fixture[:5], "too short"},
+		{"truncated header", fixture[:60], "past the end"},
+		{"truncated data", fixture[:len(fixture)-1], "ends at byte 16"},
+		{"trailing bytes", append(append([]byte{}, fixture...), 0), "cover 16 bytes but the data section has 17"},
+		{"huge header", append(le(1<<62), fixture[8:]...), "above the"},
+		{"not json", hdr("{nope}"), "header JSON"},
+		{"not an object", hdr("[1,2]   "), "start with '{'"},
+		{"bad utf8", append(le(8), 0xff, 0xfe, '{', '}', ' ', ' ', ' ', ' '), "UTF-8"},
+		{"gap", append(hdr(`{"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}`), 0, 0), "contiguous"},
+		{"overlap", append(hdr(`{"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}`), 0, 0), "contiguous"},
+		{"size mismatch", append(hdr(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}`), 0, 0, 0, 0), "does not fit"},
+		{"overflow", append(hdr(`{"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,4]}}`), 0, 0, 0, 0), "overflows"},
+		{"dtype", append(hdr(`{"a":{"dtype":"Q7","shape":[1],"data_offsets":[0,1]}}`), 0), "unknown dtype"},
+		{"duplicate", append(hdr(`{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}`), 0, 0), "twice"},
+		{"missing offsets", append(hdr(`{"a":{"dtype":"U8","shape":[1]}}`), 0), "lacks"},
+		{"unknown field", append(hdr(`{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":1}}`), 0), "unknown field"},
+		{"negative", append(hdr(`{"a":{"dtype":"U8","shape":[-1],"data_offsets":[0,1]}}`), 0), "negative"},
+		{"metadata not strings", hdr(`{"__metadata__":{"a":1}}`), "__metadata__"},
+	}
+	for _, c := range cases {
+		_, _, err := ReadSafetensors(c.b)
+		if err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an ErrCorrupt error mentioning %q", c.name, err, c.want)
+		}
+	}
+}
+
+func smallParams(seed uint64) *graph.Params {
+	ps := graph.NewParams(tensor.Float32, seed)
+	graph.NewLinear(ps, "out", 3, 2)
+	ps.New("emb.E", tensor.Shape{4, 3}, graph.Uniform(0.5))
+	return ps
+}
+
+func writeSmall(t *testing.T, path string, ps *graph.Params) {
+	t.Helper()
+	c, err := NewCheckpoint(ps, map[string]any{"hidden": 3}, map[string]any{"words": []string{"a", "b"}}, map[string]float64{"accuracy": 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Write(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sameWeights(a, b *graph.Params) bool {
+	for i, p := range a.All() {
+		x, y := p.F32(), b.All()[i].F32()
+		for j := range x {
+			if x[j] != y[j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.ckpt")
+	ps := smallParams(1)
+	writeSmall(t, path, ps)
+	c, err := ReadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Config) != `{"hidden":3}` || string(c.Vocabs["words"]) != `["a","b"]` || c.Metrics["accuracy"] != 0.5 {
+		t.Fatalf("config %s vocabs %v metrics %v", c.Config, c.Vocabs, c.Metrics)
+	}
+	if strings.Join(c.Params, " ") != "out.W out.b emb.E" {
+		t.Fatalf("params %v", c.Params)
+	}
+	ps2 := smallParams(2)
+	if sameWeights(ps, ps2) {
+		t.Fatal("seeds give the same weights")
+	}
+	if err := c.LoadParams(ps2); err != nil {
+		t.Fatal(err)
+	}
+	if !sameWeights(ps, ps2) {
+		t.Fatal("loaded weights differ")
+	}
+	// A model of another shape is refused with what is missing, extra or different.
+	other := graph.NewParams(tensor.Float32, 1)
+	graph.NewLinear(other, "out", 5, 2)
+	other.New("extra", tensor.Shape{1}, nil)
+	err = c.LoadParams(other)
+	for _, want := range []string{"missing from the checkpoint: extra", "not in the model: emb.E", "out.W is F32 [3 2] in the file, F32 [5 2] in the model"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("LoadParams error %v lacks %q", err, want)
+		}
+	}
+}
+
+func TestCheckpointCorruptionRefused(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.ckpt")
+	writeSmall(t, path, smallParams(1))
+	good, _ := os.ReadFile(path)
+	// Flip one byte of the weights: the checksum catches it.
+	bad := append([]byte{}, good...)
+	bad[len(bad)-3] ^= 0x40
+	os.WriteFile(path, bad, 0o644)
+	_, err := ReadCheckpoint(path)
+	if err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "SHA-256") {
+		t.Fatalf("flipped byte: %v", err)
+	}
+	// Every truncation is refused.
+	for _, n := range []int{0, 7, 8, 100, len(good) / 2, len(good) - 1} {
+		os.WriteFile(path, good[:n], 0o644)
+		if _, err := ReadCheckpoint(path); err == nil || !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("truncated to %d bytes: %v", n, err)
+		}
+	}
+	// A plain safetensors file is not a checkpoint.
+	os.WriteFile(path, fixture, 0o644)
+	if _, err := ReadCheckpoint(path); err == nil || !strings.Contains(err.Error(), "not an rnnzoo checkpoint") {
+		t.Fatalf("foreign file: %v", err)
+	}
+}
+
+// failingWriter fails after n bytes.
+type failingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k, _ := f.w.Write(p[:f.n])
+		f.n = 0
+		return k, errors.New("simulated disk failure")
+	}
+	f.n -= len(p)
+	return f.w.Write(p)
+}
+
+func TestInterruptedWriteKeepsPreviousCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.ckpt")
+	ps := smallParams(1)
+	writeSmall(t, path, ps)
+	testWriterHook = func(w io.Writer) io.Writer { return &failingWriter{w: w, n: 100} }
+	defer func() { testWriterHook = nil }()
+	err := func() error {
+		c, _ := NewCheckpoint(smallParams(7), nil, nil, nil)
+		return c.Write(path)
+	}()
+	if err == nil || !strings.Contains(err.Error(), "simulated disk failure") || !strings.Contains(err.Error(), "left unchanged") {
+		t.Fatalf("interrupted write: %v", err)
+	}
+	testWriterHook = nil
+	c, err := ReadCheckpoint(path)
+	if err != nil {
+		t.Fatalf("previous checkpoint unreadable: %v", err)
+	}
+	ps2 := smallParams(3)
+	if err := c.LoadParams(ps2); err != nil || !sameWeights(ps, ps2) {
+		t.Fatalf("previous checkpoint changed: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left: %v", entries)
+	}
+}
+
+func FuzzReadSafetensors(f *testing.F) {
+	f.Add(fixture)
+	f.Add(fixture[:20])
+	f.Add([]byte("\x08\x00\x00\x00\x00\x00\x00\x00{}      "))
+	var buf bytes.Buffer
+	c, _ := NewCheckpoint(smallParams(1), map[string]int{"a": 1}, nil, nil)
+	ts, meta, _ := c.encode()
+	WriteSafetensors(&buf, ts, meta)
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ts, meta, err := ReadSafetensors(b)
+		_, _ = DecodeCheckpoint(b)
+		if err != nil {
+			return
+		}
+		// What reads must write back and read the same.
+		var out bytes.Buffer
+		if err := WriteSafetensors(&out, ts, meta); err != nil {
+			t.Fatalf("re-encoding a valid file: %v", err)
+		}
+		ts2, _, err := ReadSafetensors(out.Bytes())
+		if err != nil || len(ts2) != len(ts) {
+			t.Fatalf("re-read: %v", err)
+		}
+	})
+}

@@ -1,0 +1,72 @@
+// Package train is the one training loop of every rnnzoo model: optimizers
+// with exported state (Adam, AdamW, SGD with momentum, RMSProp),
+// learning-rate schedules, gradient clipping by global norm and by value,
+// a NaN/Inf guard, checkpoints in safetensors format that resume bit for
+// bit, metrics, a progress display, a JSONL log and PNG curves.
+//
+// # Using it
+//
+// A model program implements Task (its Params, and training and
+// validation batches by index; each batch runs through the graph.Net of
+// its sequence-length bucket, all nets sharing the Params), then:
+//
+//	tr, err := train.New(task, train.Config{
+//		Epochs: 10, Seed: 1, ClipNorm: 5,
+//		Optimizer: train.NewAdam(ps),
+//		LR: train.Warmup{Steps: 100, Then: train.Cosine{Base: 1e-3, Steps: 5000}},
+//		Patience: 3, Monitor: "accuracy",
+//		Checkpoint: "model.ckpt", Log: "train.jsonl", PlotDir: ".",
+//		ModelConfig: cfg, Vocabs: map[string]any{"words": vocab},
+//		RandSources: map[string]*rand.PCG{"dropout": dropoutSrc},
+//	})
+//	if resume { err = tr.Resume("model.ckpt") }
+//	report, err := tr.Fit()
+//
+// For eval and predict, ReadCheckpoint gives back the configuration and
+// vocabularies (to rebuild the model) and Checkpoint.LoadParams the weights.
+//
+// # One update
+//
+// For each batch in the epoch's shuffled order: Task.TrainBatch runs the
+// net forward and backward (gradients accumulate in Param.Grad); the loss
+// and the global gradient norm are checked for NaN/Inf (a
+// *NonFiniteError names the first bad parameter gradient and its index);
+// the norm is logged, then gradients are clipped (Config.ClipNorm,
+// Config.ClipValue); the optimizer steps with the schedule's rate for this
+// step; gradients are zeroed; the weights are checked for NaN/Inf.
+//
+// # Checkpoints
+//
+// A checkpoint is one safetensors file (see the comment on Checkpoint for
+// the metadata keys and tensor names): the weights under their parameter
+// names, optimizer moments as "optim.<slot>.<param>", best weights as
+// "best.<param>", and in the metadata the model config, vocabularies,
+// metrics, a format version, the training state (step, epoch, position
+// and batch order in the epoch, RNG states, early-stopping state, history)
+// and a SHA-256 of the data. It is written atomically (temporary file,
+// fsync, rename); the reader checks every length, offset, dtype, shape and
+// the checksum, and refuses a damaged file with an error wrapping
+// ErrCorrupt.
+//
+// # Reproducibility
+//
+// With the same seeds, data and configuration, a run gives the same
+// weights bit for bit on the same machine and binary: shuffling draws from
+// a PCG seeded by Config.Seed, dropout from the sources in
+// Config.RandSources, and the optimizers are sequential loops. A resumed
+// run equals an uninterrupted one bit for bit (tested). What can change
+// the bits: a different BLAS (OpenBLAS against the pure-Go gonum BLAS; and
+// OpenBLAS with more than one thread may split sums differently), another
+// CPU architecture (fused multiply-add on arm64), and a model that runs
+// batches in several goroutines and adds their gradients in a varying
+// order. The pure-Go gonum BLAS splits large products over goroutines by
+// blocks of the result, each computed in a fixed order, so GOMAXPROCS does
+// not change its results.
+//
+// # Diagnostics
+//
+// Each epoch's log line has the mean and maximum global gradient norm and
+// the share of clipped updates; Config.ParamGradNorms adds each
+// parameter's mean gradient norm; Trainer.StepNorms receives per-time-step
+// norms ‖∂L/∂h_t‖ from a recurrent layer and logs their per-epoch means.
+package train

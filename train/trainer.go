@@ -1,0 +1,690 @@
+package train
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rnnzoo/rnnzoo/graph"
+	"gorgonia.org/tensor"
+)
+
+// Task is what a model program implements to be trained: its parameters,
+// and training and validation batches addressed by index. Batches may have
+// different shapes (sequence-length buckets): the task runs each batch
+// through the compiled graph.Net of its bucket; all nets share the Params.
+type Task interface {
+	// Params returns the model's parameters (shared by every net).
+	Params() *graph.Params
+	// NumTrain returns the number of training batches in one epoch.
+	NumTrain() int
+	// TrainBatch loads training batch i into the net of its bucket and runs
+	// it forward and backward (graph.Net.Run), which adds the gradients
+	// into Params. It returns the batch's mean loss and optionally its
+	// predictions (for the training accuracy).
+	TrainBatch(i int) (Result, error)
+	// NumValid returns the number of validation batches (0: no validation).
+	NumValid() int
+	// EvalBatch runs validation batch i forward on an evaluation net (no
+	// dropout) and returns its loss and predictions. Gradients it may
+	// accumulate are discarded by the Trainer.
+	EvalBatch(i int) (Result, error)
+}
+
+// Config configures a Trainer. The zero value of every field is usable.
+type Config struct {
+	Epochs   int    // number of epochs (default 1)
+	MaxSteps int64  // stop after this many updates in total (0: no limit)
+	Seed     uint64 // seeds the shuffling of the batch order
+	// NoShuffle keeps the batches in index order.
+	NoShuffle bool
+
+	Optimizer Optimizer // default: Adam over the task's Params
+	LR        Schedule  // default: Constant(1e-3)
+	ClipNorm  float64   // clip the global gradient norm to this (0: off)
+	ClipValue float64   // clamp each gradient element to ±ClipValue (0: off)
+
+	// Patience > 0 turns on early stopping: training stops after Patience
+	// epochs without improvement of Monitor, and the best weights are
+	// restored at the end of training.
+	Patience int
+	// Monitor names the validated quantity for early stopping and best
+	// weights: "loss" (the default), "perplexity" and "bpc" are minimised,
+	// any other metric (e.g. "accuracy", "macro_f1") is maximised. Without
+	// validation batches the training loss is monitored.
+	Monitor string
+
+	// Eval configures the metrics of each validation.
+	Eval EvalOptions
+
+	// Checkpoint is a file path: the training state is saved there after
+	// every epoch, every SaveEvery updates, and at the end.
+	Checkpoint string
+	SaveEvery  int64
+	// ModelConfig and Vocabs are stored in every checkpoint as JSON; the
+	// program reads them back to rebuild the model (see ReadCheckpoint).
+	ModelConfig any
+	Vocabs      map[string]any
+	// RandSources are random sources the model draws from during training
+	// (e.g. the dropout generator given to graph.Builder.Compile, built as
+	// rand.New(src)). Their states are saved in checkpoints and restored by
+	// Resume, so that dropout masks continue exactly.
+	RandSources map[string]*rand.PCG
+
+	// Log, if set, is a JSONL file: one line per epoch and per evaluation
+	// (see Record). It is appended to, so a resumed run continues it.
+	Log string
+	// PlotDir, if set, receives loss.png and accuracy.png after every
+	// epoch.
+	PlotDir string
+	// Progress receives the progress display: a progress bar with rate and
+	// ETA when it is a terminal, one plain line per epoch otherwise.
+	// nil means os.Stderr; use io.Discard for silence.
+	Progress io.Writer
+	// ParamGradNorms adds each parameter's mean gradient norm per epoch to
+	// the log.
+	ParamGradNorms bool
+}
+
+// Record is one line of the JSONL log. Event "epoch" lines describe the
+// training of one epoch; event "eval" lines one validation.
+type Record struct {
+	Event   string             `json:"event"`
+	Split   string             `json:"split"`
+	Epoch   int                `json:"epoch"` // 1-based
+	Step    int64              `json:"step"`  // updates made so far
+	Loss    float64            `json:"loss"`
+	Metrics map[string]float64 `json:"metrics,omitempty"`
+	Weight  float64            `json:"examples"`
+	// Training lines only.
+	LR           *float64 `json:"lr,omitempty"` // at the last update of the epoch
+	GradNormMean *float64 `json:"grad_norm_mean,omitempty"`
+	GradNormMax  *float64 `json:"grad_norm_max,omitempty"`
+	// Clipped is the share of updates whose gradients were clipped.
+	Clipped        *float64             `json:"clipped,omitempty"`
+	ParamGradNorms map[string]float64   `json:"param_grad_norms,omitempty"`
+	StepNorms      map[string][]float64 `json:"step_norms,omitempty"`
+	// Evaluation lines only.
+	Confusion Confusion `json:"confusion,omitempty"`
+	Best      bool      `json:"best,omitempty"` // the best monitored value so far
+	Seconds   float64   `json:"seconds"`
+}
+
+// Report is what Fit returns.
+type Report struct {
+	Epochs    int   // epochs completed
+	Steps     int64 // updates made
+	Stopped   string
+	BestEpoch int // 1-based; 0 without early stopping
+	// Metrics are the validation loss and metrics of the returned weights
+	// (the best epoch's when early stopping restored them, else the last).
+	Metrics map[string]float64
+	History []Record
+}
+
+// epochAcc accumulates the statistics of the current epoch; it is part of
+// the checkpointed state so that a resumed epoch logs the same numbers.
+type epochAcc struct {
+	LossSum   float64   `json:"loss_sum"`
+	Weight    float64   `json:"weight"`
+	Steps     int       `json:"steps"`
+	NormSum   float64   `json:"norm_sum"`
+	NormMax   float64   `json:"norm_max"`
+	Clipped   int       `json:"clipped"`
+	LR        float64   `json:"lr"`
+	ParamNorm []float64 `json:"param_norm,omitempty"`
+	Correct   int       `json:"correct"`
+	Counted   int       `json:"counted"`
+	Seconds   float64   `json:"seconds"`
+}
+
+// state is the resumable training state.
+type state struct {
+	Epoch     int                `json:"epoch"` // epochs completed
+	Pos       int                `json:"pos"`   // batches done in the current epoch
+	Step      int64              `json:"step"`
+	Perm      []int              `json:"perm,omitempty"`
+	Shuffle   []byte             `json:"shuffle"`
+	Sources   map[string][]byte  `json:"sources,omitempty"`
+	Optim     *OptimState        `json:"optim"`
+	Acc       epochAcc           `json:"acc"`
+	HaveBest  bool               `json:"have_best"`
+	Best      float64            `json:"best"`
+	BestEpoch int                `json:"best_epoch"`
+	Bad       int                `json:"bad_epochs"`
+	Metrics   map[string]float64 `json:"metrics,omitempty"`
+	BestMet   map[string]float64 `json:"best_metrics,omitempty"`
+	Stopped   string             `json:"stopped,omitempty"`
+	History   []Record           `json:"history,omitempty"`
+}
+
+// Trainer runs the training loop of one Task.
+type Trainer struct {
+	cfg     Config
+	task    Task
+	ps      *graph.Params
+	params  []*graph.Param
+	opt     Optimizer
+	sched   Schedule
+	shuffle *rand.PCG
+	rng     *rand.Rand
+	st      state
+	best    []*tensor.Dense
+	sq      []float64
+	out     progress
+
+	mu        sync.Mutex
+	stepNorms map[string]*normAcc
+}
+
+type normAcc struct {
+	sum []float64
+	n   []int
+}
+
+// New returns a Trainer for task. It draws nothing yet.
+func New(task Task, cfg Config) (*Trainer, error) {
+	if task == nil || task.Params() == nil {
+		return nil, errors.New("train: the task has no parameters")
+	}
+	if cfg.Epochs <= 0 {
+		cfg.Epochs = 1
+	}
+	if cfg.Monitor == "" {
+		cfg.Monitor = "loss"
+	}
+	t := &Trainer{cfg: cfg, task: task, ps: task.Params(), opt: cfg.Optimizer, sched: cfg.LR}
+	t.params = t.ps.All()
+	if t.opt == nil {
+		t.opt = NewAdam(t.ps)
+	}
+	if t.sched == nil {
+		t.sched = Constant(1e-3)
+	}
+	t.shuffle = rand.NewPCG(cfg.Seed, 0x7261696e /* "rain" */)
+	t.rng = rand.New(t.shuffle)
+	t.sq = make([]float64, len(t.params))
+	if cfg.Patience > 0 {
+		for _, p := range t.params {
+			t.best = append(t.best, p.Value.Clone().(*tensor.Dense))
+		}
+	}
+	w := cfg.Progress
+	if w == nil {
+		w = os.Stderr
+	}
+	t.out = newProgress(w)
+	return t, nil
+}
+
+// Optimizer returns the trainer's optimizer.
+func (t *Trainer) Optimizer() Optimizer { return t.opt }
+
+// Step returns the number of updates made so far.
+func (t *Trainer) Step() int64 { return t.st.Step }
+
+// History returns the log records so far.
+func (t *Trainer) History() []Record { return t.st.History }
+
+// StepNorms receives, from a recurrent layer named name, the norms
+// ‖∂L/∂h_t‖ of the loss gradient with respect to its hidden state at every
+// time step t of one backward pass. The trainer averages them per time step
+// over the epoch and writes the means into the epoch's log line
+// ("step_norms"). It is safe for concurrent use; wire it to the layer's
+// recorder callback.
+func (t *Trainer) StepNorms(name string, norms []float64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stepNorms == nil {
+		t.stepNorms = map[string]*normAcc{}
+	}
+	a := t.stepNorms[name]
+	if a == nil {
+		a = &normAcc{}
+		t.stepNorms[name] = a
+	}
+	for len(a.sum) < len(norms) {
+		a.sum = append(a.sum, 0)
+		a.n = append(a.n, 0)
+	}
+	for i, v := range norms {
+		a.sum[i] += v
+		a.n[i]++
+	}
+}
+
+func (t *Trainer) takeStepNorms() map[string][]float64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.stepNorms) == 0 {
+		return nil
+	}
+	out := map[string][]float64{}
+	for name, a := range t.stepNorms {
+		m := make([]float64, len(a.sum))
+		for i := range m {
+			m[i] = a.sum[i] / float64(a.n[i])
+		}
+		out[name] = m
+	}
+	t.stepNorms = nil
+	return out
+}
+
+// Fit trains until Config.Epochs epochs are done, early stopping triggers or
+// Config.MaxSteps updates are made, and returns a report. After a Resume it
+// continues where the checkpoint left off. It stops with a
+// *NonFiniteError when a loss, gradient or weight becomes NaN or infinite;
+// the last checkpoint written is then left as it was.
+func (t *Trainer) Fit() (*Report, error) {
+	n := t.task.NumTrain()
+	if n <= 0 {
+		return nil, errors.New("train: the task has no training batches")
+	}
+	if t.st.Stopped == "early-stopping" {
+		return t.report(), nil
+	}
+	t.st.Stopped = ""
+	t.ps.ZeroGrad()
+	for t.st.Epoch < t.cfg.Epochs {
+		if t.st.Pos == 0 {
+			t.st.Perm = t.newPerm(n)
+			t.st.Acc = epochAcc{}
+		}
+		if len(t.st.Perm) != n {
+			return nil, fmt.Errorf("train: the checkpoint's epoch has %d batches but the task has %d", len(t.st.Perm), n)
+		}
+		t.out.startEpoch(t.st.Epoch+1, t.cfg.Epochs, n, t.st.Pos)
+		for t.st.Pos < n {
+			if t.cfg.MaxSteps > 0 && t.st.Step >= t.cfg.MaxSteps {
+				t.out.pause()
+				t.st.Stopped = "max-steps"
+				return t.report(), nil
+			}
+			start := time.Now()
+			if err := t.update(t.st.Perm[t.st.Pos]); err != nil {
+				t.out.pause()
+				return nil, err
+			}
+			t.st.Pos++
+			t.st.Acc.Seconds += time.Since(start).Seconds()
+			t.out.step(t.st.Acc.LossSum / t.st.Acc.Weight)
+			if t.cfg.SaveEvery > 0 && t.st.Step%t.cfg.SaveEvery == 0 && t.cfg.Checkpoint != "" {
+				if err := t.Save(t.cfg.Checkpoint); err != nil {
+					return nil, err
+				}
+			}
+		}
+		stop, err := t.endEpoch()
+		if err != nil {
+			return nil, err
+		}
+		if t.cfg.Checkpoint != "" {
+			if err := t.Save(t.cfg.Checkpoint); err != nil {
+				return nil, err
+			}
+		}
+		if stop {
+			t.st.Stopped = "early-stopping"
+			break
+		}
+	}
+	if t.st.Stopped == "" {
+		t.st.Stopped = "epochs"
+	}
+	if t.cfg.Patience > 0 && t.st.HaveBest {
+		for i, p := range t.params {
+			copyDense(p.Value, t.best[i])
+		}
+		t.st.Metrics = t.st.BestMet
+	}
+	if t.cfg.Checkpoint != "" {
+		if err := t.Save(t.cfg.Checkpoint); err != nil {
+			return nil, err
+		}
+	}
+	return t.report(), nil
+}
+
+func (t *Trainer) report() *Report {
+	r := &Report{Epochs: t.st.Epoch, Steps: t.st.Step, Stopped: t.st.Stopped, Metrics: t.st.Metrics, History: t.st.History}
+	if t.cfg.Patience > 0 {
+		r.BestEpoch = t.st.BestEpoch
+	}
+	return r
+}
+
+func (t *Trainer) newPerm(n int) []int {
+	if t.cfg.NoShuffle {
+		p := make([]int, n)
+		for i := range p {
+			p[i] = i
+		}
+		return p
+	}
+	return t.rng.Perm(n)
+}
+
+// update makes one optimizer step on batch i.
+func (t *Trainer) update(i int) error {
+	res, err := t.task.TrainBatch(i)
+	if err != nil {
+		return fmt.Errorf("train: step %d (epoch %d, batch %d): %w", t.st.Step, t.st.Epoch+1, i, err)
+	}
+	if !isFinite(res.Loss) {
+		return &NonFiniteError{Step: t.st.Step, What: "loss", Value: res.Loss}
+	}
+	var ss float64
+	for k, p := range t.params {
+		t.sq[k] = 0
+		if !p.Frozen {
+			t.sq[k] = sumSquares(p)
+			ss += t.sq[k]
+		}
+	}
+	norm := math.Sqrt(ss)
+	if !isFinite(norm) {
+		if err := CheckFinite(t.params, true); err != nil {
+			err.(*NonFiniteError).Step = t.st.Step
+			return err
+		}
+		return &NonFiniteError{Step: t.st.Step, What: "gradient norm", Value: norm}
+	}
+	clipped := false
+	if t.cfg.ClipNorm > 0 {
+		clipped = scaleTo(t.params, norm, t.cfg.ClipNorm)
+	}
+	if t.cfg.ClipValue > 0 {
+		clipped = ClipGradValue(t.params, t.cfg.ClipValue) || clipped
+	}
+	lr := t.sched.LR(t.st.Step)
+	t.opt.Step(lr)
+	t.ps.ZeroGrad()
+	if err := CheckFinite(t.params, false); err != nil {
+		err.(*NonFiniteError).Step = t.st.Step
+		return err
+	}
+	t.st.Step++
+	a := &t.st.Acc
+	w := res.Weight
+	if w == 0 {
+		w = 1
+	}
+	a.LossSum += res.Loss * w
+	a.Weight += w
+	a.Steps++
+	a.NormSum += norm
+	a.NormMax = math.Max(a.NormMax, norm)
+	if clipped {
+		a.Clipped++
+	}
+	a.LR = lr
+	if t.cfg.ParamGradNorms {
+		if a.ParamNorm == nil {
+			a.ParamNorm = make([]float64, len(t.params))
+		}
+		for k, s := range t.sq {
+			a.ParamNorm[k] += math.Sqrt(s)
+		}
+	}
+	for k, g := range res.Gold {
+		if g >= 0 && k < len(res.Pred) {
+			a.Counted++
+			if res.Pred[k] == g {
+				a.Correct++
+			}
+		}
+	}
+	return nil
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// endEpoch logs the epoch, validates, updates early stopping and says
+// whether to stop.
+func (t *Trainer) endEpoch() (stop bool, err error) {
+	a := t.st.Acc
+	epoch := t.st.Epoch + 1
+	steps := float64(max(a.Steps, 1))
+	rec := Record{Event: "epoch", Split: "train", Epoch: epoch, Step: t.st.Step, Loss: a.LossSum / math.Max(a.Weight, 1e-300),
+		Weight: a.Weight, LR: ptr(a.LR), GradNormMean: ptr(a.NormSum / steps), GradNormMax: ptr(a.NormMax),
+		Clipped: ptr(float64(a.Clipped) / steps), Seconds: a.Seconds, StepNorms: t.takeStepNorms()}
+	if a.Counted > 0 {
+		rec.Metrics = map[string]float64{"accuracy": float64(a.Correct) / float64(a.Counted)}
+	}
+	if a.ParamNorm != nil {
+		rec.ParamGradNorms = map[string]float64{}
+		for k, p := range t.params {
+			rec.ParamGradNorms[p.Name] = a.ParamNorm[k] / steps
+		}
+	}
+	if err := t.record(rec); err != nil {
+		return false, err
+	}
+	monitored, lower := rec.Loss, true
+	metrics := map[string]float64{"loss": rec.Loss}
+	line := fmt.Sprintf("epoch %d/%d  step %d  loss %.4f", epoch, t.cfg.Epochs, t.st.Step, rec.Loss)
+	if nv := t.task.NumValid(); nv > 0 {
+		start := time.Now()
+		ev, err := Evaluate(nv, t.task.EvalBatch, t.cfg.Eval)
+		t.ps.ZeroGrad()
+		if err != nil {
+			return false, err
+		}
+		metrics = ev.Summary()
+		erec := Record{Event: "eval", Split: "valid", Epoch: epoch, Step: t.st.Step, Loss: ev.Loss, Metrics: ev.Metrics,
+			Weight: ev.Weight, Confusion: ev.Confusion, Seconds: time.Since(start).Seconds()}
+		switch m := t.cfg.Monitor; m {
+		case "loss":
+			monitored = ev.Loss
+		case "perplexity", "bpc":
+			monitored = ev.Metrics[m]
+		default:
+			v, ok := ev.Metrics[m]
+			if !ok {
+				return false, fmt.Errorf("train: monitored metric %q is not among the validation metrics %v", m, keys(ev.Metrics))
+			}
+			monitored, lower = v, false
+		}
+		improved := t.improve(monitored, lower, epoch, metrics)
+		erec.Best = improved
+		if err := t.record(erec); err != nil {
+			return false, err
+		}
+		line += fmt.Sprintf("  val_loss %.4f", ev.Loss)
+		for _, k := range keys(ev.Metrics) {
+			line += fmt.Sprintf("  %s %.4f", k, ev.Metrics[k])
+		}
+	} else {
+		t.improve(monitored, lower, epoch, metrics)
+	}
+	line += fmt.Sprintf("  lr %.3g  |g| %.3g (max %.3g)  clipped %.0f%%  %.1fs",
+		a.LR, *rec.GradNormMean, a.NormMax, 100**rec.Clipped, a.Seconds)
+	t.out.endEpoch(line)
+	t.st.Metrics = metrics
+	t.st.Epoch++
+	t.st.Pos = 0
+	t.st.Perm = nil
+	if t.cfg.PlotDir != "" {
+		if err := WritePlots(t.cfg.PlotDir, t.st.History); err != nil {
+			return false, err
+		}
+	}
+	return t.cfg.Patience > 0 && t.st.Bad >= t.cfg.Patience, nil
+}
+
+// improve updates the early-stopping state with this epoch's monitored
+// value and says whether it is the best so far.
+func (t *Trainer) improve(v float64, lower bool, epoch int, metrics map[string]float64) bool {
+	better := !t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best)
+	if better {
+		t.st.HaveBest, t.st.Best, t.st.BestEpoch, t.st.Bad, t.st.BestMet = true, v, epoch, 0, metrics
+		for i, p := range t.params {
+			if t.best != nil {
+				copyDense(t.best[i], p.Value)
+			}
+		}
+	} else {
+		t.st.Bad++
+	}
+	return better
+}
+
+func ptr(x float64) *float64 { return &x }
+
+func keys(m map[string]float64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// record appends a log record to the history and the JSONL log.
+func (t *Trainer) record(r Record) error {
+	t.st.History = append(t.st.History, r)
+	if t.cfg.Log == "" {
+		return nil
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("train: log record: %w", err)
+	}
+	f, err := os.OpenFile(t.cfg.Log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("train: log: %w", err)
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("train: log: %w", err)
+	}
+	return f.Close()
+}
+
+// Save writes a checkpoint with the weights, the optimizer state, the
+// training state and the random sources' states to path (atomically).
+func (t *Trainer) Save(path string) error {
+	c, err := NewCheckpoint(t.ps, t.cfg.ModelConfig, t.cfg.Vocabs, t.st.Metrics)
+	if err != nil {
+		return err
+	}
+	os := t.opt.State()
+	for _, s := range os.Slots {
+		tt, err := DenseTensor("optim."+s.Name, s.Value)
+		if err != nil {
+			return err
+		}
+		if err := c.add(tt); err != nil {
+			return err
+		}
+	}
+	if t.st.HaveBest && t.best != nil {
+		for i, p := range t.params {
+			tt, err := DenseTensor("best."+p.Name, t.best[i])
+			if err != nil {
+				return err
+			}
+			if err := c.add(tt); err != nil {
+				return err
+			}
+		}
+	}
+	st := t.st
+	st.Optim = &OptimState{Kind: os.Kind, Steps: os.Steps, Hyper: os.Hyper}
+	if st.Shuffle, err = t.shuffle.MarshalBinary(); err != nil {
+		return err
+	}
+	st.Sources = map[string][]byte{}
+	for name, src := range t.cfg.RandSources {
+		if st.Sources[name], err = src.MarshalBinary(); err != nil {
+			return err
+		}
+	}
+	if c.Trainer, err = json.Marshal(st); err != nil {
+		return fmt.Errorf("train: encoding the training state: %w", err)
+	}
+	return c.Write(path)
+}
+
+// Resume loads a checkpoint written by Save into the task's parameters, the
+// optimizer, the random sources and the trainer, so that Fit continues
+// exactly where the saved run was: the same weights, optimizer moments,
+// step (hence learning rate), batch order and dropout masks. The Config
+// must be the one of the saved run (epochs and MaxSteps may grow).
+func (t *Trainer) Resume(path string) error {
+	c, err := ReadCheckpoint(path)
+	if err != nil {
+		return err
+	}
+	if c.Trainer == nil {
+		return fmt.Errorf("train: %s holds weights only, no training state to resume", path)
+	}
+	var st state
+	if err := json.Unmarshal(c.Trainer, &st); err != nil {
+		return fmt.Errorf("train: %s: training state: %w", path, err)
+	}
+	if st.Optim == nil {
+		return fmt.Errorf("train: %s: the training state has no optimizer", path)
+	}
+	ost := *st.Optim
+	for _, name := range sortedTensorNames(c) {
+		if s, ok := strings.CutPrefix(name, "optim."); ok {
+			d, err := c.Tensors[name].Dense()
+			if err != nil {
+				return err
+			}
+			ost.Slots = append(ost.Slots, Slot{Name: s, Value: d})
+		}
+	}
+	for name := range t.cfg.RandSources {
+		if _, ok := st.Sources[name]; !ok {
+			return fmt.Errorf("train: %s has no state for random source %q", path, name)
+		}
+	}
+	if st.HaveBest && t.best != nil {
+		for i, p := range t.params {
+			bt, ok := c.Tensors["best."+p.Name]
+			if !ok {
+				return fmt.Errorf("train: %s lacks the best weights of %s", path, p.Name)
+			}
+			if err := bt.decodeInto(t.best[i]); err != nil {
+				return fmt.Errorf("train: %s: best weights: %w", path, err)
+			}
+		}
+	}
+	if err := c.LoadParams(t.ps); err != nil {
+		return err
+	}
+	if err := t.opt.SetState(&ost); err != nil {
+		return err
+	}
+	if err := t.shuffle.UnmarshalBinary(st.Shuffle); err != nil {
+		return fmt.Errorf("train: %s: shuffling state: %w", path, err)
+	}
+	for name, src := range t.cfg.RandSources {
+		if err := src.UnmarshalBinary(st.Sources[name]); err != nil {
+			return fmt.Errorf("train: %s: random source %q: %w", path, name, err)
+		}
+	}
+	st.Optim, st.Shuffle, st.Sources = nil, nil, nil
+	t.st = st
+	return nil
+}
+
+func sortedTensorNames(c *Checkpoint) []string {
+	out := make([]string, 0, len(c.Tensors))
+	for k := range c.Tensors {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
