@@ -1,0 +1,266 @@
+package blas
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// refSgemm is the textbook triple loop with float64 accumulation.
+func refSgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				var av, bv float32
+				if tA == blas.NoTrans {
+					av = a[i*lda+p]
+				} else {
+					av = a[p*lda+i]
+				}
+				if tB == blas.NoTrans {
+					bv = b[p*ldb+j]
+				} else {
+					bv = b[j*ldb+p]
+				}
+				s += float64(av) * float64(bv)
+			}
+			v := float64(alpha) * s
+			if beta != 0 {
+				v += float64(beta) * float64(c[i*ldc+j])
+			}
+			c[i*ldc+j] = float32(v)
+		}
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(r.NormFloat64())
+	}
+	return s
+}
+
+type gemmCase struct {
+	tA, tB         blas.Transpose
+	m, n, k        int
+	alpha, beta    float32
+	padA, padB, pC int
+}
+
+func (g gemmCase) String() string {
+	t := func(x blas.Transpose) string {
+		if x == blas.NoTrans {
+			return "N"
+		}
+		return "T"
+	}
+	return fmt.Sprintf("%s%s_m%d_n%d_k%d_a%g_b%g_pad%d,%d,%d", t(g.tA), t(g.tB), g.m, g.n, g.k, g.alpha, g.beta, g.padA, g.padB, g.pC)
+}
+
+// checkGemm runs one case with the given Sgemm and compares with refSgemm.
+// The tolerance scales with k and the magnitudes involved.
+func checkGemm(t *testing.T, r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) {
+	t.Helper()
+	ar, ac := g.m, g.k
+	if g.tA != blas.NoTrans {
+		ar, ac = g.k, g.m
+	}
+	br, bc := g.k, g.n
+	if g.tB != blas.NoTrans {
+		br, bc = g.n, g.k
+	}
+	lda, ldb, ldc := max(1, ac+g.padA), max(1, bc+g.padB), max(1, g.n+g.pC)
+	a := randSlice(r, max(0, ar*lda))
+	b := randSlice(r, max(0, br*ldb))
+	c := randSlice(r, max(0, g.m*ldc))
+	want := append([]float32(nil), c...)
+	got := append([]float32(nil), c...)
+	refSgemm(g.tA, g.tB, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, g.beta, want, ldc)
+	sgemmFn(g.tA, g.tB, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, g.beta, got, ldc)
+	tol := 1e-5 * (float64(g.k)*math.Abs(float64(g.alpha)) + math.Abs(float64(g.beta)) + 1) * 4
+	for i := range want {
+		row, col := i/ldc, i%ldc
+		if col >= g.n {
+			// Padding of C must be untouched.
+			if got[i] != c[i] {
+				t.Fatalf("%v: C padding at (%d,%d) changed: %v -> %v", g, row, col, c[i], got[i])
+			}
+			continue
+		}
+		if d := math.Abs(float64(got[i] - want[i])); d > tol || math.IsNaN(float64(got[i])) {
+			t.Fatalf("%v: C(%d,%d) = %v, want %v (|diff| %g > tol %g)", g, row, col, got[i], want[i], d, tol)
+		}
+	}
+}
+
+var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
+
+// kernels returns every micro-kernel usable on this machine.
+func usableKernels() []kernel {
+	ks := []kernel{genericKernel}
+	ks = append(ks, simdKernels()...)
+	return ks
+}
+
+func withKernel(kern kernel, threads int) func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	return func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+		if !sgemmChecked(tA, tB, m, n, k, a, lda, b, ldb, c, ldc) {
+			return
+		}
+		sgemm(kern, threads, tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
+func TestSgemmEdgeSizes(t *testing.T) {
+	sizes := []int{0, 1, 2, 3, 5, 6, 7, 13, 16, 17, 33}
+	for _, kern := range usableKernels() {
+		for _, threads := range []int{1, 2} {
+			f := withKernel(kern, threads)
+			r := rand.New(rand.NewSource(1))
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, m := range sizes {
+						for _, n := range sizes {
+							for _, k := range []int{0, 1, 3, 8, 19} {
+								ab := [][2]float32{{1, 0}, {0.5, 1}, {-1.5, 0.25}}
+								x := ab[(m+n+k)%3]
+								g := gemmCase{tA, tB, m, n, k, x[0], x[1], (m + k) % 3, n % 2, k % 2}
+								t.Run(kern.name, func(t *testing.T) { checkGemm(t, r, g, f) })
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmRandomShapes(t *testing.T) {
+	for _, kern := range usableKernels() {
+		for seed := int64(0); seed < 60; seed++ {
+			r := rand.New(rand.NewSource(seed))
+			big := seed%10 == 0
+			dim := func() int {
+				if big {
+					return 1 + r.Intn(400)
+				}
+				return r.Intn(70)
+			}
+			alphas := []float32{1, 0, -1, 0.3, 2}
+			betas := []float32{0, 1, -0.5, 2}
+			g := gemmCase{transposes[r.Intn(2)], transposes[r.Intn(2)], dim(), dim(), dim(),
+				alphas[r.Intn(len(alphas))], betas[r.Intn(len(betas))], r.Intn(5), r.Intn(5), r.Intn(5)}
+			threads := 1 + r.Intn(3)
+			checkGemm(t, r, g, withKernel(kern, threads))
+		}
+	}
+}
+
+// RNN-shaped products, including the large depth that crosses KC blocks.
+var rnnShapes = []struct {
+	name    string
+	tA, tB  blas.Transpose
+	m, n, k int
+}{
+	{"X_W_1792x28x512", blas.NoTrans, blas.NoTrans, 1792, 512, 28},
+	{"H_U_64x128x512", blas.NoTrans, blas.NoTrans, 64, 512, 128},
+	{"H_U_32x128x512", blas.NoTrans, blas.NoTrans, 32, 512, 128},
+	{"H_U_gru_64x128x384", blas.NoTrans, blas.NoTrans, 64, 384, 128},
+	{"H_U_rnn_64x128x128", blas.NoTrans, blas.NoTrans, 64, 128, 128},
+	{"dW_XT_dP_28x1792x512", blas.Trans, blas.NoTrans, 28, 512, 1792},
+	{"dU_HT_dP_128x64x512", blas.Trans, blas.NoTrans, 128, 512, 64},
+	{"dH_dP_UT_64x512x128", blas.NoTrans, blas.Trans, 64, 128, 512},
+	{"A_B_64x256x1024", blas.NoTrans, blas.NoTrans, 64, 1024, 256},
+}
+
+func TestSgemmRNNShapes(t *testing.T) {
+	for _, kern := range usableKernels() {
+		for _, s := range rnnShapes {
+			r := rand.New(rand.NewSource(7))
+			for _, threads := range []int{1, 2} {
+				checkGemm(t, r, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 1, 0, 0, 0, 0}, withKernel(kern, threads))
+				checkGemm(t, r, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 0.5, 1, 0, 0, 0}, withKernel(kern, threads))
+			}
+		}
+	}
+}
+
+func TestSgemmNaN(t *testing.T) {
+	for _, kern := range usableKernels() {
+		f := withKernel(kern, 1)
+		const m, n, k = 9, 21, 5
+		nan := float32(math.NaN())
+		a := make([]float32, m*k)
+		b := make([]float32, k*n)
+		for i := range a {
+			a[i] = 1
+		}
+		for i := range b {
+			b[i] = 1
+		}
+		// beta == 0: NaN in C is overwritten, not propagated.
+		c := make([]float32, m*n)
+		for i := range c {
+			c[i] = nan
+		}
+		f(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
+		for i, v := range c {
+			if v != k {
+				t.Fatalf("%s: beta=0 with NaN C: c[%d] = %v, want %d", kern.name, i, v, k)
+			}
+		}
+		// alpha == 0: A and B are not read; C = beta*C.
+		a2 := append([]float32(nil), a...)
+		a2[0] = nan
+		for i := range c {
+			c[i] = 2
+		}
+		f(blas.NoTrans, blas.NoTrans, m, n, k, 0, a2, k, b, n, 0.5, c, n)
+		for i, v := range c {
+			if v != 1 {
+				t.Fatalf("%s: alpha=0: c[%d] = %v, want 1", kern.name, i, v)
+			}
+		}
+		// A NaN in A(0,0) poisons row 0 of C, and only row 0.
+		clear(c)
+		f(blas.NoTrans, blas.NoTrans, m, n, k, 1, a2, k, b, n, 0, c, n)
+		for i, v := range c {
+			if isNaN := v != v; isNaN != (i < n) {
+				t.Fatalf("%s: NaN in A(0,0): c[%d] = %v", kern.name, i, v)
+			}
+		}
+		// An Inf in B times a zero in A gives NaN, as in the reference.
+		b2 := append([]float32(nil), b...)
+		b2[0] = float32(math.Inf(1))
+		a3 := append([]float32(nil), a...)
+		a3[k] = 0 // A(1,0) = 0
+		f(blas.NoTrans, blas.NoTrans, m, n, k, 1, a3, k, b2, n, 0, c, n)
+		if c[0] != float32(math.Inf(1)) || c[n] == c[n] {
+			t.Fatalf("%s: Inf handling: c(0,0) = %v (want +Inf), c(1,0) = %v (want NaN)", kern.name, c[0], c[n])
+		}
+	}
+}
+
+func TestSgemmPanics(t *testing.T) {
+	impl := Implementation{}
+	mustPanic := func(name string, f func()) {
+		t.Helper()
+		defer func() {
+			if recover() == nil {
+				t.Errorf("%s: no panic", name)
+			}
+		}()
+		f()
+	}
+	a := make([]float32, 6)
+	mustPanic("short a", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, 3, 2, 2, 1, a[:5], 2, a, 2, 0, a, 2) })
+	mustPanic("bad lda", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, 3, 2, 2, 1, a, 1, a, 2, 0, a, 2) })
+	mustPanic("bad ldc", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, 3, 2, 2, 1, a, 2, a, 2, 0, a, 1) })
+	mustPanic("m<0", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, -1, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
+	mustPanic("bad trans", func() { impl.Sgemm('x', blas.NoTrans, 3, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
+}
