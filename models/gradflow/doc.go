@@ -21,7 +21,16 @@
 // pre-clip norms and per-step gradient profiles; "init" lines are untrained
 // float64 profiles), DIR/summary.json, and the PNG figures
 // gradnorm_init_<task>.png, gradnorm_train_<task>.png, success_<task>.png,
-// metric_<task>.png and preclip_<task>.png. With -json the last line on
+// metric_<task>.png and preclip_<task>.png; -replot redraws them (and
+// summary.json) from grid.json and runs.jsonl, also for a stopped run.
+//
+// The quick grid: lengths 10 and 20 (initialisation profiles also at 200),
+// one seed, 400 updates per run, copy task with 5 symbols. The full grid:
+// lengths 10, 20, 50, 100 and 200, seeds 1–3, 2000 updates per run, copy
+// task with 10 symbols from 8 (as in Arjovsky et al. 2016). Both: batch 32,
+// 32 hidden units, Adam with learning rate 0.003, clipping threshold 1,
+// float32 training; the test set (256 examples in the full grid, 128 in the
+// quick one) is scored every 100 (50) updates and a run stops once solved. With -json the last line on
 // stdout is a JSON object with the success rates and the initial gradient
 // ratios. The same -seed gives the same runs.
 package main

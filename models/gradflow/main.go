@@ -28,6 +28,7 @@ func main() {
 type options struct {
 	out      string
 	quick    bool
+	replot   bool
 	json     bool
 	blas     string
 	grid     flow.GridConfig
@@ -40,14 +41,15 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs.StringVar(&o.out, "out", "", "output directory (default: a temporary directory)")
 	fs.BoolVar(&o.quick, "quick", false, "the ~2 minute demo grid instead of the full experiment")
+	fs.BoolVar(&o.replot, "replot", false, "redraw the figures and summary of -out DIR from its grid.json and runs.jsonl (also of a stopped run)")
 	fs.BoolVar(&o.json, "json", false, "print a JSON object with the final numbers as the last line")
 	fs.StringVar(&o.blas, "blas", "auto", "BLAS: auto, go, gonum, openblas")
 	seed := fs.Uint64("seed", 1, "first seed; runs use seed, seed+1, …")
 	seeds := fs.Int("seeds", 0, "seeds per configuration (default: quick 1, full 3)")
-	lengths := fs.String("lengths", "", "comma-separated sequence lengths (default: quick 10,40; full 10,20,50,100,200)")
+	lengths := fs.String("lengths", "", "comma-separated sequence lengths (default: quick 10,20; full 10,20,50,100,200)")
 	tasks := fs.String("tasks", "adding,copy", "comma-separated tasks: adding, copy")
 	cells := fs.String("cells", "rnn-tanh,rnn-sigmoid,lstm,gru", "comma-separated cells")
-	steps := fs.Int("steps", 0, "budget of updates per run (default: quick 300, full 2000)")
+	steps := fs.Int("steps", 0, "budget of updates per run (default: quick 400, full 2000)")
 	hidden := fs.Int("hidden", 32, "hidden units")
 	batch := fs.Int("batch", 32, "batch size")
 	lr := fs.Float64("lr", 0, "Adam learning rate (default 0.003)")
@@ -87,11 +89,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	nseeds, ls := 3, "10,20,50,100,200"
 	g.Run.EvalEvery, g.Run.TestBatches = 100, 8
 	if o.quick {
-		nseeds, ls = 1, "10,40"
+		nseeds, ls = 1, "10,20"
 		g.ProfileLengths = []int{200}
-		g.Run.EvalEvery, g.Run.TestBatches = 50, 4
+		g.Run.EvalEvery, g.Run.TestBatches, g.Run.CopyK = 50, 4, 5
 		if g.Run.Steps == 0 {
-			g.Run.Steps = 300
+			g.Run.Steps = 400
 		}
 	} else if g.Run.Steps == 0 {
 		g.Run.Steps = 2000
@@ -155,6 +157,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
+	if o.replot {
+		return replot(o, stdout)
+	}
 	info, err := blas.Setup(o.blas)
 	if err != nil {
 		return err
@@ -167,6 +172,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "gradflow (%s): tasks %v, cells %v, lengths %v, seeds %v, clip %v, %d updates per run, batch %d, hidden %d, Adam lr %g; BLAS %v\n",
 		mode, g.Tasks, g.Cells, g.Lengths, g.Seeds, g.Clips, g.Run.Steps, g.Run.Batch, g.Run.Hidden, g.Run.LR, info)
 	fmt.Fprintf(stdout, "writing to %s\n", o.out)
+	gb, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.out, "grid.json"), gb, 0o644); err != nil {
+		return err
+	}
 	f, err := os.Create(filepath.Join(o.out, "runs.jsonl"))
 	if err != nil {
 		return err
@@ -184,12 +196,61 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	return report(o, stdout, g, inits, runs, fmt.Sprint(info), time.Since(start).Seconds())
+}
+
+// replot reads a run directory back (a finished or a stopped run) and
+// writes its figures, summary and tables.
+func replot(o *options, stdout io.Writer) error {
+	gb, err := os.ReadFile(filepath.Join(o.out, "grid.json"))
+	if err != nil {
+		return err
+	}
+	var g flow.GridConfig
+	if err := json.Unmarshal(gb, &g); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Join(o.out, "grid.json"), err)
+	}
+	f, err := os.Open(filepath.Join(o.out, "runs.jsonl"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var inits, runs []*flow.Result
+	var secs float64
+	dec := json.NewDecoder(f)
+	for {
+		var r flow.Record
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			// A line cut short by a stopped run ends the log.
+			fmt.Fprintf(stdout, "runs.jsonl: stopping at a damaged line: %v\n", err)
+			break
+		}
+		if r.Kind == "init" {
+			inits = append(inits, r.Result)
+		} else {
+			runs = append(runs, r.Result)
+			secs += r.Seconds
+		}
+	}
+	_, all := g.Configs()
+	fmt.Fprintf(stdout, "%s: %d of %d runs finished\n", o.out, len(runs), len(all))
+	if len(runs) == 0 {
+		return fmt.Errorf("no finished runs in %s", o.out)
+	}
+	return report(o, stdout, g, inits, runs, "", secs)
+}
+
+// report writes the figures and summary.json and prints the tables (and
+// the -json line).
+func report(o *options, stdout io.Writer, g flow.GridConfig, inits, runs []*flow.Result, blasInfo string, secs float64) error {
 	figs, err := flow.WritePlots(o.out, g, inits, runs)
 	if err != nil {
 		return err
 	}
 	cw, ns := flow.Summarise(runs)
-	sum := Summary{Grid: g, BLAS: fmt.Sprint(info), Seconds: time.Since(start).Seconds(), Results: cw, Norms: ns, Figures: figs, InitRatio: map[string]float64{}}
+	sum := Summary{Grid: g, BLAS: blasInfo, Seconds: secs, Results: cw, Norms: ns, Figures: figs, InitRatio: map[string]float64{}}
 	Tmax := g.ProfileMax()
 	for _, task := range g.Tasks {
 		for _, cell := range g.Cells {
@@ -214,7 +275,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprint(stdout, fg.File)
 	}
-	fmt.Fprintf(stdout, "\n%d runs in %.0fs\n", len(runs), sum.Seconds)
+	fmt.Fprintf(stdout, "\n%d runs, %.0fs\n", len(runs), sum.Seconds)
 	if o.json {
 		final := map[string]any{"runs": len(runs), "seconds": math.Round(sum.Seconds), "out": o.out, "init_ratio": sum.InitRatio}
 		success := map[string]float64{}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -31,7 +32,7 @@ func colorOf(cell string) color.RGBA {
 
 // Floor is the smallest norm drawn on a log axis; smaller values (and
 // exact zeros from underflow) are drawn at the floor.
-const Floor = 1e-45
+const Floor = 1e-300
 
 // Figure is one written picture and what it shows.
 type Figure struct {
@@ -55,7 +56,7 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 	for _, task := range gc.Tasks {
 		// 1. ‖∂L/∂h_t‖ against t at initialisation, longest length.
 		Tmax := gc.ProfileMax()
-		p := newPlot(fmt.Sprintf("%s, T=%d: ‖∂L/∂h_t‖ at initialisation (float64, geometric mean over seeds)", task, Tmax), "time step t", "‖∂L/∂h_t‖")
+		p := newPlot(fmt.Sprintf("%s, T=%d: ‖∂L/∂h_t‖ at initialisation (geometric mean over seeds)", task, Tmax), "time step t", "‖∂L/∂h_t‖")
 		logY(p)
 		for _, cell := range gc.Cells {
 			if err := line(p, cell, profileXY(MeanProfile(inits, task, cell, Tmax, 0, 0)), false); err != nil {
@@ -95,7 +96,7 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 
 		// 3. Success rate against length.
 		cw, _ := Summarise(runs)
-		p = newPlot(fmt.Sprintf("%s: share of seeds solved within %d updates (solid: clip, dashed: no clip)", task, gc.Run.Steps), "sequence length T", "success rate")
+		p = newPlot(fmt.Sprintf("%s: seeds solved within %d updates (solid: clip, dashed: none)", task, gc.Run.Steps), "sequence length T", "success rate")
 		p.Y.Min, p.Y.Max = -0.05, 1.05
 		for _, cell := range gc.Cells {
 			for _, c := range gc.Clips {
@@ -153,35 +154,49 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 		// 5. Pre-clip global norm histograms, one panel per cell.
 		panels = panels[:0]
 		for _, cell := range gc.Cells {
-			p := newPlot(fmt.Sprintf("%s, %s", task, cell), "log10 pre-clip global gradient norm", "share of updates")
+			p := plot.New()
+			p.Title.Text = fmt.Sprintf("%s, %s", task, cell)
+			p.X.Label.Text = "log10 pre-clip global gradient norm"
+			p.Y.Label.Text = "density"
+			sets := make([][]float64, len(gc.Clips))
+			lo, hi := math.Inf(1), math.Inf(-1)
 			for ci, c := range gc.Clips {
-				var v plotter.Values
 				for _, r := range runs {
 					if r != nil && r.Task == task && r.Cell == cell && r.Clip == c {
 						for _, x := range r.PreClip {
 							if x > 0 && !math.IsInf(x, 0) && !math.IsNaN(x) {
-								v = append(v, math.Log10(x))
+								lx := math.Log10(x)
+								sets[ci] = append(sets[ci], lx)
+								lo, hi = math.Min(lo, lx), math.Max(hi, lx)
 							}
 						}
 					}
 				}
-				if len(v) == 0 {
+			}
+			for ci, c := range gc.Clips {
+				xy := histXY(sets[ci], lo, hi, 40)
+				if len(xy) == 0 {
 					continue
 				}
-				h, err := plotter.NewHist(v, 40)
+				l, err := plotter.NewLine(xy)
 				if err != nil {
 					return nil, err
 				}
-				h.Normalize(1)
-				col := []color.RGBA{{R: 31, G: 119, B: 180, A: 110}, {R: 214, G: 39, B: 40, A: 110}}[ci%2]
-				h.FillColor = col
-				h.LineStyle.Width = 0
-				p.Add(h)
+				l.StepStyle = plotter.PostStep
+				l.Width = vg.Points(1.5)
+				l.Color = []color.RGBA{{R: 31, G: 119, B: 180, A: 255}, {R: 214, G: 39, B: 40, A: 255}}[ci%2]
+				p.Add(l)
 				name := "no clip"
 				if c > 0 {
 					name = fmt.Sprintf("clip %g", c)
+					v, err := plotter.NewLine(plotter.XYs{{X: math.Log10(c), Y: 0}, {X: math.Log10(c), Y: maxY(xy)}})
+					if err != nil {
+						return nil, err
+					}
+					v.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+					p.Add(v)
 				}
-				p.Legend.Add(name, h)
+				p.Legend.Add(fmt.Sprintf("%s (%d updates)", name, len(sets[ci])), l)
 			}
 			p.Legend.Top = true
 			panels = append(panels, p)
@@ -206,7 +221,43 @@ func newPlot(title, x, y string) *plot.Plot {
 
 func logY(p *plot.Plot) {
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = decades{}
+}
+
+// decades labels powers of ten on a log axis, at most about eight of them.
+type decades struct{}
+
+func (decades) Ticks(min, max float64) []plot.Tick {
+	if min <= 0 || max <= min {
+		return nil
+	}
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	step := max1((hi - lo + 7) / 8)
+	var ticks []plot.Tick
+	for e := lo; e <= hi; e++ {
+		v := math.Pow(10, float64(e))
+		if v < min || v > max {
+			continue
+		}
+		t := plot.Tick{Value: v}
+		if (e-lo)%step == 0 {
+			switch {
+			case e >= -2 && e <= 3:
+				t.Label = strconv.FormatFloat(v, 'f', -1, 64)
+			default:
+				t.Label = fmt.Sprintf("1e%d", e)
+			}
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
 }
 
 func profileXY(norms []float64) plotter.XYs {
@@ -298,4 +349,37 @@ func saveGrid(panels []*plot.Plot, cols int, path string) error {
 		return fmt.Errorf("gradflow: writing %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// histXY is a density histogram of v over n equal bins of [lo, hi], as the
+// left edges of the bins (for a post-step line) plus the right end.
+func histXY(v []float64, lo, hi float64, n int) plotter.XYs {
+	if len(v) == 0 {
+		return nil
+	}
+	if hi <= lo {
+		hi = lo + 1
+	}
+	w := (hi - lo) / float64(n)
+	counts := make([]float64, n)
+	for _, x := range v {
+		i := int((x - lo) / w)
+		if i >= n {
+			i = n - 1
+		}
+		counts[i]++
+	}
+	xy := make(plotter.XYs, 0, n+1)
+	for i, c := range counts {
+		xy = append(xy, plotter.XY{X: lo + float64(i)*w, Y: c / (float64(len(v)) * w)})
+	}
+	return append(xy, plotter.XY{X: hi, Y: counts[n-1] / (float64(len(v)) * w)})
+}
+
+func maxY(xy plotter.XYs) float64 {
+	m := 0.0
+	for _, p := range xy {
+		m = math.Max(m, p.Y)
+	}
+	return m
 }
