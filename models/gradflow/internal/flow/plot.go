@@ -232,6 +232,19 @@ func (decades) Ticks(min, max float64) []plot.Tick {
 		return nil
 	}
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	if hi-lo <= 2 {
+		// Within a decade or two, powers of ten alone are too few.
+		var ticks []plot.Tick
+		for e := lo; e <= hi; e++ {
+			for _, m := range []float64{1, 2, 5} {
+				v := m * math.Pow(10, float64(e))
+				if v >= min && v <= max {
+					ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 3, 64)})
+				}
+			}
+		}
+		return ticks
+	}
 	step := max1((hi - lo + 7) / 8)
 	var ticks []plot.Tick
 	for e := lo; e <= hi; e++ {
