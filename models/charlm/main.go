@@ -81,6 +81,7 @@ func trainCmd(cmd string, args []string, stdout, stderr io.Writer) error {
 	layers := fs.Int("layers", 2, "stacked recurrent layers")
 	hidden := fs.Int("hidden", 128, "hidden units per layer")
 	embed := fs.Int("embed", 32, "character embedding size")
+	embedStd := fs.Float64("embed-std", 1, "initial embedding drawn from N(0, std²) (0: U(−0.1, 0.1))")
 	dropout := fs.Float64("dropout", 0, "dropout between layers and before the output")
 	batch := fs.Int("batch", 32, "parallel streams per batch")
 	bptt := fs.Int("bptt", 64, "steps per batch (truncated BPTT length)")
@@ -127,7 +128,7 @@ func trainCmd(cmd string, args []string, stdout, stderr io.Writer) error {
 	trIDs, vaIDs := vocab.Encode(trText), vocab.Encode(vaText)
 	fmt.Fprintf(stdout, "charlm: %s\n%d characters (%d training, %d held out), %d distinct characters; BLAS %v\n",
 		name, len(text), len(trText), len(vaText), vocab.Size()-1, info)
-	cfg := lm.Config{Cell: *cell, Layers: *layers, Hidden: *hidden, Embed: *embed, Dropout: *dropout, Seed: *seed}
+	cfg := lm.Config{Cell: *cell, Layers: *layers, Hidden: *hidden, Embed: *embed, Dropout: *dropout, Seed: *seed, EmbedStd: *embedStd}
 	m, err := lm.NewModel(cfg, vocab)
 	if err != nil {
 		return err

@@ -22,6 +22,9 @@ type Config struct {
 	Dropout float64 `json:"dropout"`
 	Vocab   int     `json:"vocab"`
 	Seed    uint64  `json:"seed"`
+	// EmbedStd, when > 0, draws the initial embedding from N(0, EmbedStd²)
+	// (PyTorch's default is 1) instead of graph's U(−0.1, 0.1).
+	EmbedStd float64 `json:"embed_std,omitempty"`
 }
 
 // Model is a character language model: embedding → stacked recurrent
@@ -50,8 +53,16 @@ func NewModel(cfg Config, v *Vocab) (*Model, error) {
 	}
 	cfg.Vocab = v.Size()
 	ps := graph.NewParams(tensor.Float32, cfg.Seed)
+	in := graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.Embed}
+	if cfg.EmbedStd > 0 {
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0xe3b))
+		in.Pretrained = make([]float64, cfg.Vocab*cfg.Embed)
+		for i := range in.Pretrained {
+			in.Pretrained[i] = cfg.EmbedStd * rng.NormFloat64()
+		}
+	}
 	net, err := graph.NewSynced(ps, "charlm", graph.SyncedConfig{
-		Input:   graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.Embed},
+		Input:   in,
 		RNN:     graph.StackConfig{Kind: kind, Act: act, Hidden: cfg.Hidden, Layers: cfg.Layers, Dropout: cfg.Dropout},
 		Dropout: cfg.Dropout,
 		Classes: cfg.Vocab,
