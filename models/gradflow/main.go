@@ -275,7 +275,11 @@ func report(o *options, stdout io.Writer, g flow.GridConfig, inits, runs []*flow
 		}
 		fmt.Fprint(stdout, fg.File)
 	}
-	fmt.Fprintf(stdout, "\n%d runs, %.0fs\n", len(runs), sum.Seconds)
+	if blasInfo == "" {
+		fmt.Fprintf(stdout, "\n%d runs, %.0fs of run time (summed over runs)\n", len(runs), sum.Seconds)
+	} else {
+		fmt.Fprintf(stdout, "\n%d runs in %.0fs\n", len(runs), sum.Seconds)
+	}
 	if o.json {
 		final := map[string]any{"runs": len(runs), "seconds": math.Round(sum.Seconds), "out": o.out, "init_ratio": sum.InitRatio}
 		success := map[string]float64{}

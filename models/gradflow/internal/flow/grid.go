@@ -231,6 +231,20 @@ func Summarise(runs []*Result) ([]Cellwise, []NormStats) {
 		}
 		cw = append(cw, c)
 	}
+	order := map[string]int{}
+	for i, c := range Cells {
+		order[c.Name] = i
+	}
+	sort.SliceStable(nkeys, func(i, j int) bool {
+		a, b := nkeys[i], nkeys[j]
+		if a.task != b.task {
+			return a.task < b.task
+		}
+		if a.cell != b.cell {
+			return order[a.cell] < order[b.cell]
+		}
+		return a.clip < b.clip
+	})
 	var ns []NormStats
 	for _, k := range nkeys {
 		v := norms[k]

@@ -77,15 +77,23 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 		for _, T := range lengths {
 			p := newPlot(fmt.Sprintf("%s, T=%d", task, T), "t", "‖∂L/∂h_t‖")
 			logY(p)
+			drawn := false
 			for _, cell := range gc.Cells {
-				if err := line(p, cell, profileXY(MeanProfile(runs, task, cell, T, clip, 0)), true); err != nil {
+				first, last := MeanProfile(runs, task, cell, T, clip, 0), MeanProfile(runs, task, cell, T, clip, -1)
+				if err := line(p, cell, profileXY(first), true); err != nil {
 					return nil, err
 				}
-				if err := line(p, cell, profileXY(MeanProfile(runs, task, cell, T, clip, -1)), false); err != nil {
+				if err := line(p, cell, profileXY(last), false); err != nil {
 					return nil, err
 				}
+				drawn = drawn || len(first) > 0
 			}
-			panels = append(panels, p)
+			if drawn { // a stopped grid may have no clipped run of this length yet
+				panels = append(panels, p)
+			}
+		}
+		if len(panels) == 0 {
+			continue
 		}
 		panels[0].Legend.Top = true
 		file := "gradnorm_train_" + task + ".png"
