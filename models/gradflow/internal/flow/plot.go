@@ -105,13 +105,16 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 		// 3. Success rate against length.
 		cw, _ := Summarise(runs)
 		p = newPlot(fmt.Sprintf("%s: seeds solved within %d updates (solid: clip, dashed: none)", task, gc.Run.Steps), "sequence length T", "success rate")
-		p.Y.Min, p.Y.Max = -0.05, 1.05
-		for _, cell := range gc.Cells {
+		p.Y.Min, p.Y.Max = -0.08, 1.08
+		p.Y.Label.Text = "success rate (cells offset by ±0.03 to stay visible)"
+		lengthAxis(p, lengths)
+		for ci, cell := range gc.Cells {
 			for _, c := range gc.Clips {
 				var xy plotter.XYs
 				for _, s := range cw {
 					if s.Task == task && s.Cell == cell && s.Clip == c {
-						xy = append(xy, plotter.XY{X: float64(s.T), Y: s.SuccessRate})
+						off := 0.02 * (float64(ci) - float64(len(gc.Cells)-1)/2)
+						xy = append(xy, plotter.XY{X: float64(s.T), Y: s.SuccessRate + off})
 					}
 				}
 				if err := linePts(p, cell, xy, c == 0, c != 0); err != nil {
@@ -129,6 +132,7 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 			ylab = "recall accuracy (median over seeds)"
 		}
 		p = newPlot(fmt.Sprintf("%s: test metric after training (solid: clip, dashed: no clip)", task), "sequence length T", ylab)
+		lengthAxis(p, lengths)
 		for _, cell := range gc.Cells {
 			for _, c := range gc.Clips {
 				var xy plotter.XYs
@@ -156,6 +160,15 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 		hl.Dashes = []vg.Length{vg.Points(1), vg.Points(3)}
 		p.Add(hl)
 		p.Legend.Add("success threshold", hl)
+		base, baseName := tasksBaseline(task, gc.Run)
+		bl, err := plotter.NewLine(plotter.XYs{{X: float64(lengths[0]), Y: base}, {X: float64(lengths[len(lengths)-1]), Y: base}})
+		if err != nil {
+			return nil, err
+		}
+		bl.Color = color.RGBA{R: 120, G: 120, B: 120, A: 255}
+		bl.Dashes = []vg.Length{vg.Points(6), vg.Points(2)}
+		p.Add(bl)
+		p.Legend.Add(baseName, bl)
 		if err := add(p, "metric_"+task+".png", "test metric against sequence length, "+task); err != nil {
 			return nil, err
 		}
@@ -403,4 +416,30 @@ func maxY(xy plotter.XYs) float64 {
 		m = math.Max(m, p.Y)
 	}
 	return m
+}
+
+// lengthAxis puts the sequence lengths on a log x axis, one tick each.
+func lengthAxis(p *plot.Plot, lengths []int) {
+	if len(lengths) < 2 || lengths[0] <= 0 {
+		return
+	}
+	p.X.Scale = plot.LogScale{}
+	var ticks []plot.Tick
+	for _, T := range lengths {
+		ticks = append(ticks, plot.Tick{Value: float64(T), Label: strconv.Itoa(T)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Min, p.X.Max = float64(lengths[0])*0.9, float64(lengths[len(lengths)-1])*1.1
+}
+
+// tasksBaseline is the metric of the memoryless answer: MSE 1/6 of always
+// answering 1 (adding), or a uniform guess 1/A of the recalled symbols
+// (copy).
+func tasksBaseline(task string, c Config) (float64, string) {
+	if task == CopyTask {
+		c.Task = CopyTask
+		c.Defaults()
+		return 1 / float64(c.CopyA), fmt.Sprintf("chance 1/%d", c.CopyA)
+	}
+	return 1.0 / 6, "always 1: 1/6"
 }
