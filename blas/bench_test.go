@@ -7,6 +7,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 type sgemmer interface {
@@ -59,11 +61,69 @@ func BenchmarkSgemm(b *testing.B) {
 		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 		for _, im := range impls {
 			b.Run(fmt.Sprintf("%s/%s", s.name, im.name), func(b *testing.B) {
+				cpu0 := processCPU()
 				for i := 0; i < b.N; i++ {
 					im.impl.Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, ac, bm, bc, 0, c, s.n)
 				}
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				reportCPU(b, flops*float64(b.N), cpu0)
 			})
 		}
+	}
+}
+
+// BenchmarkTensorMatMul is GORGONIA.md's matmul benchmark through
+// tensor.MatMul after Setup(mode): C = A·B with A [64×256], B [256×1024],
+// and Aᵀ·C [256×1024], float32:
+//
+//	go test ./blas -run '^$' -bench TensorMatMul
+func BenchmarkTensorMatMul(b *testing.B) {
+	prev := G.WhichBLAS()
+	defer G.Use(prev)
+	modes := []string{"gonum", "go"}
+	if ok, _ := OpenBLASAvailable(); ok {
+		modes = append(modes, "openblas")
+	}
+	r := rand.New(rand.NewSource(1))
+	A := tensor.New(tensor.WithShape(64, 256), tensor.WithBacking(randSlice(r, 64*256)))
+	B := tensor.New(tensor.WithShape(256, 1024), tensor.WithBacking(randSlice(r, 256*1024)))
+	C := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(64, 1024))
+	D := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(256, 1024))
+	AT := A.Clone().(*tensor.Dense)
+	if err := AT.T(); err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range modes {
+		if _, err := Setup(mode); err != nil {
+			b.Fatal(err)
+		}
+		b.Run("AB_64x256x1024/"+mode, func(b *testing.B) {
+			cpu0 := processCPU()
+			for i := 0; i < b.N; i++ {
+				if _, err := tensor.MatMul(A, B, tensor.WithReuse(C)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(2*64*256*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportCPU(b, 2*64*256*1024*float64(b.N), cpu0)
+		})
+		b.Run("ATC_256x64x1024/"+mode, func(b *testing.B) {
+			cpu0 := processCPU()
+			for i := 0; i < b.N; i++ {
+				if _, err := tensor.MatMul(AT, C, tensor.WithReuse(D)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(2*64*256*1024*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportCPU(b, 2*64*256*1024*float64(b.N), cpu0)
+		})
+	}
+}
+
+// reportCPU adds the GFLOP/s over the process CPU time spent since cpu0
+// (see processCPU).
+func reportCPU(b *testing.B, flops, cpu0 float64) {
+	if d := processCPU() - cpu0; d > 0 && cpu0 > 0 {
+		b.ReportMetric(flops/d/1e9, "cpuGFLOP/s")
 	}
 }

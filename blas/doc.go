@@ -4,11 +4,16 @@
 // Two kinds of BLAS are offered:
 //
 //   - Implementation, pure Go (no cgo, no C library): gonum's BLAS with
-//     Sgemm replaced by a packed, cache-blocked GEMM in the style of BLIS,
-//     whose register-blocked micro-kernel is Go assembly (AVX2+FMA, 6×16,
-//     chosen at run time with golang.org/x/sys/cpu) with a portable Go
-//     kernel on other CPUs and architectures. Large products are split over
-//     goroutines. Dgemm (float64, used for gradient checks) stays gonum's.
+//     Sgemm replaced by a packed, cache-blocked GEMM in the style of BLIS:
+//     panels of A and B are packed (with SIMD packing routines), and a
+//     register-blocked micro-kernel in Go assembly (AVX2+FMA: 6×16, with a
+//     4×16 kernel for a last short row panel; chosen at run time with
+//     golang.org/x/sys/cpu) computes each tile. Other CPUs and
+//     architectures (and the purego build tag) use a portable Go kernel.
+//     Products of at least 8M multiply-adds are split over GOMAXPROCS
+//     goroutines (Implementation.Threads, or Setup("go:N"), changes that).
+//     Dgemm (float64, used for gradient checks) and every other routine
+//     stay gonum's.
 //   - OpenBLAS, loaded at run time without cgo (github.com/ebitengine/purego
 //     opens libopenblas.so.0 or libopenblas.so; RNNZOO_OPENBLAS_LIB names
 //     another file), or linked with cgo when built with -tags openblas.
@@ -25,5 +30,13 @@
 // Name reports the BLAS in use.
 //
 // The package also has float32 vector kernels for the elementwise loops of
-// the fused recurrent ops: Sigmoid32 and Tanh32.
+// the fused recurrent ops: Sigmoid32 and Tanh32 (AVX2+FMA assembly, exp by
+// range reduction and a degree-7 polynomial; absolute error below 2e-7,
+// exact limits at ±large inputs, NaN in gives NaN out), with a scalar Go
+// version of the same algorithm elsewhere.
+//
+// Benchmarks (GFLOP/s over wall time and over process CPU time; the second
+// is the steadier one on a shared machine):
+//
+//	go test ./blas -run '^$' -bench 'Sgemm|TensorMatMul|Vec' -benchtime 200x
 package blas

@@ -107,6 +107,14 @@ func TestSetupModes(t *testing.T) {
 	if info, err := Setup("gonum"); err != nil || info.Mode != "gonum" {
 		t.Fatalf("Setup(gonum) = %+v, %v", info, err)
 	}
+	if info, err := Setup("go:1"); err != nil || info.Mode != "go" || info.Threads != 1 || G.WhichBLAS().(Implementation).Threads != 1 {
+		t.Fatalf("Setup(go:1) = %+v, %v", info, err)
+	}
+	for _, bad := range []string{"go:0", "go:x", "openblas:-1"} {
+		if _, err := Setup(bad); err == nil {
+			t.Fatalf("Setup(%q) gave no error", bad)
+		}
+	}
 	if _, err := Setup("nonsense"); err == nil {
 		t.Fatal("Setup(nonsense) gave no error")
 	}

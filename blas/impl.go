@@ -79,8 +79,11 @@ const EnvVar = "RNNZOO_BLAS"
 //	"openblas"    OpenBLAS, loaded at run time; an error if it is absent
 //
 // When mode is "auto" or "", the environment variable RNNZOO_BLAS, if set,
-// gives the mode instead. An "openblas:N" mode uses N OpenBLAS threads
-// (default 1: on small RNN products more threads only spin).
+// gives the mode instead. A ":N" suffix sets the threads one product may
+// use: "openblas:N" runs N OpenBLAS threads (default 1: on small RNN
+// products more threads only spin); "go:N" splits large products over at
+// most N goroutines (default GOMAXPROCS; "go:1" never splits, which is
+// better when other processes keep the cores busy).
 func Setup(mode string) (Info, error) {
 	mode = strings.TrimSpace(strings.ToLower(mode))
 	if mode == "" || mode == "auto" {
@@ -109,7 +112,7 @@ func MustSetup(mode string) Info {
 }
 
 func choose(mode string) (gorgonia.BLAS, Info, error) {
-	threads := 1
+	threads := 0 // 0: the mode's default
 	if i := strings.IndexByte(mode, ':'); i >= 0 {
 		if _, err := fmt.Sscan(mode[i+1:], &threads); err != nil || threads < 1 {
 			return nil, Info{}, fmt.Errorf("blas: bad thread count in mode %q", mode)
@@ -118,19 +121,27 @@ func choose(mode string) (gorgonia.BLAS, Info, error) {
 	}
 	switch mode {
 	case "", "auto":
-		if ob, info, err := openBLAS(threads); err == nil {
+		if ob, info, err := openBLAS(max(threads, 1)); err == nil {
 			return ob, info, nil
 		}
-		return choose("go")
+		return chooseGo(threads), Info{Mode: "go", Name: "rnnzoo-go (" + Kernel() + ")", Threads: goThreads(threads)}, nil
 	case "go":
-		impl := Implementation{}
-		return impl, Info{Mode: "go", Name: "rnnzoo-go (" + Kernel() + ")", Threads: defaultThreads()}, nil
+		return chooseGo(threads), Info{Mode: "go", Name: "rnnzoo-go (" + Kernel() + ")", Threads: goThreads(threads)}, nil
 	case "gonum":
 		return gonum.Implementation{}, Info{Mode: "gonum", Name: "gonum (pure Go)", Threads: defaultThreads()}, nil
 	case "openblas":
-		return openBLAS(threads)
+		return openBLAS(max(threads, 1))
 	}
-	return nil, Info{}, fmt.Errorf("blas: unknown mode %q (want auto, go, gonum or openblas)", mode)
+	return nil, Info{}, fmt.Errorf("blas: unknown mode %q (want auto, go, gonum or openblas, optionally with :threads)", mode)
+}
+
+func chooseGo(threads int) Implementation { return Implementation{Threads: threads} }
+
+func goThreads(threads int) int {
+	if threads > 0 {
+		return threads
+	}
+	return defaultThreads()
 }
 
 // Current returns what the last successful Setup selected; before any

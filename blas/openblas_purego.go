@@ -20,8 +20,9 @@ func openBLASNames() []string {
 		return []string{p}
 	}
 	return []string{
+		// Only LP64 builds (32-bit integers): the 64-bit-integer builds
+		// (libopenblas64_) have other symbol names and argument sizes.
 		"libopenblas.so.0", "libopenblas.so", "libopenblasp-r0.so",
-		"libopenblas64_.so.0",
 		"libopenblas.dylib",
 		"/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
 		"/usr/local/opt/openblas/lib/libopenblas.dylib",

@@ -24,6 +24,9 @@ type kernel struct {
 	name   string
 	mr, nr int
 	fn     func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+	// tail, if set, is an nr-wide kernel with fewer rows, used for the last
+	// row panel of a block when it has at most tail.mr rows.
+	tail *kernel
 }
 
 // active is the kernel used by Sgemm; chosen at init from the CPU features.
@@ -160,7 +163,12 @@ func sgemmParallel(kern kernel, t int, aT, bT bool, m, n, k int, alpha float32, 
 
 func roundUp(x, r int) int { return (x + r - 1) / r * r }
 
-type packBufs struct{ a, b []float32 }
+// packBufs are one goroutine's packing buffers and edge tile, reused
+// through a pool so that a product allocates nothing.
+type packBufs struct {
+	a, b []float32
+	tile [256]float32 // edge tiles (mr*nr <= 256)
+}
 
 var packPool = sync.Pool{New: func() any { return new(packBufs) }}
 
@@ -181,7 +189,7 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 	bufs.a = grow(bufs.a, mc0*kc0)
 	bufs.b = grow(bufs.b, nc0*kc0)
 	ap, bp := bufs.a, bufs.b
-	var tile [256]float32 // edge tiles (mr*nr <= 256)
+	tile := bufs.tile[:]
 
 	for jc := 0; jc < n; jc += blockNC {
 		nc := min(blockNC, n-jc)
@@ -195,20 +203,28 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 			packB(bT, kc, nc, nr, b, ldb, pc, jc, bp)
 			for ic := 0; ic < m; ic += blockMC {
 				mc := min(blockMC, m-ic)
-				packA(aT, mc, kc, mr, a, lda, ic, pc, ap)
+				tmr := 0
+				if kern.tail != nil {
+					tmr = kern.tail.mr
+				}
+				packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
 				for jr := 0; jr < nc; jr += nr {
 					nw := min(nr, nc-jr)
 					bpan := bp[jr*kc : (jr+nr)*kc]
 					for ir := 0; ir < mc; ir += mr {
 						mw := min(mr, mc-ir)
-						apan := ap[ir*kc : (ir+mr)*kc]
+						kn := kern
+						if mw < mr && mw <= tmr {
+							kn = *kern.tail
+						}
+						apan := ap[ir*kc : (ir+kn.mr)*kc]
 						co := (ic+ir)*ldc + jc + jr
-						if mw == mr && nw == nr {
-							kern.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
+						if mw == kn.mr && nw == nr {
+							kn.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
 							continue
 						}
-						t := tile[:mr*nr]
-						kern.fn(kc, apan, bpan, t, nr, 1, 0)
+						t := tile[:kn.mr*nr]
+						kn.fn(kc, apan, bpan, t, nr, 1, 0)
 						for i := 0; i < mw; i++ {
 							crow := c[co+i*ldc : co+i*ldc+nw]
 							trow := t[i*nr : i*nr+nw]
@@ -232,13 +248,22 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 
 // packA packs op(A)[ic:ic+mc, pc:pc+kc] into panels of mr rows; within a
 // panel, the mr values of each depth step are contiguous. Rows past mc are 0.
-func packA(aT bool, mc, kc, mr int, a []float32, lda, ic, pc int, ap []float32) {
-	for ir := 0; ir < mc; ir += mr {
-		mw := min(mr, mc-ir)
+// A last panel of at most tmr rows (tmr > 0) is packed tmr rows wide.
+func packA(aT bool, mc, kc, mr, tmr int, a []float32, lda, ic, pc int, ap []float32) {
+	mr0 := mr
+	for ir := 0; ir < mc; ir += mr0 {
+		mw := min(mr0, mc-ir)
+		mr := mr0
+		if mw < mr && mw <= tmr {
+			mr = tmr
+		}
 		pan := ap[ir*kc : (ir+mr)*kc]
 		if aT {
 			// op(A)(i,p) = a[p*lda+i]: rows of the panel are contiguous in a.
 			if mw == 6 && mr == 6 {
+				if packA6T(kc, a[pc*lda+ic+ir:], lda, pan) {
+					continue
+				}
 				for p := 0; p < kc; p++ {
 					o := (pc+p)*lda + ic + ir
 					*(*[6]float32)(pan[p*6:]) = *(*[6]float32)(a[o:])
@@ -261,7 +286,8 @@ func packA(aT bool, mc, kc, mr int, a []float32, lda, ic, pc int, ap []float32) 
 			r4 := a[(ic+ir+4)*lda+pc:]
 			r5 := a[(ic+ir+5)*lda+pc:]
 			r0, r1, r2, r3, r4, r5 = r0[:kc], r1[:kc], r2[:kc], r3[:kc], r4[:kc], r5[:kc]
-			for p := range r0 {
+			p0 := packA6N(kc, a[(ic+ir)*lda+pc:], lda, pan)
+			for p := p0; p < kc; p++ {
 				d := pan[p*6 : p*6+6 : p*6+6]
 				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
@@ -291,6 +317,9 @@ func packB(bT bool, kc, nc, nr int, b []float32, ldb, pc, jc int, bp []float32) 
 		pan := bp[jr*kc : (jr+nr)*kc]
 		if !bT {
 			if nw == 16 && nr == 16 {
+				if packB16N(kc, b[pc*ldb+jc+jr:], ldb, pan) {
+					continue
+				}
 				for p := 0; p < kc; p++ {
 					o := (pc+p)*ldb + jc + jr
 					// Through a local: a direct 64-byte array copy calls memmove.
@@ -393,6 +422,11 @@ func defaultThreads() int { return runtime.GOMAXPROCS(0) }
 // packBT16 packs 16 columns of op(B) = Bᵀ: pan[p*16+j] = b[j*ldb+p] for
 // p < kc, j < 16, reading the 16 rows of b as streams.
 func packBT16(kc int, b []float32, ldb int, pan []float32) {
+	p0 := packB16T(kc, b, ldb, pan)
+	if p0 == kc {
+		return
+	}
+	b, pan, kc = b[p0:], pan[16*p0:], kc-p0
 	var rows [16][]float32
 	for j := range rows {
 		rows[j] = b[j*ldb : j*ldb+kc]

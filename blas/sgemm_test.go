@@ -66,6 +66,14 @@ func (g gemmCase) String() string {
 // The tolerance scales with k and the magnitudes involved.
 func checkGemm(t *testing.T, r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) {
 	t.Helper()
+	if msg := gemmMismatch(r, g, sgemmFn); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
+// gemmMismatch returns "" when sgemmFn agrees with refSgemm on case g, else
+// a description of the first difference. It is safe on any goroutine.
+func gemmMismatch(r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) string {
 	ar, ac := g.m, g.k
 	if g.tA != blas.NoTrans {
 		ar, ac = g.k, g.m
@@ -88,14 +96,15 @@ func checkGemm(t *testing.T, r *rand.Rand, g gemmCase, sgemmFn func(tA, tB blas.
 		if col >= g.n {
 			// Padding of C must be untouched.
 			if got[i] != c[i] {
-				t.Fatalf("%v: C padding at (%d,%d) changed: %v -> %v", g, row, col, c[i], got[i])
+				return fmt.Sprintf("%v: C padding at (%d,%d) changed: %v -> %v", g, row, col, c[i], got[i])
 			}
 			continue
 		}
 		if d := math.Abs(float64(got[i] - want[i])); d > tol || math.IsNaN(float64(got[i])) {
-			t.Fatalf("%v: C(%d,%d) = %v, want %v (|diff| %g > tol %g)", g, row, col, got[i], want[i], d, tol)
+			return fmt.Sprintf("%v: C(%d,%d) = %v, want %v (|diff| %g > tol %g)", g, row, col, got[i], want[i], d, tol)
 		}
 	}
+	return ""
 }
 
 var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
@@ -103,7 +112,16 @@ var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
 // kernels returns every micro-kernel usable on this machine.
 func usableKernels() []kernel {
 	ks := []kernel{genericKernel}
-	ks = append(ks, simdKernels()...)
+	for _, k := range simdKernels() {
+		ks = append(ks, k)
+		if k.tail != nil {
+			// The same kernel without its tail kernel, and the tail alone.
+			nt := k
+			nt.name += "-notail"
+			nt.tail = nil
+			ks = append(ks, nt, *k.tail)
+		}
+	}
 	return ks
 }
 
@@ -179,12 +197,34 @@ var rnnShapes = []struct {
 }
 
 func TestSgemmRNNShapes(t *testing.T) {
-	for _, kern := range usableKernels() {
-		for _, s := range rnnShapes {
+	// The reference is slow for these sizes: compute it once per case and
+	// compare every kernel and thread count with it.
+	for _, s := range rnnShapes {
+		for _, sc := range [][2]float32{{1, 0}, {0.5, 1}} {
+			alpha, beta := sc[0], sc[1]
 			r := rand.New(rand.NewSource(7))
-			for _, threads := range []int{1, 2} {
-				checkGemm(t, r, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 1, 0, 0, 0, 0}, withKernel(kern, threads))
-				checkGemm(t, r, gemmCase{s.tA, s.tB, s.m, s.n, s.k, 0.5, 1, 0, 0, 0}, withKernel(kern, threads))
+			ar, ac := s.m, s.k
+			if s.tA != blas.NoTrans {
+				ar, ac = s.k, s.m
+			}
+			br, bc := s.k, s.n
+			if s.tB != blas.NoTrans {
+				br, bc = s.n, s.k
+			}
+			a, b, c := randSlice(r, ar*ac), randSlice(r, br*bc), randSlice(r, s.m*s.n)
+			want := append([]float32(nil), c...)
+			refSgemm(s.tA, s.tB, s.m, s.n, s.k, alpha, a, ac, b, bc, beta, want, s.n)
+			tol := 1e-5 * (float64(s.k) + 2) * 4
+			for _, kern := range usableKernels() {
+				for _, threads := range []int{1, 2} {
+					got := append([]float32(nil), c...)
+					withKernel(kern, threads)(s.tA, s.tB, s.m, s.n, s.k, alpha, a, ac, b, bc, beta, got, s.n)
+					for i := range want {
+						if d := math.Abs(float64(got[i] - want[i])); !(d <= tol) {
+							t.Fatalf("%s %s threads=%d alpha=%g beta=%g: C[%d] = %v, want %v", s.name, kern.name, threads, alpha, beta, i, got[i], want[i])
+						}
+					}
+				}
 			}
 		}
 	}
@@ -263,4 +303,64 @@ func TestSgemmPanics(t *testing.T) {
 	mustPanic("bad ldc", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, 3, 2, 2, 1, a, 2, a, 2, 0, a, 1) })
 	mustPanic("m<0", func() { impl.Sgemm(blas.NoTrans, blas.NoTrans, -1, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
 	mustPanic("bad trans", func() { impl.Sgemm('x', blas.NoTrans, 3, 2, 2, 1, a, 2, a, 2, 0, a, 2) })
+}
+
+// FuzzSgemm compares every kernel with the reference on fuzzed shapes,
+// transposes, paddings and scalars (go test -fuzz FuzzSgemm ./blas).
+func FuzzSgemm(f *testing.F) {
+	f.Add(int64(1), uint8(7), uint8(17), uint8(5), uint8(0), uint8(0))
+	f.Add(int64(2), uint8(64), uint8(33), uint8(130), uint8(3), uint8(9))
+	f.Add(int64(3), uint8(1), uint8(1), uint8(0), uint8(2), uint8(255))
+	f.Add(int64(4), uint8(0), uint8(5), uint8(5), uint8(1), uint8(1))
+	f.Fuzz(func(t *testing.T, seed int64, m, n, k, flags, pads uint8) {
+		r := rand.New(rand.NewSource(seed))
+		tA, tB := transposes[flags&1], transposes[flags>>1&1]
+		alphas := []float32{1, 0, -1, 0.5}
+		betas := []float32{0, 1, -2, 0.25}
+		g := gemmCase{tA, tB, int(m), int(n), int(k), alphas[flags>>2&3], betas[flags>>4&3],
+			int(pads & 3), int(pads >> 2 & 3), int(pads >> 4 & 3)}
+		for _, kern := range usableKernels() {
+			checkGemm(t, r, g, withKernel(kern, 1+int(flags>>6)))
+		}
+	})
+}
+
+// TestSgemmConcurrent runs products from many goroutines at once (the pack
+// buffers come from a pool; run with -race).
+func TestSgemmConcurrent(t *testing.T) {
+	done := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			r := rand.New(rand.NewSource(int64(w)))
+			for i := 0; i < 5; i++ {
+				g := gemmCase{transposes[r.Intn(2)], transposes[r.Intn(2)], 1 + r.Intn(150), 1 + r.Intn(150), 1 + r.Intn(300), 1, 0.5, 1, 2, 3}
+				if msg := gemmMismatch(r, g, Implementation{Threads: 2}.Sgemm); msg != "" {
+					t.Error(msg)
+				}
+			}
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		<-done
+	}
+}
+
+// TestSgemmCrossBlocks uses sizes that cross every cache block (KC, MC and
+// NC) with all transposes.
+func TestSgemmCrossBlocks(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for _, tA := range transposes {
+		for _, tB := range transposes {
+			g := gemmCase{tA, tB, blockMC + 7, blockNC + 21, blockKC + 3, 0.75, -1, 1, 2, 3}
+			if tA == blas.NoTrans {
+				g.m = 5 // keep the reference fast; NC is crossed by n
+			} else {
+				g.n = 19 // MC is crossed by m
+			}
+			for _, kern := range usableKernels() {
+				checkGemm(t, r, g, withKernel(kern, 2))
+			}
+		}
+	}
 }

@@ -9,7 +9,9 @@
 //   - datasets/text: tokenizer, vocabulary and length bucketing;
 //   - datasets/sentiment: labelled sentences (UCI embedded, SST-2, MR);
 //   - datasets/parallel: sentence pairs (Tatoeba/Anki TSV, embedded
-//     World English Bible / Reina-Valera 1909 verses).
+//     World English Bible / Reina-Valera 1909 verses);
+//   - datasets/synthetic: the adding problem and the copy-memory task;
+//   - datasets/corpus: plain-text corpora for word2vec and language models.
 //
 // Offline first: every family has an embedded default, a reader for the full
 // public format and, for users with a network, a download checked by SHA-256

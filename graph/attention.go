@@ -152,23 +152,7 @@ func (o *attnOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) 
 	if err != nil {
 		return nil, err
 	}
-	var shapes []tensor.Shape
-	var idx []int
-	for i, n := range inputs {
-		if i != 2 {
-			shapes = append(shapes, n.Shape())
-			idx = append(idx, i)
-		}
-	}
-	parts, err := splitFlat(flat, shapes)
-	if err != nil {
-		return nil, err
-	}
-	out := make(G.Nodes, len(inputs))
-	for j, i := range idx {
-		out[i] = parts[j]
-	}
-	return out, nil
+	return splitFlat(flat, inputs, 2)
 }
 
 // attnDims unpacks the shapes of an attention call.

@@ -1,43 +1,32 @@
 package graph_test
 
 import (
-	"math"
+	"flag"
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 
+	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/train"
 	"gorgonia.org/tensor"
 )
 
-// benchAdam is a minimal Adam (lr 1e-3) so that a benchmark step is a full
-// training step like the PyTorch baseline's: forward, backward, update.
-type benchAdam struct {
-	m, v map[*graph.Param][]float32
-	t    int
-}
-
-func (a *benchAdam) step(ps *graph.Params) {
-	if a.m == nil {
-		a.m, a.v = map[*graph.Param][]float32{}, map[*graph.Param][]float32{}
+// TestMain installs the BLAS the programs use: RNNZOO_BLAS=go|gonum|openblas
+// picks one; by default OpenBLAS when it can be loaded, else rnnzoo's
+// pure-Go kernels.
+func TestMain(m *testing.M) {
+	info, err := blas.Setup("auto")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	}
-	a.t++
-	c1 := 1 - math.Pow(0.9, float64(a.t))
-	c2 := 1 - math.Pow(0.999, float64(a.t))
-	for _, p := range ps.Trainable() {
-		w, g := p.F32(), p.GradF32()
-		m, ok := a.m[p]
-		if !ok {
-			m, a.v[p] = make([]float32, len(w)), make([]float32, len(w))
-			a.m[p] = m
-		}
-		v := a.v[p]
-		for i := range w {
-			m[i] = 0.9*m[i] + 0.1*g[i]
-			v[i] = 0.999*v[i] + 0.001*g[i]*g[i]
-			w[i] -= float32(1e-3 * (float64(m[i]) / c1) / (math.Sqrt(float64(v[i])/c2) + 1e-8))
-		}
+	flag.Parse()
+	if testing.Verbose() || flag.Lookup("test.bench").Value.String() != "" {
+		fmt.Fprintf(os.Stderr, "BLAS: %v\n", info)
 	}
-	ps.ZeroGrad()
+	os.Exit(m.Run())
 }
 
 // BenchmarkTrainStep times one full training step (forward, backward
@@ -109,12 +98,13 @@ func BenchmarkTrainStep(b *testing.B) {
 }
 
 func runSteps(b *testing.B, ps *graph.Params, net *graph.Net) {
-	opt := &benchAdam{}
+	opt := train.NewAdam(ps)
 	step := func() {
 		if err := net.Run(); err != nil {
 			b.Fatal(err)
 		}
-		opt.step(ps)
+		opt.Step(1e-3)
+		ps.ZeroGrad()
 	}
 	for i := 0; i < 3; i++ {
 		step()

@@ -318,18 +318,8 @@ func (m *Synced) CompileWith(b *Builder, T, B int, rng *rand.Rand) (*SyncedGraph
 		return nil, err
 	}
 	g := &SyncedGraph{SeqInput: in, Targets: b.Input("targets", T*B)}
-	inits := make([]State, len(m.RNN.Layers))
-	for l, layer := range m.RNN.Layers {
-		H := layer.OutDim()
-		h := b.Input(fmt.Sprintf("init%d.h", l), B, H)
-		g.Init = append(g.Init, h)
-		inits[l].H = h.Node
-		if layer.Kind() == LSTM {
-			c := b.Input(fmt.Sprintf("init%d.c", l), B, H)
-			g.Init = append(g.Init, c)
-			inits[l].C = c.Node
-		}
-	}
+	var inits []State
+	g.Init, inits = m.RNN.StateInputs(b, "init", B)
 	out, finals, err := m.RNN.ApplyStates(b, x, in.Mask.Node, inits)
 	if err != nil {
 		return nil, err
@@ -349,13 +339,7 @@ func (m *Synced) CompileWith(b *Builder, T, B int, rng *rand.Rand) (*SyncedGraph
 	if g.Loss, err = CrossEntropy(g.Logits, g.Targets.Node, w); err != nil {
 		return nil, err
 	}
-	outs := G.Nodes{g.Logits}
-	for _, f := range finals {
-		outs = append(outs, f.H)
-		if f.C != nil {
-			outs = append(outs, f.C)
-		}
-	}
+	outs := append(G.Nodes{g.Logits}, stateNodes(finals)...)
 	if g.Net, err = b.Compile(g.Loss, rng, outs...); err != nil {
 		return nil, err
 	}

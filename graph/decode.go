@@ -33,13 +33,7 @@ func (m *Seq2Seq) NewDecoder(Ts, B int) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	outs := G.Nodes{enc}
-	for _, s := range inits {
-		outs = append(outs, s.H)
-		if s.C != nil {
-			outs = append(outs, s.C)
-		}
-	}
+	outs := append(G.Nodes{enc}, stateNodes(inits)...)
 	d.encIn = src
 	if d.enc, err = eb.Compile(nil, nil, outs...); err != nil {
 		return nil, err
@@ -47,18 +41,8 @@ func (m *Seq2Seq) NewDecoder(Ts, B int) (*Decoder, error) {
 	sb := NewBuilder(m.Params, false)
 	d.memory = sb.Input("memory", Ts, B, m.Enc.RNN.OutDim())
 	d.srcM = sb.Input("srcmask", Ts, B)
-	H := m.Config.Decoder.Hidden
-	stepInits := make([]State, len(inits))
-	for l := range stepInits {
-		h := sb.Input(fmt.Sprintf("state%d.h", l), B, H)
-		d.states = append(d.states, h)
-		stepInits[l].H = h.Node
-		if m.Config.Decoder.Kind == LSTM {
-			c := sb.Input(fmt.Sprintf("state%d.c", l), B, H)
-			d.states = append(d.states, c)
-			stepInits[l].C = c.Node
-		}
-	}
+	var stepInits []State
+	d.states, stepInits = m.Dec.RNN.StateInputs(sb, "state", B)
 	tgt, y, err := m.Dec.inputs(sb, "tgt.", 1, B)
 	if err != nil {
 		return nil, err
@@ -69,13 +53,7 @@ func (m *Seq2Seq) NewDecoder(Ts, B int) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	souts := G.Nodes{logits}
-	for _, s := range finals {
-		souts = append(souts, s.H)
-		if s.C != nil {
-			souts = append(souts, s.C)
-		}
-	}
+	souts := append(G.Nodes{logits}, stateNodes(finals)...)
 	if d.step, err = sb.Compile(nil, nil, souts...); err != nil {
 		return nil, err
 	}

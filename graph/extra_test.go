@@ -162,3 +162,26 @@ func TestLogSoftmaxStableAndGradient(t *testing.T) {
 		}
 	}
 }
+
+func TestEmbeddingRejectsOutOfRangeIDs(t *testing.T) {
+	ps := NewParams(tensor.Float32, 1)
+	e := NewEmbedding(ps, "e", 4, 2)
+	b := NewBuilder(ps, false)
+	ids := b.IntInput("ids", 3)
+	out := must(e.Apply(b, ids))
+	net, err := b.Compile(nil, nil, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(ids.Ints(), []int{0, 3, 1})
+	if err := net.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if got := net.Output(0).Data().([]float32); got[2] != e.E.F32()[6] {
+		t.Fatalf("row 1 of the output is not row 3 of E: %v", got)
+	}
+	copy(ids.Ints(), []int{0, 4, 1})
+	if err := net.Run(); err == nil {
+		t.Fatal("id 4 in a vocabulary of 4 gave no error")
+	}
+}

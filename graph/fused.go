@@ -120,24 +120,7 @@ func (o *fusedOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 	if err != nil {
 		return nil, err
 	}
-	var shapes []tensor.Shape
-	var idx []int
-	for i, n := range inputs {
-		if i == o.iM {
-			continue
-		}
-		shapes = append(shapes, n.Shape())
-		idx = append(idx, i)
-	}
-	parts, err := splitFlat(flat, shapes)
-	if err != nil {
-		return nil, err
-	}
-	out := make(G.Nodes, len(inputs))
-	for k, i := range idx {
-		out[i] = parts[k]
-	}
-	return out, nil
+	return splitFlat(flat, inputs, o.iM)
 }
 
 // fusedCache keeps what the backward pass needs from the forward pass of
@@ -236,51 +219,58 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			hr := ht[bi*H : (bi+1)*H]
 			switch o.kind {
 			case RNN:
-				for j := 0; j < H; j++ {
-					a := activate(o.act, row[j]+bias[j])
-					row[j] = a
-					if keep {
-						hr[j] = a
-					} else {
-						hr[j] = hpr[j]
-					}
+				for j := range row {
+					row[j] += bias[j]
+				}
+				activateVec(o.act, row)
+				if keep {
+					copy(hr, row)
+				} else {
+					copy(hr, hpr)
 				}
 			case LSTM:
+				for j := range row {
+					row[j] += bias[j]
+				}
+				vsigmoid(row[:2*H])
+				vtanh(row[2*H : 3*H])
+				vsigmoid(row[3*H:])
 				cpr := cp[bi*H : (bi+1)*H]
 				off := t*BH + bi*H
 				cr, tcr := cc.C[off:off+H], cc.TC[off:off+H]
+				i, f, g, og := row[:H], row[H:2*H], row[2*H:3*H], row[3*H:]
 				for j := 0; j < H; j++ {
-					i := sigm(row[j] + bias[j])
-					f := sigm(row[H+j] + bias[H+j])
-					g := tanhf(row[2*H+j] + bias[2*H+j])
-					og := sigm(row[3*H+j] + bias[3*H+j])
-					row[j], row[H+j], row[2*H+j], row[3*H+j] = i, f, g, og
-					c := f*cpr[j] + i*g
-					tc := tanhf(c)
-					tcr[j] = tc
-					if keep {
-						cr[j] = c
-						hr[j] = og * tc
-					} else {
-						cr[j] = cpr[j]
-						hr[j] = hpr[j]
+					cr[j] = f[j]*cpr[j] + i[j]*g[j]
+				}
+				vtanhTo(tcr, cr)
+				if keep {
+					for j := 0; j < H; j++ {
+						hr[j] = og[j] * tcr[j]
 					}
+				} else {
+					copy(cr, cpr)
+					copy(hr, hpr)
 				}
 			case GRU:
 				ph := PH[bi*GH : (bi+1)*GH]
 				hnr := cc.HN[t*BH+bi*H : t*BH+(bi+1)*H]
+				for j := 0; j < 2*H; j++ {
+					row[j] += bias[j] + ph[j]
+				}
+				vsigmoid(row[:2*H])
+				r, z, n := row[:H], row[H:2*H], row[2*H:]
 				for j := 0; j < H; j++ {
-					r := sigm(row[j] + bias[j] + ph[j])
-					z := sigm(row[H+j] + bias[H+j] + ph[H+j])
 					hn := ph[2*H+j] + bn[j]
-					n := tanhf(row[2*H+j] + bias[2*H+j] + r*hn)
-					row[j], row[H+j], row[2*H+j] = r, z, n
 					hnr[j] = hn
-					if keep {
-						hr[j] = n + z*(hpr[j]-n)
-					} else {
-						hr[j] = hpr[j]
+					n[j] += bias[2*H+j] + r[j]*hn
+				}
+				vtanh(n)
+				if keep {
+					for j := 0; j < H; j++ {
+						hr[j] = n[j] + z[j]*(hpr[j]-n[j])
 					}
+				} else {
+					copy(hr, hpr)
 				}
 			}
 		}
@@ -292,17 +282,20 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	return tensor.New(tensor.WithShape(o.outSlabs(), B, H), tensor.WithBacking(out))
 }
 
-func activate[T floats](a Activation, x T) T {
+// activateVec applies σ in place.
+func activateVec[T floats](a Activation, x []T) {
 	switch a {
 	case Sigmoid:
-		return sigm(x)
+		vsigmoid(x)
 	case ReLU:
-		if x > 0 {
-			return x
+		for j, v := range x {
+			if v < 0 {
+				x[j] = 0
+			}
 		}
-		return 0
+	default:
+		vtanh(x)
 	}
-	return tanhf(x)
 }
 
 // activateGrad is σ'(x) written in terms of the output y = σ(x).

@@ -3,7 +3,8 @@ package graph
 import (
 	"math"
 
-	"gonum.org/v1/gonum/blas"
+	"github.com/rnnzoo/rnnzoo/blas"
+	gblas "gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -13,12 +14,12 @@ func gemm[T floats](tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ld
 	if m == 0 || n == 0 {
 		return
 	}
-	ta, tb := blas.NoTrans, blas.NoTrans
+	ta, tb := gblas.NoTrans, gblas.NoTrans
 	if tA {
-		ta = blas.Trans
+		ta = gblas.Trans
 	}
 	if tB {
-		tb = blas.Trans
+		tb = gblas.Trans
 	}
 	impl := G.WhichBLAS()
 	switch av := any(a).(type) {
@@ -39,3 +40,28 @@ func sigm[T floats](x T) T {
 }
 
 func tanhf[T floats](x T) T { return T(math.Tanh(float64(x))) }
+
+// vsigmoid and vtanh apply σ and tanh in place; float32 slices go through
+// the vectorised kernels of package blas, float64 ones through math.
+func vsigmoid[T floats](x []T) {
+	if f, ok := any(x).([]float32); ok {
+		blas.Sigmoid32(f, f)
+		return
+	}
+	for i, v := range x {
+		x[i] = sigm(v)
+	}
+}
+
+func vtanh[T floats](x []T) { vtanhTo(x, x) }
+
+// vtanhTo sets dst = tanh(src).
+func vtanhTo[T floats](dst, src []T) {
+	if f, ok := any(src).([]float32); ok {
+		blas.Tanh32(any(dst).([]float32), f)
+		return
+	}
+	for i, v := range src {
+		dst[i] = tanhf(v)
+	}
+}

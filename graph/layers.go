@@ -65,7 +65,7 @@ func (e *Embedding) Apply(b *Builder, ids *Input) (*G.Node, error) {
 			return nil, err
 		}
 	}
-	rows, err := G.ByIndices(b.Param(e.E), flat, 0)
+	rows, err := G.ApplyOp(&embedOp{opBase: newOpBase("embed"), V: e.Vocab, D: e.Dim}, b.Param(e.E), flat)
 	if err != nil {
 		return nil, err
 	}

@@ -143,14 +143,16 @@ type Net struct {
 	reads  []G.Value
 	outs   []*G.Node
 	wrt    []*Param
-	wrtN   []*G.Node
+	wrtN   []*G.Node // the trainable parameters' nodes, empty without backward pass
 	lossV  G.Value
 	rng    *rand.Rand
 	hasRun bool
 }
 
-// Compile differentiates loss (if not nil) with respect to every trainable
-// parameter used by the graph and compiles a tape machine. outputs are
+// Compile compiles a tape machine for the graph. On a training builder it
+// first differentiates loss (if not nil) with respect to every trainable
+// parameter used by the graph; an evaluation builder (Train false) only
+// runs forward, so its runs leave Param.Grad alone. outputs are
 // nodes whose values are copied out after each run (see Output).
 // rng draws dropout masks; it may be nil when the graph has no dropout.
 func (b *Builder) Compile(loss *G.Node, rng *rand.Rand, outputs ...*G.Node) (*Net, error) {
@@ -159,7 +161,7 @@ func (b *Builder) Compile(loss *G.Node, rng *rand.Rand, outputs ...*G.Node) (*Ne
 		return nil, fmt.Errorf("graph: the graph has dropout but no generator was given")
 	}
 	for _, p := range b.order {
-		if !p.Frozen {
+		if !p.Frozen && b.Train && loss != nil {
 			net.wrt = append(net.wrt, p)
 			net.wrtN = append(net.wrtN, b.nodes[p])
 		}
@@ -197,9 +199,6 @@ func (n *Net) Run() error {
 		return fmt.Errorf("graph: run: %w", err)
 	}
 	n.hasRun = true
-	if n.Loss == nil {
-		return nil
-	}
 	for i, p := range n.wrt {
 		gv, err := n.wrtN[i].Grad()
 		if err != nil {

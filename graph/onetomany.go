@@ -122,16 +122,7 @@ func (m *OneToMany) compile(b *Builder, T, B int, rng *rand.Rand, external bool)
 	g := &OneToManyGraph{T: T, B: B, Prev: b.Input("prev", T, B, D), Targets: b.Input("targets", T*B, D), Mask: b.Input("mask", T, B)}
 	inits := make([]State, len(m.RNN.Layers))
 	if external {
-		for l := range inits {
-			h := b.Input(fmt.Sprintf("state%d.h", l), B, m.Config.RNN.Hidden)
-			g.States = append(g.States, h)
-			inits[l].H = h.Node
-			if m.Config.RNN.Kind == LSTM {
-				c := b.Input(fmt.Sprintf("state%d.c", l), B, m.Config.RNN.Hidden)
-				g.States = append(g.States, c)
-				inits[l].C = c.Node
-			}
-		}
+		g.States, inits = m.RNN.StateInputs(b, "state", B)
 	} else {
 		var e *G.Node
 		var err error
@@ -191,13 +182,7 @@ func (m *OneToMany) compile(b *Builder, T, B int, rng *rand.Rand, external bool)
 	} else if g.Loss, err = MSE(z, g.Targets.Node, w); err != nil {
 		return nil, err
 	}
-	outs := G.Nodes{g.Outputs}
-	for _, f := range finals {
-		outs = append(outs, f.H)
-		if f.C != nil {
-			outs = append(outs, f.C)
-		}
-	}
+	outs := append(G.Nodes{g.Outputs}, stateNodes(finals)...)
 	loss := g.Loss
 	if external {
 		loss = nil

@@ -128,11 +128,17 @@ func extractDo[T floats](o *extractOp, v G.Value) G.Value {
 	return tensor.New(tensor.WithShape(o.shape...), tensor.WithBacking(out))
 }
 
-// splitFlat adds one extract node per input shape over a flat gradient node.
-func splitFlat(flat *G.Node, shapes []tensor.Shape) (G.Nodes, error) {
-	out := make(G.Nodes, len(shapes))
+// splitFlat turns the flat output of a fused backward op, which holds the
+// gradients of every input but the one at index skip (a mask) one after
+// the other, into one gradient node per input (nil at skip).
+func splitFlat(flat *G.Node, inputs G.Nodes, skip int) (G.Nodes, error) {
+	out := make(G.Nodes, len(inputs))
 	off := 0
-	for i, s := range shapes {
+	for i, in := range inputs {
+		if i == skip {
+			continue
+		}
+		s := in.Shape()
 		n, err := G.ApplyOp(newExtract(off, s), flat)
 		if err != nil {
 			return nil, err

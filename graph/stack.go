@@ -193,3 +193,36 @@ func (s *Stack) ApplyStates(b *Builder, x, mask *G.Node, inits []State) (*SeqOut
 	}
 	return out, finals, nil
 }
+
+// StateInputs creates one input per state of the stack's layers — h
+// [B,H], then c for LSTM layers — so that a graph can start from states
+// computed elsewhere (carried across batches, or a decoder's previous
+// step). It returns the inputs in that order and the States they form.
+func (s *Stack) StateInputs(b *Builder, prefix string, B int) ([]*Input, []State) {
+	var ins []*Input
+	states := make([]State, len(s.Layers))
+	for l, layer := range s.Layers {
+		h := b.Input(fmt.Sprintf("%s%d.h", prefix, l), B, layer.OutDim())
+		ins = append(ins, h)
+		states[l].H = h.Node
+		if layer.Kind() == LSTM {
+			c := b.Input(fmt.Sprintf("%s%d.c", prefix, l), B, layer.OutDim())
+			ins = append(ins, c)
+			states[l].C = c.Node
+		}
+	}
+	return ins, states
+}
+
+// stateNodes lists the nodes of states in layer order: h, then c if any —
+// the order of StateInputs.
+func stateNodes(states []State) G.Nodes {
+	var out G.Nodes
+	for _, s := range states {
+		out = append(out, s.H)
+		if s.C != nil {
+			out = append(out, s.C)
+		}
+	}
+	return out
+}

@@ -145,8 +145,14 @@ type EvalOptions struct {
 	// LanguageModel reports perplexity and bits per character from the
 	// loss, read as a mean negative log-likelihood per token in nats.
 	LanguageModel bool
+	// ConfusionLimit is the largest number of classes for which the
+	// confusion matrix is kept (default 100; negative: never). Accuracy and
+	// macro-F1 are computed for any number of classes.
+	ConfusionLimit int
 	// Extra, if set, is called after the batches and its metrics (e.g.
-	// BLEU) are added to the result.
+	// BLEU) are added to the result. A task computes such corpus-level
+	// metrics from what it kept during its EvalBatch calls (e.g. the
+	// decoded hypotheses and their references), and starts afresh.
 	Extra func() (map[string]float64, error)
 }
 
@@ -175,10 +181,16 @@ func (e *Eval) Summary() map[string]float64 {
 // for a language model, and the Extra metrics.
 func Evaluate(n int, batch func(i int) (Result, error), opt EvalOptions) (*Eval, error) {
 	e := &Eval{Metrics: map[string]float64{}}
+	limit := opt.ConfusionLimit
+	if limit == 0 {
+		limit = 100
+	}
+	var st classStats
 	var conf Confusion
-	if opt.Classes > 0 {
+	if opt.Classes > 0 && opt.Classes <= limit {
 		conf = NewConfusion(opt.Classes)
 	}
+	keep := limit > 0
 	var sum float64
 	havePred := false
 	for i := 0; i < n; i++ {
@@ -192,9 +204,18 @@ func Evaluate(n int, batch func(i int) (Result, error), opt EvalOptions) (*Eval,
 		}
 		sum += r.Loss * w
 		e.Weight += w
-		if r.Gold != nil {
-			havePred = true
-			if err := conf.Add(r.Pred, r.Gold); err != nil {
+		if r.Gold == nil {
+			continue
+		}
+		havePred = true
+		if len(r.Pred) != len(r.Gold) {
+			return nil, fmt.Errorf("train: batch %d has %d predictions for %d labels", i, len(r.Pred), len(r.Gold))
+		}
+		st.add(r.Pred, r.Gold)
+		if keep {
+			if st.classes() > limit {
+				keep, conf = false, nil // too many classes for a matrix
+			} else if err := conf.Add(r.Pred, r.Gold); err != nil {
 				return nil, err
 			}
 		}
@@ -205,8 +226,8 @@ func Evaluate(n int, batch func(i int) (Result, error), opt EvalOptions) (*Eval,
 	}
 	if havePred {
 		e.Confusion = conf
-		e.Metrics["accuracy"] = conf.Accuracy()
-		e.Metrics["macro_f1"] = conf.MacroF1()
+		e.Metrics["accuracy"] = st.accuracy()
+		e.Metrics["macro_f1"] = st.macroF1()
 	}
 	if opt.LanguageModel {
 		e.Metrics["perplexity"] = Perplexity(e.Loss)
@@ -222,4 +243,59 @@ func Evaluate(n int, batch func(i int) (Result, error), opt EvalOptions) (*Eval,
 		}
 	}
 	return e, nil
+}
+
+// classStats counts, per class, true positives, gold labels and
+// predictions: enough for accuracy and macro-F1 in O(classes) memory.
+type classStats struct {
+	tp, gold, pred []int
+	n, right       int
+}
+
+func (s *classStats) classes() int { return len(s.tp) }
+
+func (s *classStats) grow(k int) {
+	for len(s.tp) <= k {
+		s.tp, s.gold, s.pred = append(s.tp, 0), append(s.gold, 0), append(s.pred, 0)
+	}
+}
+
+func (s *classStats) add(pred, gold []int) {
+	for i, g := range gold {
+		p := pred[i]
+		if g < 0 || p < 0 {
+			continue
+		}
+		s.grow(max(g, p))
+		s.n++
+		s.gold[g]++
+		s.pred[p]++
+		if p == g {
+			s.tp[g]++
+			s.right++
+		}
+	}
+}
+
+func (s *classStats) accuracy() float64 {
+	if s.n == 0 {
+		return 0
+	}
+	return float64(s.right) / float64(s.n)
+}
+
+func (s *classStats) macroF1() float64 {
+	var sum float64
+	k := 0
+	for c := range s.tp {
+		if s.gold[c]+s.pred[c] == 0 {
+			continue
+		}
+		k++
+		sum += 2 * float64(s.tp[c]) / float64(s.gold[c]+s.pred[c])
+	}
+	if k == 0 {
+		return 0
+	}
+	return sum / float64(k)
 }

@@ -284,10 +284,10 @@ func benchStep(b *testing.B, dt tensor.Dtype, newOpt func(*graph.Params) Optimiz
 	}
 	o := newOpt(ps)
 	b.ReportAllocs()
-	b.SetBytes(int64(ps.Count()))
 	for b.Loop() {
 		o.Step(1e-3)
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(ps.Count()), "ns/param")
 }
 
 func BenchmarkOptimizerStep(b *testing.B) {

@@ -26,13 +26,37 @@ func newProgress(w io.Writer) progress {
 	return &plainProgress{w: w}
 }
 
-// plainProgress writes one line per epoch.
-type plainProgress struct{ w io.Writer }
+// plainProgress writes one line per epoch, and during a long epoch a
+// progress line every plainEvery.
+type plainProgress struct {
+	w                      io.Writer
+	epoch, epochs, n, done int
+	start, last            time.Time
+	startDone              int
+}
 
-func (p *plainProgress) startEpoch(int, int, int, int) {}
-func (p *plainProgress) step(float64)                  {}
-func (p *plainProgress) endEpoch(line string)          { fmt.Fprintln(p.w, line) }
-func (p *plainProgress) pause()                        {}
+var plainEvery = 30 * time.Second // a variable for the test
+
+func (p *plainProgress) startEpoch(epoch, epochs, batches, done int) {
+	p.epoch, p.epochs, p.n, p.done, p.startDone = epoch, epochs, batches, done, done
+	p.start = time.Now()
+	p.last = p.start
+}
+
+func (p *plainProgress) step(loss float64) {
+	p.done++
+	now := time.Now()
+	if now.Sub(p.last) < plainEvery {
+		return
+	}
+	p.last = now
+	rate := float64(p.done-p.startDone) / now.Sub(p.start).Seconds()
+	eta := time.Duration(float64(p.n-p.done) / rate * float64(time.Second)).Round(time.Second)
+	fmt.Fprintf(p.w, "epoch %d/%d  batch %d/%d  loss %.4f  %.2f batch/s  ETA %v\n", p.epoch, p.epochs, p.done, p.n, loss, rate, eta)
+}
+
+func (p *plainProgress) endEpoch(line string) { fmt.Fprintln(p.w, line) }
+func (p *plainProgress) pause()               {}
 
 // barProgress draws a progress bar per epoch with the running loss, the
 // rate in batches per second and the estimated time left.

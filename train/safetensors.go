@@ -61,7 +61,9 @@ const maxHeader = 100_000_000
 //
 // Tensors are stored ordered by descending dtype (F64 before F32, in the
 // reference's dtype order) and then by name (byte order), which is the
-// reference's order; the order of the argument does not matter.
+// reference's order; the order of the argument does not matter. Strings
+// are escaped as serde_json escapes them, except that Go also escapes
+// U+2028 and U+2029 and replaces invalid UTF-8.
 func WriteSafetensors(w io.Writer, tensors []Tensor, meta map[string]string) error {
 	header, order, err := safetensorsHeader(tensors, meta)
 	if err != nil {

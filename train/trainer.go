@@ -41,8 +41,11 @@ type Task interface {
 
 // Config configures a Trainer. The zero value of every field is usable.
 type Config struct {
-	Epochs   int    // number of epochs (default 1)
-	MaxSteps int64  // stop after this many updates in total (0: no limit)
+	Epochs int // number of epochs (default 1)
+	// MaxSteps stops Fit after this many updates in total (0: no limit),
+	// wherever it is in an epoch, without restoring best weights: Save then
+	// Resume (with a larger MaxSteps or none) continues exactly.
+	MaxSteps int64
 	Seed     uint64 // seeds the shuffling of the batch order
 	// NoShuffle keeps the batches in index order.
 	NoShuffle bool
@@ -82,20 +85,31 @@ type Config struct {
 	// Log, if set, is a JSONL file: one line per epoch and per evaluation
 	// (see Record). It is appended to, so a resumed run continues it.
 	Log string
-	// PlotDir, if set, receives loss.png and accuracy.png after every
-	// epoch.
+	// PlotDir, if set, receives the PNG curves after every epoch (see
+	// WritePlots).
 	PlotDir string
-	// Progress receives the progress display: a progress bar with rate and
-	// ETA when it is a terminal, one plain line per epoch otherwise.
+	// Progress receives the progress display: a progress bar with the
+	// running loss, rate and ETA when it is a terminal; otherwise one line
+	// per epoch, plus a progress line every 30 s during long epochs.
 	// nil means os.Stderr; use io.Discard for silence.
 	Progress io.Writer
 	// ParamGradNorms adds each parameter's mean gradient norm per epoch to
 	// the log.
 	ParamGradNorms bool
+	// LogEvery > 0 also logs every LogEvery-th update as an event "step"
+	// line (the batch's loss, the learning rate, the gradient norm before
+	// clipping in grad_norm_mean and grad_norm_max, clipped_share 0 or 1).
+	// These lines go to the file only, not into History.
+	LogEvery int64
+	// StepNorms, if set, is where the model's recurrent layers report their
+	// per-time-step gradient norms (see StepNormLog); their per-epoch means
+	// go into the log.
+	StepNorms *StepNormLog
 }
 
 // Record is one line of the JSONL log. Event "epoch" lines describe the
-// training of one epoch; event "eval" lines one validation.
+// training of one epoch; event "eval" lines one validation; event "step"
+// lines (see Config.LogEvery) one update.
 type Record struct {
 	Event   string             `json:"event"`
 	Split   string             `json:"split"`
@@ -109,13 +123,65 @@ type Record struct {
 	GradNormMean *float64 `json:"grad_norm_mean,omitempty"`
 	GradNormMax  *float64 `json:"grad_norm_max,omitempty"`
 	// Clipped is the share of updates whose gradients were clipped.
-	Clipped        *float64             `json:"clipped,omitempty"`
+	Clipped        *float64             `json:"clipped_share,omitempty"`
 	ParamGradNorms map[string]float64   `json:"param_grad_norms,omitempty"`
 	StepNorms      map[string][]float64 `json:"step_norms,omitempty"`
 	// Evaluation lines only.
 	Confusion Confusion `json:"confusion,omitempty"`
 	Best      bool      `json:"best,omitempty"` // the best monitored value so far
 	Seconds   float64   `json:"seconds"`
+	// NonFinite lists the values that were NaN or infinite, which JSON
+	// cannot hold, as "name=value" (e.g. "metrics.perplexity=+Inf"); they
+	// are left out of (or zeroed in) the fields above.
+	NonFinite []string `json:"non_finite,omitempty"`
+}
+
+// sanitize moves non-finite values out of r into r.NonFinite.
+func (r *Record) sanitize() {
+	note := func(name string, v float64) { r.NonFinite = append(r.NonFinite, fmt.Sprintf("%s=%v", name, v)) }
+	if !isFinite(r.Loss) {
+		note("loss", r.Loss)
+		r.Loss = 0
+	}
+	for _, p := range []struct {
+		name string
+		v    **float64
+	}{{"lr", &r.LR}, {"grad_norm_mean", &r.GradNormMean}, {"grad_norm_max", &r.GradNormMax}, {"clipped_share", &r.Clipped}} {
+		if *p.v != nil && !isFinite(**p.v) {
+			note(p.name, **p.v)
+			*p.v = nil
+		}
+	}
+	r.Metrics = finiteMap(r.Metrics, "metrics.", note)
+	r.ParamGradNorms = finiteMap(r.ParamGradNorms, "param_grad_norms.", note)
+	for name, v := range r.StepNorms {
+		for t, x := range v {
+			if !isFinite(x) {
+				note(fmt.Sprintf("step_norms.%s[%d]", name, t), x)
+				v[t] = -1
+			}
+		}
+	}
+}
+
+// finiteMap returns m without its non-finite values, noting each.
+func finiteMap(m map[string]float64, prefix string, note func(string, float64)) map[string]float64 {
+	clean := true
+	for _, v := range m {
+		clean = clean && isFinite(v)
+	}
+	if clean {
+		return m
+	}
+	out := map[string]float64{}
+	for _, k := range keys(m) {
+		if v := m[k]; isFinite(v) {
+			out[k] = v
+		} else {
+			note(prefix+k, v)
+		}
+	}
+	return out
 }
 
 // Report is what Fit returns.
@@ -148,22 +214,23 @@ type epochAcc struct {
 
 // state is the resumable training state.
 type state struct {
-	Epoch     int                `json:"epoch"` // epochs completed
-	Pos       int                `json:"pos"`   // batches done in the current epoch
-	Step      int64              `json:"step"`
-	Perm      []int              `json:"perm,omitempty"`
-	Shuffle   []byte             `json:"shuffle"`
-	Sources   map[string][]byte  `json:"sources,omitempty"`
-	Optim     *OptimState        `json:"optim"`
-	Acc       epochAcc           `json:"acc"`
-	HaveBest  bool               `json:"have_best"`
-	Best      float64            `json:"best"`
-	BestEpoch int                `json:"best_epoch"`
-	Bad       int                `json:"bad_epochs"`
-	Metrics   map[string]float64 `json:"metrics,omitempty"`
-	BestMet   map[string]float64 `json:"best_metrics,omitempty"`
-	Stopped   string             `json:"stopped,omitempty"`
-	History   []Record           `json:"history,omitempty"`
+	Epoch     int                 `json:"epoch"` // epochs completed
+	Pos       int                 `json:"pos"`   // batches done in the current epoch
+	Step      int64               `json:"step"`
+	Perm      []int               `json:"perm,omitempty"`
+	Shuffle   []byte              `json:"shuffle"`
+	Sources   map[string][]byte   `json:"sources,omitempty"`
+	Optim     *OptimState         `json:"optim"`
+	Acc       epochAcc            `json:"acc"`
+	HaveBest  bool                `json:"have_best"`
+	Best      float64             `json:"best"`
+	BestEpoch int                 `json:"best_epoch"`
+	Bad       int                 `json:"bad_epochs"`
+	Metrics   map[string]float64  `json:"metrics,omitempty"`
+	StepNorms map[string]*normAcc `json:"step_norms,omitempty"`
+	BestMet   map[string]float64  `json:"best_metrics,omitempty"`
+	Stopped   string              `json:"stopped,omitempty"`
+	History   []Record            `json:"history,omitempty"`
 }
 
 // Trainer runs the training loop of one Task.
@@ -181,13 +248,12 @@ type Trainer struct {
 	sq      []float64
 	out     progress
 
-	mu        sync.Mutex
-	stepNorms map[string]*normAcc
+	norms *StepNormLog
 }
 
 type normAcc struct {
-	sum []float64
-	n   []int
+	Sum []float64 `json:"sum"`
+	N   []int     `json:"n"`
 }
 
 // New returns a Trainer for task. It draws nothing yet.
@@ -212,6 +278,10 @@ func New(task Task, cfg Config) (*Trainer, error) {
 	t.shuffle = rand.NewPCG(cfg.Seed, 0x7261696e /* "rain" */)
 	t.rng = rand.New(t.shuffle)
 	t.sq = make([]float64, len(t.params))
+	t.norms = cfg.StepNorms
+	if t.norms == nil {
+		t.norms = &StepNormLog{}
+	}
 	if cfg.Patience > 0 {
 		for _, p := range t.params {
 			t.best = append(t.best, p.Value.Clone().(*tensor.Dense))
@@ -236,47 +306,85 @@ func (t *Trainer) History() []Record { return t.st.History }
 
 // StepNorms receives, from a recurrent layer named name, the norms
 // ‖∂L/∂h_t‖ of the loss gradient with respect to its hidden state at every
-// time step t of one backward pass. The trainer averages them per time step
-// over the epoch and writes the means into the epoch's log line
-// ("step_norms"). It is safe for concurrent use; wire it to the layer's
-// recorder callback.
-func (t *Trainer) StepNorms(name string, norms []float64) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.stepNorms == nil {
-		t.stepNorms = map[string]*normAcc{}
+// time step t of one backward pass (see StepNormLog); the means per time
+// step over each epoch's training batches go into the epoch's log line
+// ("step_norms"). It is safe for concurrent use.
+func (t *Trainer) StepNorms(name string, norms []float64) { t.norms.Add(name, norms) }
+
+// StepNormLog collects per-time-step gradient norms reported by recurrent
+// layers. Create one before building the model, wire Recorder(name) into
+// each layer's callback (graph.Recurrent.StepGradNorms), and pass the log
+// as Config.StepNorms. The zero value is ready to use.
+type StepNormLog struct {
+	mu sync.Mutex
+	m  map[string]*normAcc
+}
+
+// Recorder returns a callback that adds a layer's norms under name.
+func (l *StepNormLog) Recorder(name string) func(norms []float64) {
+	return func(norms []float64) { l.Add(name, norms) }
+}
+
+// Add accumulates one backward pass's norms of the layer called name.
+func (l *StepNormLog) Add(name string, norms []float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]*normAcc{}
 	}
-	a := t.stepNorms[name]
+	a := l.m[name]
 	if a == nil {
 		a = &normAcc{}
-		t.stepNorms[name] = a
+		l.m[name] = a
 	}
-	for len(a.sum) < len(norms) {
-		a.sum = append(a.sum, 0)
-		a.n = append(a.n, 0)
+	for len(a.Sum) < len(norms) {
+		a.Sum = append(a.Sum, 0)
+		a.N = append(a.N, 0)
 	}
 	for i, v := range norms {
-		a.sum[i] += v
-		a.n[i]++
+		a.Sum[i] += v
+		a.N[i]++
 	}
 }
 
-func (t *Trainer) takeStepNorms() map[string][]float64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.stepNorms) == 0 {
+// take returns the mean norm per time step of every layer and starts
+// afresh (nil when nothing was reported).
+func (l *StepNormLog) take() map[string][]float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) == 0 {
 		return nil
 	}
 	out := map[string][]float64{}
-	for name, a := range t.stepNorms {
-		m := make([]float64, len(a.sum))
+	for name, a := range l.m {
+		m := make([]float64, len(a.Sum))
 		for i := range m {
-			m[i] = a.sum[i] / float64(a.n[i])
+			m[i] = a.Sum[i] / float64(a.N[i])
 		}
 		out[name] = m
 	}
-	t.stepNorms = nil
+	l.m = nil
 	return out
+}
+
+// snapshot returns a deep copy of the running sums (for checkpoints).
+func (l *StepNormLog) snapshot() map[string]*normAcc {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) == 0 {
+		return nil
+	}
+	out := map[string]*normAcc{}
+	for k, a := range l.m {
+		out[k] = &normAcc{Sum: append([]float64(nil), a.Sum...), N: append([]int(nil), a.N...)}
+	}
+	return out
+}
+
+func (l *StepNormLog) restore(m map[string]*normAcc) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.m = m
 }
 
 // Fit trains until Config.Epochs epochs are done, early stopping triggers or
@@ -295,12 +403,12 @@ func (t *Trainer) Fit() (*Report, error) {
 	t.st.Stopped = ""
 	t.ps.ZeroGrad()
 	for t.st.Epoch < t.cfg.Epochs {
-		if t.st.Pos == 0 {
+		if t.st.Perm == nil { // a new epoch (a resumed one keeps its order)
 			t.st.Perm = t.newPerm(n)
 			t.st.Acc = epochAcc{}
 		}
-		if len(t.st.Perm) != n {
-			return nil, fmt.Errorf("train: the checkpoint's epoch has %d batches but the task has %d", len(t.st.Perm), n)
+		if err := t.checkPosition(n); err != nil {
+			return nil, err
 		}
 		t.out.startEpoch(t.st.Epoch+1, t.cfg.Epochs, n, t.st.Pos)
 		for t.st.Pos < n {
@@ -327,13 +435,15 @@ func (t *Trainer) Fit() (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		if stop {
+			t.st.Stopped = "early-stopping"
+		}
 		if t.cfg.Checkpoint != "" {
 			if err := t.Save(t.cfg.Checkpoint); err != nil {
 				return nil, err
 			}
 		}
 		if stop {
-			t.st.Stopped = "early-stopping"
 			break
 		}
 	}
@@ -352,6 +462,26 @@ func (t *Trainer) Fit() (*Report, error) {
 		}
 	}
 	return t.report(), nil
+}
+
+// checkPosition validates the position in the epoch (it may come from a
+// checkpoint) against a task of n batches.
+func (t *Trainer) checkPosition(n int) error {
+	if len(t.st.Perm) != n {
+		return fmt.Errorf("train: the checkpoint's epoch has %d batches but the task has %d", len(t.st.Perm), n)
+	}
+	if t.st.Pos < 0 || t.st.Pos > n {
+		return fmt.Errorf("train: position %d in an epoch of %d batches", t.st.Pos, n)
+	}
+	for _, i := range t.st.Perm {
+		if i < 0 || i >= n {
+			return fmt.Errorf("train: batch %d in the epoch's order is out of range [0,%d)", i, n)
+		}
+	}
+	if p := t.st.Acc.ParamNorm; p != nil && len(p) != len(t.params) {
+		return fmt.Errorf("train: %d per-parameter norms for %d parameters", len(p), len(t.params))
+	}
+	return nil
 }
 
 func (t *Trainer) report() *Report {
@@ -427,6 +557,18 @@ func (t *Trainer) update(i int) error {
 		a.Clipped++
 	}
 	a.LR = lr
+	if t.cfg.LogEvery > 0 && t.st.Step%t.cfg.LogEvery == 0 {
+		c := 0.0
+		if clipped {
+			c = 1
+		}
+		r := Record{Event: "step", Split: "train", Epoch: t.st.Epoch + 1, Step: t.st.Step, Loss: res.Loss, Weight: w,
+			LR: ptr(lr), GradNormMean: ptr(norm), GradNormMax: ptr(norm), Clipped: ptr(c)}
+		r.sanitize()
+		if err := t.writeLog(r); err != nil {
+			return err
+		}
+	}
 	if t.cfg.ParamGradNorms {
 		if a.ParamNorm == nil {
 			a.ParamNorm = make([]float64, len(t.params))
@@ -456,7 +598,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	steps := float64(max(a.Steps, 1))
 	rec := Record{Event: "epoch", Split: "train", Epoch: epoch, Step: t.st.Step, Loss: a.LossSum / math.Max(a.Weight, 1e-300),
 		Weight: a.Weight, LR: ptr(a.LR), GradNormMean: ptr(a.NormSum / steps), GradNormMax: ptr(a.NormMax),
-		Clipped: ptr(float64(a.Clipped) / steps), Seconds: a.Seconds, StepNorms: t.takeStepNorms()}
+		Clipped: ptr(float64(a.Clipped) / steps), Seconds: a.Seconds, StepNorms: t.norms.take()}
 	if a.Counted > 0 {
 		rec.Metrics = map[string]float64{"accuracy": float64(a.Correct) / float64(a.Counted)}
 	}
@@ -475,7 +617,8 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	if nv := t.task.NumValid(); nv > 0 {
 		start := time.Now()
 		ev, err := Evaluate(nv, t.task.EvalBatch, t.cfg.Eval)
-		t.ps.ZeroGrad()
+		t.ps.ZeroGrad() // an evaluation net with a loss adds gradients
+		t.norms.take()  // and may report step norms: not training's
 		if err != nil {
 			return false, err
 		}
@@ -486,7 +629,11 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 		case "loss":
 			monitored = ev.Loss
 		case "perplexity", "bpc":
-			monitored = ev.Metrics[m]
+			v, ok := ev.Metrics[m]
+			if !ok {
+				return false, fmt.Errorf("train: monitoring %s needs Eval.LanguageModel", m)
+			}
+			monitored = v
 		default:
 			v, ok := ev.Metrics[m]
 			if !ok {
@@ -509,7 +656,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	line += fmt.Sprintf("  lr %.3g  |g| %.3g (max %.3g)  clipped %.0f%%  %.1fs",
 		a.LR, *rec.GradNormMean, a.NormMax, 100**rec.Clipped, a.Seconds)
 	t.out.endEpoch(line)
-	t.st.Metrics = metrics
+	t.st.Metrics = finiteMap(metrics, "", func(string, float64) {})
 	t.st.Epoch++
 	t.st.Pos = 0
 	t.st.Perm = nil
@@ -524,8 +671,9 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 // improve updates the early-stopping state with this epoch's monitored
 // value and says whether it is the best so far.
 func (t *Trainer) improve(v float64, lower bool, epoch int, metrics map[string]float64) bool {
-	better := !t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best)
+	better := isFinite(v) && (!t.st.HaveBest || (lower && v < t.st.Best) || (!lower && v > t.st.Best))
 	if better {
+		metrics = finiteMap(metrics, "", func(string, float64) {})
 		t.st.HaveBest, t.st.Best, t.st.BestEpoch, t.st.Bad, t.st.BestMet = true, v, epoch, 0, metrics
 		for i, p := range t.params {
 			if t.best != nil {
@@ -551,7 +699,13 @@ func keys(m map[string]float64) []string {
 
 // record appends a log record to the history and the JSONL log.
 func (t *Trainer) record(r Record) error {
+	r.sanitize()
 	t.st.History = append(t.st.History, r)
+	return t.writeLog(r)
+}
+
+// writeLog appends r to the JSONL log, if there is one.
+func (t *Trainer) writeLog(r Record) error {
 	if t.cfg.Log == "" {
 		return nil
 	}
@@ -599,6 +753,7 @@ func (t *Trainer) Save(path string) error {
 		}
 	}
 	st := t.st
+	st.StepNorms = t.norms.snapshot()
 	st.Optim = &OptimState{Kind: os.Kind, Steps: os.Steps, Hyper: os.Hyper}
 	if st.Shuffle, err = t.shuffle.MarshalBinary(); err != nil {
 		return err
@@ -650,6 +805,11 @@ func (t *Trainer) Resume(path string) error {
 			return fmt.Errorf("train: %s has no state for random source %q", path, name)
 		}
 	}
+	for name, a := range st.StepNorms {
+		if a == nil || len(a.Sum) != len(a.N) {
+			return fmt.Errorf("train: %s: malformed step norms of %q", path, name)
+		}
+	}
 	if st.HaveBest && t.best != nil {
 		for i, p := range t.params {
 			bt, ok := c.Tensors["best."+p.Name]
@@ -675,7 +835,8 @@ func (t *Trainer) Resume(path string) error {
 			return fmt.Errorf("train: %s: random source %q: %w", path, name, err)
 		}
 	}
-	st.Optim, st.Shuffle, st.Sources = nil, nil, nil
+	t.norms.restore(st.StepNorms)
+	st.Optim, st.Shuffle, st.Sources, st.StepNorms = nil, nil, nil, nil
 	t.st = st
 	return nil
 }
@@ -688,3 +849,28 @@ func sortedTensorNames(c *Checkpoint) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TaskFuncs adapts functions to a Task, for programs that prefer closures
+// over a type of their own.
+type TaskFuncs struct {
+	ParamSet *graph.Params
+	Train    int                         // training batches per epoch
+	TrainFn  func(i int) (Result, error) // see Task.TrainBatch
+	Valid    int                         // validation batches
+	EvalFn   func(i int) (Result, error) // see Task.EvalBatch
+}
+
+// Params implements Task.
+func (f TaskFuncs) Params() *graph.Params { return f.ParamSet }
+
+// NumTrain implements Task.
+func (f TaskFuncs) NumTrain() int { return f.Train }
+
+// TrainBatch implements Task.
+func (f TaskFuncs) TrainBatch(i int) (Result, error) { return f.TrainFn(i) }
+
+// NumValid implements Task.
+func (f TaskFuncs) NumValid() int { return f.Valid }
+
+// EvalBatch implements Task.
+func (f TaskFuncs) EvalBatch(i int) (Result, error) { return f.EvalFn(i) }

@@ -1,0 +1,127 @@
+package train
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/rnnzoo/rnnzoo/graph"
+)
+
+// Flags are the training flags every model program shares, so that they are
+// spelled and defaulted alike everywhere:
+//
+//	-epochs -max-steps -seed -optimizer -lr -weight-decay -momentum
+//	-schedule -warmup -clip -clip-value -patience -log -plots -save-every
+//	-grad-norms
+//
+// Register them on a flag.FlagSet (after setting program-specific defaults
+// in the struct), parse, then call Config.
+type Flags struct {
+	Epochs      int
+	MaxSteps    int64
+	Seed        uint64
+	Optimizer   string // adam, adamw, sgd, rmsprop
+	LR          float64
+	WeightDecay float64
+	Momentum    float64
+	Schedule    string // constant, cosine, step
+	Warmup      int64
+	Clip        float64
+	ClipValue   float64
+	Patience    int
+	Log         string
+	Plots       string
+	SaveEvery   int64
+	GradNorms   bool
+}
+
+// DefaultFlags returns the shared defaults: 10 epochs, Adam with lr 1e-3,
+// a constant rate, clipping at global norm 5, patience 3.
+func DefaultFlags() Flags {
+	return Flags{Epochs: 10, Seed: 1, Optimizer: "adam", LR: 1e-3, Schedule: "constant", Clip: 5, Patience: 3}
+}
+
+// Register defines the flags on fs with the values in f as defaults.
+func (f *Flags) Register(fs *flag.FlagSet) {
+	fs.IntVar(&f.Epochs, "epochs", f.Epochs, "training epochs")
+	fs.Int64Var(&f.MaxSteps, "max-steps", f.MaxSteps, "stop after this many updates (0: no limit)")
+	fs.Uint64Var(&f.Seed, "seed", f.Seed, "random seed")
+	fs.StringVar(&f.Optimizer, "optimizer", f.Optimizer, "adam, adamw, sgd or rmsprop")
+	fs.Float64Var(&f.LR, "lr", f.LR, "learning rate (the peak rate of a schedule)")
+	fs.Float64Var(&f.WeightDecay, "weight-decay", f.WeightDecay, "weight decay (decoupled for adamw, L2 otherwise)")
+	fs.Float64Var(&f.Momentum, "momentum", f.Momentum, "momentum of sgd and rmsprop")
+	fs.StringVar(&f.Schedule, "schedule", f.Schedule, "learning-rate schedule: constant, cosine (to lr/100 at the end) or step (halve every epoch)")
+	fs.Int64Var(&f.Warmup, "warmup", f.Warmup, "linear warm-up updates before the schedule")
+	fs.Float64Var(&f.Clip, "clip", f.Clip, "clip the global gradient norm to this (0: off)")
+	fs.Float64Var(&f.ClipValue, "clip-value", f.ClipValue, "clamp each gradient element to ± this (0: off)")
+	fs.IntVar(&f.Patience, "patience", f.Patience, "early stopping after this many epochs without improvement (0: off)")
+	fs.StringVar(&f.Log, "log", f.Log, "append a JSONL training log to this file")
+	fs.StringVar(&f.Plots, "plots", f.Plots, "write PNG training curves into this directory")
+	fs.Int64Var(&f.SaveEvery, "save-every", f.SaveEvery, "also checkpoint every this many updates (0: every epoch only)")
+	fs.BoolVar(&f.GradNorms, "grad-norms", f.GradNorms, "log per-parameter gradient norms")
+}
+
+// NewOptimizer returns the optimizer the flags name, over ps.
+func (f *Flags) NewOptimizer(ps *graph.Params) (Optimizer, error) {
+	switch f.Optimizer {
+	case "adam":
+		a := NewAdam(ps)
+		a.WeightDecay = f.WeightDecay
+		return a, nil
+	case "adamw":
+		return NewAdamW(ps, f.WeightDecay), nil
+	case "sgd":
+		o := NewSGD(ps, f.Momentum)
+		o.WeightDecay = f.WeightDecay
+		return o, nil
+	case "rmsprop":
+		o := NewRMSProp(ps)
+		o.Momentum, o.WeightDecay = f.Momentum, f.WeightDecay
+		return o, nil
+	}
+	return nil, fmt.Errorf("train: unknown optimizer %q (want adam, adamw, sgd or rmsprop)", f.Optimizer)
+}
+
+// NewSchedule returns the learning-rate schedule the flags name, for a run
+// of stepsPerEpoch updates per epoch.
+func (f *Flags) NewSchedule(stepsPerEpoch int) (Schedule, error) {
+	total := int64(f.Epochs)*int64(stepsPerEpoch) - f.Warmup
+	if f.MaxSteps > 0 {
+		total = f.MaxSteps - f.Warmup
+	}
+	var s Schedule
+	switch f.Schedule {
+	case "constant", "":
+		s = Constant(f.LR)
+	case "cosine":
+		s = Cosine{Base: f.LR, Min: f.LR / 100, Steps: max(total, 1)}
+	case "step":
+		s = StepDecay{Base: f.LR, Every: int64(max(stepsPerEpoch, 1)), Gamma: 0.5}
+	default:
+		return nil, fmt.Errorf("train: unknown schedule %q (want constant, cosine or step)", f.Schedule)
+	}
+	if f.Warmup > 0 {
+		s = Warmup{Steps: f.Warmup, Then: s}
+	}
+	return s, nil
+}
+
+// Config returns a Config with the flags' settings and a new optimizer over
+// ps; the program adds what is its own (Monitor, Eval, Checkpoint,
+// ModelConfig, Vocabs, RandSources, StepNorms, Progress).
+func (f *Flags) Config(ps *graph.Params, stepsPerEpoch int) (Config, error) {
+	opt, err := f.NewOptimizer(ps)
+	if err != nil {
+		return Config{}, err
+	}
+	sched, err := f.NewSchedule(stepsPerEpoch)
+	if err != nil {
+		return Config{}, err
+	}
+	return Config{
+		Epochs: f.Epochs, MaxSteps: f.MaxSteps, Seed: f.Seed,
+		Optimizer: opt, LR: sched, ClipNorm: f.Clip, ClipValue: f.ClipValue,
+		Patience: f.Patience, Log: f.Log, PlotDir: f.Plots, SaveEvery: f.SaveEvery,
+		ParamGradNorms: f.GradNorms,
+	}, nil
+}
