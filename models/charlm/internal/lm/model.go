@@ -1,0 +1,372 @@
+package lm
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/train"
+	"gorgonia.org/tensor"
+)
+
+// Config is the model's configuration, stored in checkpoints.
+type Config struct {
+	Cell    string  `json:"cell"` // lstm, gru or rnn
+	Act     string  `json:"act,omitempty"`
+	Layers  int     `json:"layers"`
+	Hidden  int     `json:"hidden"`
+	Embed   int     `json:"embed"`
+	Dropout float64 `json:"dropout"`
+	Vocab   int     `json:"vocab"`
+	Seed    uint64  `json:"seed"`
+	// EmbedStd, when > 0, draws the initial embedding from N(0, EmbedStd²)
+	// (PyTorch's default is 1) instead of graph's U(−0.1, 0.1).
+	EmbedStd float64 `json:"embed_std,omitempty"`
+}
+
+// Model is a character language model: embedding → stacked recurrent
+// layers → softmax over the next character at every step (graph.Synced).
+type Model struct {
+	Config Config
+	Vocab  *Vocab
+	Params *graph.Params
+	Net    *graph.Synced
+}
+
+// NewModel creates a model with freshly initialised weights.
+func NewModel(cfg Config, v *Vocab) (*Model, error) {
+	kind, err := graph.ParseCellKind(cfg.Cell)
+	if err != nil {
+		return nil, err
+	}
+	act := graph.Tanh
+	if cfg.Act != "" {
+		if act, err = graph.ParseActivation(cfg.Act); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Layers < 1 || cfg.Hidden < 1 || cfg.Embed < 1 {
+		return nil, fmt.Errorf("charlm: need layers, hidden and embed ≥ 1, got %d, %d, %d", cfg.Layers, cfg.Hidden, cfg.Embed)
+	}
+	cfg.Vocab = v.Size()
+	ps := graph.NewParams(tensor.Float32, cfg.Seed)
+	in := graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.Embed}
+	if cfg.EmbedStd > 0 {
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0xe3b))
+		in.Pretrained = make([]float64, cfg.Vocab*cfg.Embed)
+		for i := range in.Pretrained {
+			in.Pretrained[i] = cfg.EmbedStd * rng.NormFloat64()
+		}
+	}
+	net, err := graph.NewSynced(ps, "charlm", graph.SyncedConfig{
+		Input:   in,
+		RNN:     graph.StackConfig{Kind: kind, Act: act, Hidden: cfg.Hidden, Layers: cfg.Layers, Dropout: cfg.Dropout},
+		Dropout: cfg.Dropout,
+		Classes: cfg.Vocab,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Config: cfg, Vocab: v, Params: ps, Net: net}, nil
+}
+
+// Save writes the model (weights, configuration, vocabulary and metrics)
+// as a checkpoint file.
+func (m *Model) Save(path string, metrics map[string]float64) error {
+	ck, err := train.NewCheckpoint(m.Params, m.Config, map[string]any{"chars": m.Vocab}, metrics)
+	if err != nil {
+		return err
+	}
+	return ck.Write(path)
+}
+
+// Load reads a model written by Save.
+func Load(path string) (*Model, map[string]float64, error) {
+	ck, err := train.ReadCheckpoint(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cfg Config
+	if err := jsonUnmarshal(ck.Config, &cfg); err != nil {
+		return nil, nil, fmt.Errorf("charlm: %s: model config: %w", path, err)
+	}
+	v := &Vocab{}
+	raw, ok := ck.Vocabs["chars"]
+	if !ok {
+		return nil, nil, fmt.Errorf("charlm: %s has no character vocabulary", path)
+	}
+	if err := jsonUnmarshal(raw, v); err != nil {
+		return nil, nil, fmt.Errorf("charlm: %s: vocabulary: %w", path, err)
+	}
+	if err := v.Validate(); err != nil {
+		return nil, nil, err
+	}
+	m, err := NewModel(cfg, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ck.LoadParams(m.Params); err != nil {
+		return nil, nil, err
+	}
+	return m, ck.Metrics, nil
+}
+
+// TrainConfig sets up training.
+type TrainConfig struct {
+	Batch, BPTT int           // streams and steps per batch
+	Steps       int           // updates (0: until Time)
+	Time        time.Duration // stop after this long (0: until Steps)
+	LR          float64       // Adam
+	Clip        float64       // global-norm threshold (0: off)
+	EvalEvery   int           // updates between held-out evaluations (0: only at the end)
+	Log         io.Writer     // progress lines (nil: none)
+	JSONL       io.Writer     // one JSON line per evaluation (nil: none)
+}
+
+// Point is one evaluation during training.
+type Point struct {
+	Step      int     `json:"step"`
+	Seconds   float64 `json:"seconds"`
+	TrainLoss float64 `json:"train_loss"` // mean over the updates since the last point (nats/char)
+	ValidBPC  float64 `json:"valid_bpc"`
+	GradNorm  float64 `json:"grad_norm_mean"` // pre-clip
+	Clipped   float64 `json:"clipped"`        // share of clipped updates
+}
+
+// Report is the outcome of training.
+type Report struct {
+	Steps     int     `json:"steps"`
+	Seconds   float64 `json:"seconds"` // training only, without the evaluations
+	Chars     int     `json:"chars_seen"`
+	ValidNLL  float64 `json:"valid_nll"`
+	ValidBPC  float64 `json:"valid_bpc"`
+	ValidPPL  float64 `json:"valid_perplexity"`
+	ValidSize int     `json:"valid_chars"`
+	Curve     []Point `json:"curve"`
+}
+
+// Train trains the model on the training ids with truncated BPTT (the
+// state carried from batch to batch, reset at the start of each pass) and
+// evaluates it on the held-out ids.
+func (m *Model) Train(trainIDs, validIDs []int, tc TrainConfig) (*Report, error) {
+	if tc.Steps <= 0 && tc.Time <= 0 {
+		return nil, fmt.Errorf("charlm: set a number of steps or a time budget")
+	}
+	st, err := NewStreams(trainIDs, tc.Batch, tc.BPTT)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(m.Config.Seed, 0xd40))
+	g, err := m.Net.Compile(tc.BPTT, tc.Batch, true, rng)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Net.Close()
+	opt := train.NewAdam(m.Params)
+	params := m.Params.Trainable()
+	rep := &Report{}
+	start := time.Now()
+	var lossSum, normSum float64
+	var n, clipped int
+	var evalTime time.Duration
+	point := func(step int) error {
+		t0 := time.Now()
+		defer func() { evalTime += time.Since(t0) }()
+		nll, chars, err := m.Evaluate(validIDs, tc.Batch, tc.BPTT)
+		if err != nil {
+			return err
+		}
+		p := Point{Step: step, Seconds: time.Since(start).Seconds(), ValidBPC: train.BitsPerChar(nll)}
+		if n > 0 {
+			p.TrainLoss, p.GradNorm, p.Clipped = lossSum/float64(n), normSum/float64(n), float64(clipped)/float64(n)
+		}
+		lossSum, normSum, n, clipped = 0, 0, 0, 0
+		rep.Curve = append(rep.Curve, p)
+		rep.ValidNLL, rep.ValidBPC, rep.ValidPPL, rep.ValidSize = nll, p.ValidBPC, train.Perplexity(nll), chars
+		if tc.Log != nil {
+			fmt.Fprintf(tc.Log, "step %5d  %5.0fs  train %.3f bpc  held-out %.3f bpc  grad norm %.2f  clipped %.0f%%\n",
+				step, p.Seconds, train.BitsPerChar(p.TrainLoss), p.ValidBPC, p.GradNorm, 100*p.Clipped)
+		}
+		if tc.JSONL != nil {
+			if b, err := jsonMarshal(p); err == nil {
+				tc.JSONL.Write(append(b, '\n'))
+			}
+		}
+		return nil
+	}
+	nb := st.Batches()
+	step := 0
+	for ; (tc.Steps <= 0 || step < tc.Steps) && (tc.Time <= 0 || time.Since(start)-evalTime < tc.Time); step++ {
+		k := step % nb
+		if k == 0 {
+			g.ResetState()
+		}
+		in, out := st.Batch(k)
+		g.SetTokens(in)
+		g.SetTargets(out)
+		if err := g.Net.Run(); err != nil {
+			return nil, err
+		}
+		loss := g.Net.LossValue()
+		var norm float64
+		if tc.Clip > 0 {
+			var c bool
+			norm, c = train.ClipGradNorm(params, tc.Clip)
+			if c {
+				clipped++
+			}
+		} else {
+			norm = train.GradNorm(params)
+		}
+		if math.IsNaN(loss) || math.IsInf(norm, 0) || math.IsNaN(norm) {
+			return nil, fmt.Errorf("charlm: non-finite loss %v or gradient norm %v at step %d", loss, norm, step)
+		}
+		lossSum += loss
+		normSum += norm
+		n++
+		opt.Step(tc.LR)
+		m.Params.ZeroGrad()
+		g.CarryState()
+		rep.Chars += tc.Batch * tc.BPTT
+		if tc.EvalEvery > 0 && (step+1)%tc.EvalEvery == 0 {
+			if err := point(step + 1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	rep.Steps = step
+	rep.Seconds = (time.Since(start) - evalTime).Seconds()
+	if len(rep.Curve) == 0 || rep.Curve[len(rep.Curve)-1].Step != step {
+		if err := point(step); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// Evaluate returns the mean negative log-likelihood (nats per character) of
+// the model on ids, read as B streams in T-step batches with the state
+// carried through each stream, and the number of characters scored (the
+// predictions of the first character of each stream and of the characters
+// after the last whole batch are not scored).
+func (m *Model) Evaluate(ids []int, B, T int) (float64, int, error) {
+	if len(ids)/B < T+1 {
+		B = max(1, len(ids)/(T+1))
+	}
+	st, err := NewStreams(ids, B, T)
+	if err != nil {
+		return 0, 0, err
+	}
+	g, err := m.Net.Compile(T, B, false, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer g.Net.Close()
+	g.ResetState()
+	var sum float64
+	nb := st.Batches()
+	for k := 0; k < nb; k++ {
+		in, out := st.Batch(k)
+		g.SetTokens(in)
+		g.SetTargets(out)
+		if err := g.Net.Run(); err != nil {
+			return 0, 0, err
+		}
+		sum += g.Net.LossValue()
+		g.CarryState()
+	}
+	// The graph computes gradients too; they are not ours to keep.
+	m.Params.ZeroGrad()
+	return sum / float64(nb), nb * B * T, nil
+}
+
+// Sample primes the model with prime (which may be empty) and then draws n
+// characters, each from softmax(logits/temperature) (temperature 0: the
+// most probable character), from a generator seeded by seed.
+func (m *Model) Sample(prime string, n int, temperature float64, seed uint64) (string, error) {
+	if temperature < 0 {
+		return "", fmt.Errorf("charlm: negative temperature %v", temperature)
+	}
+	g, err := m.Net.Compile(1, 1, false, nil)
+	if err != nil {
+		return "", err
+	}
+	defer g.Net.Close()
+	g.ResetState()
+	rng := rand.New(rand.NewPCG(seed, 0x5a3))
+	ids := m.Vocab.Encode([]rune(prime))
+	if len(ids) == 0 {
+		// Start after a newline, as at the beginning of an address.
+		ids = []int{m.Vocab.ID('\n')}
+	}
+	V := m.Vocab.Size()
+	probs := make([]float64, V)
+	step := func(id int) error {
+		g.SetTokens([][]int{{id}})
+		g.SetTargets([][]int{{0}})
+		if err := g.Net.Run(); err != nil {
+			return err
+		}
+		g.CarryState()
+		return nil
+	}
+	for _, id := range ids {
+		if err := step(id); err != nil {
+			return "", err
+		}
+	}
+	out := make([]rune, 0, n)
+	for i := 0; i < n; i++ {
+		logits := g.Net.Output(0)
+		for c := 0; c < V; c++ {
+			probs[c] = at(logits, c)
+		}
+		id := draw(probs, temperature, rng)
+		out = append(out, m.Vocab.Char(id))
+		if err := step(id); err != nil {
+			return "", err
+		}
+	}
+	m.Params.ZeroGrad()
+	return string(out), nil
+}
+
+// draw picks an id from logits at a temperature; the unknown character is
+// never drawn.
+func draw(logits []float64, temperature float64, rng *rand.Rand) int {
+	best := 1
+	for c := 2; c < len(logits); c++ {
+		if logits[c] > logits[best] {
+			best = c
+		}
+	}
+	if temperature == 0 {
+		return best
+	}
+	var sum float64
+	p := make([]float64, len(logits))
+	for c := 1; c < len(logits); c++ {
+		p[c] = math.Exp((logits[c] - logits[best]) / temperature)
+		sum += p[c]
+	}
+	u := rng.Float64() * sum
+	for c := 1; c < len(p); c++ {
+		if u -= p[c]; u < 0 {
+			return c
+		}
+	}
+	return best
+}
+
+func at(d *tensor.Dense, i int) float64 {
+	switch v := d.Data().(type) {
+	case []float32:
+		return float64(v[i])
+	case []float64:
+		return v[i]
+	}
+	panic(fmt.Sprintf("charlm: unexpected tensor type %T", d.Data()))
+}
