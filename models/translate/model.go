@@ -1,0 +1,422 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"unicode"
+
+	"github.com/rnnzoo/rnnzoo/datasets/text"
+	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/train"
+	"gorgonia.org/tensor"
+)
+
+// modelConfig is what a checkpoint needs to rebuild the translator.
+type modelConfig struct {
+	Src       string  `json:"src"` // ISO 639-3 language codes
+	Tgt       string  `json:"tgt"`
+	Cell      string  `json:"cell"`
+	Attention string  `json:"attention"`
+	EmbedDim  int     `json:"embed_dim"`
+	Hidden    int     `json:"hidden"`     // decoder state size
+	EncHidden int     `json:"enc_hidden"` // encoder state size per direction
+	Layers    int     `json:"layers"`
+	Dropout   float64 `json:"dropout"`
+	MaxLen    int     `json:"max_len"` // longest sentence side in tokens (longer sources are truncated)
+	SrcVocab  int     `json:"src_vocab"`
+	TgtVocab  int     `json:"tgt_vocab"`
+}
+
+// bounds are the padded lengths of the length buckets; a batch's graph has
+// one source bound and one target bound (one graph per pair, weights shared).
+var bounds = []int{6, 10, 14, 18, 24, 32, 48, 64}
+
+// boundsUpTo returns the bucket bounds for sequences of at most n steps.
+func boundsUpTo(n int) []int {
+	var b []int
+	for _, v := range bounds {
+		if v < n {
+			b = append(b, v)
+		}
+	}
+	return append(b, n)
+}
+
+// bucketOf returns the padded length for a sequence of n steps.
+func bucketOf(n, maxLen int) int {
+	for _, b := range boundsUpTo(maxLen) {
+		if n <= b {
+			return b
+		}
+	}
+	return maxLen
+}
+
+// translator is an encoder–decoder with its vocabularies, a training and an
+// evaluation graph per (source, target) bucket and step decoders per source
+// bucket, all over one parameter set.
+type translator struct {
+	cfg      modelConfig
+	ps       *graph.Params
+	m        *graph.Seq2Seq
+	src, tgt *text.Vocab
+	truecase map[string]string // lower-cased target token → its usual written form
+	batch    int
+	nets     map[[3]int]*graph.Seq2SeqGraph // (Ts, Tt, training)
+	decs     map[[2]int]*graph.Decoder      // (Ts, rows)
+	drop     *rand.PCG                      // dropout masks
+	mix      *rand.PCG                      // teacher-forcing draws
+	tf       float64                        // teacher forcing ratio
+	path     string                         // the checkpoint it was read from or saved to
+}
+
+func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]string, seed uint64, batch int) (*translator, error) {
+	kind, err := graph.ParseCellKind(cfg.Cell)
+	if err != nil {
+		return nil, err
+	}
+	if kind == graph.RNN {
+		return nil, fmt.Errorf("cell %q: the translator takes gru or lstm", cfg.Cell)
+	}
+	att, err := graph.ParseAttention(cfg.Attention)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.Hidden < 1 || cfg.EncHidden < 1 || cfg.EmbedDim < 1 || cfg.Layers < 1:
+		return nil, fmt.Errorf("hidden %d, encoder hidden %d, embedding %d and layers %d must be positive", cfg.Hidden, cfg.EncHidden, cfg.EmbedDim, cfg.Layers)
+	case cfg.Dropout < 0 || cfg.Dropout >= 1:
+		return nil, fmt.Errorf("dropout %v outside [0, 1)", cfg.Dropout)
+	case cfg.MaxLen < 2:
+		return nil, fmt.Errorf("maximum length %d is too short", cfg.MaxLen)
+	case batch < 1:
+		return nil, fmt.Errorf("batch size %d", batch)
+	case src.Size() != cfg.SrcVocab || tgt.Size() != cfg.TgtVocab:
+		return nil, fmt.Errorf("vocabularies have %d and %d tokens, the config says %d and %d", src.Size(), tgt.Size(), cfg.SrcVocab, cfg.TgtVocab)
+	case tgt.BOSID() < 0 || tgt.EOSID() < 0:
+		return nil, fmt.Errorf("the target vocabulary has no <bos>/<eos>")
+	}
+	ps := graph.NewParams(tensor.Float32, seed)
+	m, err := graph.NewSeq2Seq(ps, "s2s", graph.Seq2SeqConfig{
+		Src: graph.InputConfig{Vocab: cfg.SrcVocab, EmbedDim: cfg.EmbedDim},
+		Tgt: graph.InputConfig{Vocab: cfg.TgtVocab, EmbedDim: cfg.EmbedDim},
+		Encoder: graph.StackConfig{Kind: kind, Hidden: cfg.EncHidden, Layers: cfg.Layers, Bidirectional: true,
+			Merge: graph.Concat, Dropout: cfg.Dropout},
+		Decoder:   graph.StackConfig{Kind: kind, Hidden: cfg.Hidden, Layers: cfg.Layers, Dropout: cfg.Dropout},
+		Attention: att,
+		Dropout:   cfg.Dropout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &translator{cfg: cfg, ps: ps, m: m, src: src, tgt: tgt, truecase: truecase, batch: batch, tf: 1,
+		nets: map[[3]int]*graph.Seq2SeqGraph{}, decs: map[[2]int]*graph.Decoder{},
+		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f)}, nil
+}
+
+func (t *translator) net(Ts, Tt int, training bool) (*graph.Seq2SeqGraph, error) {
+	k := [3]int{Ts, Tt, 0}
+	if training {
+		k[2] = 1
+	}
+	if g, ok := t.nets[k]; ok {
+		return g, nil
+	}
+	var rng *rand.Rand
+	if training {
+		rng = rand.New(t.drop)
+	}
+	g, err := t.m.Compile(Ts, Tt, t.batch, training, rng)
+	if err != nil {
+		return nil, err
+	}
+	t.nets[k] = g
+	return g, nil
+}
+
+func (t *translator) decoder(Ts, rows int) (*graph.Decoder, error) {
+	k := [2]int{Ts, rows}
+	if d, ok := t.decs[k]; ok {
+		return d, nil
+	}
+	d, err := t.m.NewDecoder(Ts, rows)
+	if err != nil {
+		return nil, err
+	}
+	t.decs[k] = d
+	return d, nil
+}
+
+// example is one encoded pair: source ids, and target ids ending with
+// <eos> (no <bos>).
+type example struct {
+	src, tgt []int
+}
+
+// encodeSrc tokenizes and maps a source sentence (at least one token,
+// truncated to MaxLen).
+func (t *translator) encodeSrc(s string) []int {
+	ids := t.src.Encode(text.Tokenize(s), false, false)
+	if len(ids) == 0 {
+		ids = []int{text.UnkID}
+	}
+	if len(ids) > t.cfg.MaxLen {
+		ids = ids[:t.cfg.MaxLen]
+	}
+	return ids
+}
+
+func (t *translator) encodeTgt(s string) []int {
+	ids := t.tgt.Encode(text.Tokenize(s), false, false)
+	if len(ids) > t.cfg.MaxLen {
+		ids = ids[:t.cfg.MaxLen]
+	}
+	return append(ids, t.tgt.EOSID())
+}
+
+// step runs one batch (at most t.batch examples) through the graph of its
+// bucket: forward and backward when training. With a teacher forcing
+// ratio below 1, a first teacher-forced pass of the evaluation graph gives
+// the model's own predictions, and each decoder input after <bos> is the
+// gold token with probability ratio, else that prediction (graph.MixTeacherForcing).
+func (t *translator) step(batch []example, training bool) (train.Result, error) {
+	Ts, Tt := 1, 1
+	for _, e := range batch {
+		Ts, Tt = max(Ts, len(e.src)), max(Tt, len(e.tgt))
+	}
+	Ts, Tt = bucketOf(Ts, t.cfg.MaxLen), bucketOf(Tt, t.cfg.MaxLen+1)
+	srcs := make([][]int, len(batch))
+	tgtIn := make([][]int, len(batch))
+	tgts := make([][]int, len(batch))
+	ntok := 0
+	for i, e := range batch {
+		srcs[i] = e.src
+		tgts[i] = e.tgt
+		tgtIn[i] = append([]int{t.tgt.BOSID()}, e.tgt[:len(e.tgt)-1]...)
+		ntok += len(e.tgt)
+	}
+	if training && t.tf < 1 {
+		pred, err := t.predictTeacherForced(Ts, Tt, srcs, tgtIn, tgts)
+		if err != nil {
+			return train.Result{}, err
+		}
+		tgtIn = graph.MixTeacherForcing(tgtIn, pred, t.tf, rand.New(t.mix))
+	}
+	g, err := t.net(Ts, Tt, training)
+	if err != nil {
+		return train.Result{}, err
+	}
+	g.Src.SetTokens(srcs)
+	g.TgtIn.SetTokens(tgtIn)
+	g.SetTargets(tgts)
+	if err := g.Net.Run(); err != nil {
+		return train.Result{}, err
+	}
+	return train.Result{Loss: g.Net.LossValue(), Weight: float64(ntok)}, nil
+}
+
+// predictTeacherForced returns each row's argmax predictions of the
+// evaluation graph fed the gold prefix; the gradients that run adds are
+// cleared.
+func (t *translator) predictTeacherForced(Ts, Tt int, srcs, tgtIn, tgts [][]int) ([][]int, error) {
+	g, err := t.net(Ts, Tt, false)
+	if err != nil {
+		return nil, err
+	}
+	g.Src.SetTokens(srcs)
+	g.TgtIn.SetTokens(tgtIn)
+	g.SetTargets(tgts)
+	if err := g.Net.Run(); err != nil {
+		return nil, err
+	}
+	t.ps.ZeroGrad()
+	logits := g.Net.Output(0).Data().([]float32)
+	V, B := t.cfg.TgtVocab, t.batch
+	pred := make([][]int, len(srcs))
+	for i := range srcs {
+		for s := 0; s < len(tgtIn[i]); s++ {
+			row := logits[(s*B+i)*V : (s*B+i+1)*V]
+			best := 0
+			for j, v := range row {
+				if v > row[best] {
+					best = j
+				}
+			}
+			pred[i] = append(pred[i], best)
+		}
+	}
+	return pred, nil
+}
+
+// decodeLimit is the longest output for a source of n tokens: 1.5·n + 5
+// (a translation that has not ended by then is cut), at most maxOut.
+func (t *translator) decodeLimit(n, maxOut int) int {
+	return min(maxOut, n+n/2+5)
+}
+
+// greedy translates encoded sources (token ids out, no <bos>/<eos>).
+func (t *translator) greedy(srcs [][]int, maxOut int) ([][]int, error) {
+	out := make([][]int, 0, len(srcs))
+	for lo := 0; lo < len(srcs); lo += t.batch {
+		chunk := srcs[lo:min(lo+t.batch, len(srcs))]
+		Ts := 1
+		for _, s := range chunk {
+			Ts = max(Ts, len(s))
+		}
+		d, err := t.decoder(bucketOf(Ts, t.cfg.MaxLen), t.batch)
+		if err != nil {
+			return nil, err
+		}
+		res, err := graph.Greedy(d, chunk, t.tgt.BOSID(), t.tgt.EOSID(), t.decodeLimit(Ts, maxOut))
+		if err != nil {
+			return nil, err
+		}
+		// Each sentence has the length limit of its own source.
+		for i, r := range res {
+			if n := t.decodeLimit(len(chunk[i]), maxOut); len(r) > n {
+				res[i] = r[:n]
+			}
+		}
+		out = append(out, res...)
+	}
+	return out, nil
+}
+
+// beam translates encoded sources one by one with a beam of k hypotheses
+// and length normalisation alpha.
+func (t *translator) beam(srcs [][]int, k int, alpha float64, maxOut int) ([][]int, error) {
+	out := make([][]int, len(srcs))
+	for i, s := range srcs {
+		d, err := t.decoder(bucketOf(len(s), t.cfg.MaxLen), k)
+		if err != nil {
+			return nil, err
+		}
+		if out[i], err = graph.BeamSearch(d, s, t.tgt.BOSID(), t.tgt.EOSID(), t.decodeLimit(len(s), maxOut), alpha); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// decodeOpts says how to translate: greedy (Beam ≤ 1) or beam search.
+type decodeOpts struct {
+	Beam   int
+	Alpha  float64 // length normalisation exponent
+	MaxOut int     // longest output in tokens
+}
+
+// translate turns source sentences into target sentences.
+func (t *translator) translate(sentences []string, o decodeOpts) ([]string, error) {
+	srcs := make([][]int, len(sentences))
+	for i, s := range sentences {
+		srcs[i] = t.encodeSrc(s)
+	}
+	var ids [][]int
+	var err error
+	if o.Beam > 1 {
+		ids, err = t.beam(srcs, o.Beam, o.Alpha, o.MaxOut)
+	} else {
+		ids, err = t.greedy(srcs, o.MaxOut)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ids))
+	for i, s := range ids {
+		out[i] = t.detokenize(t.tgt.Decode(s))
+	}
+	return out, nil
+}
+
+// detokenize writes target tokens as text: <unk> is left out (no
+// reference contains it), each word takes its usual written form (learnt
+// from the training targets), a capital letter starts the text and
+// follows a sentence end, then text.Detokenize joins the tokens.
+func (t *translator) detokenize(toks []string) string {
+	out := make([]string, 0, len(toks))
+	start := true
+	for _, w := range toks {
+		if w == text.Unk {
+			continue
+		}
+		if c, ok := t.truecase[w]; ok {
+			w = c
+		}
+		if start && isWord(w) && !strings.HasPrefix(w, "<") {
+			w = capitalize(w)
+			start = false
+		}
+		if w == "." || w == "?" || w == "!" {
+			start = true
+		}
+		out = append(out, w)
+	}
+	return text.Detokenize(out)
+}
+
+func isWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func capitalize(s string) string {
+	rs := []rune(s)
+	for i, r := range rs {
+		if unicode.IsLetter(r) {
+			rs[i] = unicode.ToUpper(r)
+			break
+		}
+	}
+	return string(rs)
+}
+
+// learnTruecase maps each lower-cased target token to the written form it
+// takes most often away from the start of a sentence, when that form is
+// not the lower-case one ("god" → "God", "i" → "I").
+func learnTruecase(sentences []string) map[string]string {
+	counts := map[string]map[string]int{}
+	cased := text.Tokenizer{KeepCase: true}
+	for _, s := range sentences {
+		ct := cased.Tokenize(s)
+		lt := text.Tokenize(s)
+		if len(ct) != len(lt) {
+			continue
+		}
+		for i := 1; i < len(ct); i++ {
+			if p := lt[i-1]; p == "." || p == "?" || p == "!" || p == "¿" || p == "¡" || p == "\"" || p == ":" {
+				continue
+			}
+			m := counts[lt[i]]
+			if m == nil {
+				m = map[string]int{}
+				counts[lt[i]] = m
+			}
+			m[ct[i]]++
+		}
+	}
+	out := map[string]string{}
+	for low, forms := range counts {
+		best, bn := low, forms[low]
+		for f, n := range forms {
+			if n > bn || (n == bn && f < best && best != low) {
+				best, bn = f, n
+			}
+		}
+		if best != low {
+			out[low] = best
+		}
+	}
+	return out
+}
+
+// String describes the model.
+func (t *translator) String() string {
+	return fmt.Sprintf("%s→%s: bidirectional %s encoder %d×2, %s decoder %d, %s attention, %d layer(s), embeddings %d, vocabularies %d/%d, dropout %g (%d weights)",
+		t.cfg.Src, t.cfg.Tgt, strings.ToUpper(t.cfg.Cell), t.cfg.EncHidden, strings.ToUpper(t.cfg.Cell), t.cfg.Hidden,
+		t.cfg.Attention, t.cfg.Layers, t.cfg.EmbedDim, t.cfg.SrcVocab, t.cfg.TgtVocab, t.cfg.Dropout, t.ps.Count())
+}
