@@ -10,7 +10,7 @@
 //   - datasets/sentiment: labelled sentences (UCI embedded, SST-2, MR);
 //   - datasets/parallel: sentence pairs (Tatoeba/Anki TSV, embedded
 //     World English Bible / Reina-Valera 1909 verses);
-//   - datasets/synthetic: the adding problem and the copy-memory task;
+//   - datasets/tasks: the adding problem and the copy-memory task;
 //   - datasets/corpus: plain-text corpora for word2vec and language models.
 //
 // Offline first: every family has an embedded default, a reader for the full
