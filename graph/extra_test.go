@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -170,18 +172,11 @@ func TestEmbeddingRejectsOutOfRangeIDs(t *testing.T) {
 	ids := b.IntInput("ids", 3)
 	out := must(e.Apply(b, ids))
 	net, err := b.Compile(nil, nil, out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	copy(ids.Ints(), []int{0, 3, 1})
-	if err := net.Run(); err != nil {
-		t.Fatal(err)
-	}
-	if got := net.Output(0).Data().([]float32); got[2] != e.E.F32()[6] {
-		t.Fatalf("row 1 of the output is not row 3 of E: %v", got)
-	}
+	require.NoError(t, net.Run())
+	got := net.Output(0).Data().([]float32)
+	assert.Equal(t, e.E.F32()[6:8], got[2:4], "row 1 of the output is row 3 of E")
 	copy(ids.Ints(), []int{0, 4, 1})
-	if err := net.Run(); err == nil {
-		t.Fatal("id 4 in a vocabulary of 4 gave no error")
-	}
+	assert.ErrorContains(t, net.Run(), "outside the vocabulary", "id 4 in a vocabulary of 4")
 }
