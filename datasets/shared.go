@@ -104,3 +104,18 @@ func CacheDir() (string, error) {
 	}
 	return d, nil
 }
+
+// CacheFile returns the path of file in the program's own folder of the
+// cache directory (CacheDir()/program), creating the folder: where a
+// program keeps its default checkpoint.
+func CacheFile(program, file string) (string, error) {
+	base, err := CacheDir()
+	if err != nil {
+		return "", err
+	}
+	d := filepath.Join(base, program)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", fmt.Errorf("datasets: %w", err)
+	}
+	return filepath.Join(d, file), nil
+}

@@ -239,19 +239,15 @@ func (o *options) modelPath(kind string) (string, error) {
 	if o.model != "" {
 		return o.model, nil
 	}
-	dir, err := datasets.CacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no cache directory for the checkpoint (give -model): %w", err)
-	}
-	dir = filepath.Join(dir, "imagecols")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
 	name := fmt.Sprintf("%s-%s.ckpt", o.dataset, o.cellName())
 	if kind == cols.KindGenerator {
 		name = fmt.Sprintf("%s-gen-%s.ckpt", o.dataset, o.cellName())
 	}
-	return filepath.Join(dir, name), nil
+	path, err := datasets.CacheFile("imagecols", name)
+	if err != nil {
+		return "", fmt.Errorf("no cache directory for the checkpoint (give -model): %w", err)
+	}
+	return path, nil
 }
 
 func (o *options) config(kind string, set *images.Set) cols.Config {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -117,17 +116,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.jsonOut, "json", false, "print the final metrics as one JSON line last")
 }
 
-func defaultModelPath() (string, error) {
-	dir, err := datasets.CacheDir()
-	if err != nil {
-		return "", err
-	}
-	dir = filepath.Join(dir, "translate")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "model.ckpt"), nil
-}
+func defaultModelPath() (string, error) { return datasets.CacheFile("translate", "model.ckpt") }
 
 func printJSON(w io.Writer, m map[string]float64) error {
 	b, err := json.Marshal(m)
