@@ -31,7 +31,12 @@ func CrossEntropy(logits, labels, weights *G.Node) (*G.Node, error) {
 	return G.ApplyOp(&xentOp{opBase: newOpBase("xent")}, logits, labels, weights)
 }
 
-type xentOp struct{ opBase }
+// xentOp caches each row's log-sum-exp from the forward run for its
+// gradient op (the tape always runs the forward op first).
+type xentOp struct {
+	opBase
+	lse []float64
+}
 
 func (o *xentOp) Arity() int                                     { return 3 }
 func (o *xentOp) Type() hm.Type                                  { return fnType(2, 1, 1, 0) }
@@ -39,25 +44,28 @@ func (o *xentOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor
 func (o *xentOp) DiffWRT(int) []bool                             { return []bool{true, false, false} }
 func (o *xentOp) Do(vs ...G.Value) (G.Value, error) {
 	if isF32(vs[0]) {
-		return xentForward[float32](vs)
+		return xentForward[float32](o, vs)
 	}
-	return xentForward[float64](vs)
+	return xentForward[float64](o, vs)
 }
 
 func (o *xentOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	d, err := G.ApplyOp(&xentBwdOp{opBase: newOpBase("xentBwd")}, inputs[0], inputs[1], inputs[2], grad)
+	d, err := G.ApplyOp(&xentBwdOp{opBase: newOpBase("xentBwd"), fwd: o}, inputs[0], inputs[1], inputs[2], grad)
 	if err != nil {
 		return nil, err
 	}
 	return G.Nodes{d, nil, nil}, nil
 }
 
-func xentForward[T floats](vs []G.Value) (G.Value, error) {
+func xentForward[T floats](o *xentOp, vs []G.Value) (G.Value, error) {
 	z := dataOf[T](vs[0])
 	y := dataOf[T](vs[1])
 	w := dataOf[T](vs[2])
 	n := len(y)
 	c := len(z) / max(n, 1)
+	if len(o.lse) != n {
+		o.lse = make([]float64, n)
+	}
 	var sum, wsum float64
 	for i := 0; i < n; i++ {
 		if w[i] == 0 {
@@ -69,6 +77,7 @@ func xentForward[T floats](vs []G.Value) (G.Value, error) {
 		}
 		row := z[i*c : (i+1)*c]
 		lse := logSumExp(row)
+		o.lse[i] = lse
 		sum += float64(w[i]) * (lse - float64(row[k]))
 		wsum += float64(w[i])
 	}
@@ -96,7 +105,10 @@ func logSumExp[T floats](x []T) float64 {
 	return m + math.Log(s)
 }
 
-type xentBwdOp struct{ opBase }
+type xentBwdOp struct {
+	opBase
+	fwd *xentOp
+}
 
 func (o *xentBwdOp) Arity() int    { return 4 }
 func (o *xentBwdOp) Type() hm.Type { return fnType(2, 1, 1, 0, 2) }
@@ -105,12 +117,12 @@ func (o *xentBwdOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 }
 func (o *xentBwdOp) Do(vs ...G.Value) (G.Value, error) {
 	if isF32(vs[0]) {
-		return xentBackward[float32](vs), nil
+		return xentBackward[float32](o.fwd.lse, vs), nil
 	}
-	return xentBackward[float64](vs), nil
+	return xentBackward[float64](o.fwd.lse, vs), nil
 }
 
-func xentBackward[T floats](vs []G.Value) G.Value {
+func xentBackward[T floats](lses []float64, vs []G.Value) G.Value {
 	z := dataOf[T](vs[0])
 	y := dataOf[T](vs[1])
 	w := dataOf[T](vs[2])
@@ -128,7 +140,7 @@ func xentBackward[T floats](vs []G.Value) G.Value {
 				continue
 			}
 			row := z[i*c : (i+1)*c]
-			lse := logSumExp(row)
+			lse := lses[i]
 			scale := g * float64(w[i]) / wsum
 			o := out[i*c : (i+1)*c]
 			for j, v := range row {
