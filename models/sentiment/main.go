@@ -69,13 +69,21 @@ const usage = `usage:
 
 // trainFlags are the flags of train and of the no-argument demo.
 type trainFlags struct {
-	data, dataset, vectors, vecFormat, model, logPath, plots string
-	cell, pool                                               string
-	hidden, layers, epochs, batch, maxLen, minCount          int
-	patience, threads, extraWords                            int
-	bidir, freeze, jsonOut                                   bool
-	lr, clip, dropout                                        float64
-	seed                                                     uint64
+	data, dataset, vectors, vecFormat, model string
+	cell, pool                               string
+	hidden, layers, batch, maxLen, minCount  int
+	threads, extraWords                      int
+	bidir, freeze, jsonOut                   bool
+	dropout                                  float64
+	train.Flags                              // -epochs -lr -schedule -clip -patience -seed -log -plots …
+}
+
+// defaultTrainFlags are the demo's settings: 12 epochs of Adam at a constant
+// 2e-3, clipping at 5, early stopping after 4 epochs without improvement.
+func defaultTrainFlags() trainFlags {
+	f := trainFlags{Flags: train.DefaultFlags()}
+	f.Epochs, f.LR, f.Patience = 12, 2e-3, 4
+	return f
 }
 
 func (f *trainFlags) register(fs *flag.FlagSet) {
@@ -86,24 +94,18 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.extraWords, "vectors-vocab", 20000, "add this many of the vectors' most frequent words to the vocabulary")
 	fs.BoolVar(&f.freeze, "freeze", false, "keep the pretrained embedding fixed")
 	fs.StringVar(&f.model, "model", "", "checkpoint to write (default: the user cache directory)")
-	fs.StringVar(&f.logPath, "log", "", "JSONL training log")
-	fs.StringVar(&f.plots, "plots", "", "directory for PNG loss/accuracy curves")
 	fs.StringVar(&f.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
 	fs.StringVar(&f.pool, "pool", "max", "pooling over time: last, max or mean")
 	fs.BoolVar(&f.bidir, "bidirectional", true, "bidirectional layers")
 	fs.IntVar(&f.hidden, "hidden", 128, "hidden units per direction")
 	fs.IntVar(&f.layers, "layers", 1, "stacked recurrent layers")
 	fs.Float64Var(&f.dropout, "dropout", 0.4, "dropout between layers and before the output")
-	fs.IntVar(&f.epochs, "epochs", 12, "epochs")
 	fs.IntVar(&f.batch, "batch", 32, "batch size")
 	fs.IntVar(&f.maxLen, "maxlen", 64, "truncate sentences to this many tokens")
 	fs.IntVar(&f.minCount, "min-count", 1, "minimum count of a training word to enter the vocabulary")
-	fs.IntVar(&f.patience, "patience", 4, "early stopping: epochs without validation improvement (0: off)")
-	fs.Float64Var(&f.lr, "lr", 2e-3, "Adam learning rate")
-	fs.Float64Var(&f.clip, "clip", 5, "clip the global gradient norm (0: off)")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed of the initialisation, shuffling and dropout")
 	fs.IntVar(&f.threads, "threads", 0, "GOMAXPROCS (0: all cores)")
 	fs.BoolVar(&f.jsonOut, "json", false, "print the final metrics as one JSON line last")
+	f.Flags.Register(fs)
 }
 
 func defaultModelPath() (string, error) { return datasets.CacheFile("sentiment", "model.ckpt") }
@@ -127,7 +129,7 @@ func loadVectors(spec, format string) (*embeddings.Vectors, string, error) {
 func cmdTrain(cmd string, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var f trainFlags
+	f := defaultTrainFlags()
 	f.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -139,7 +141,7 @@ func cmdTrain(cmd string, args []string, stdout, stderr io.Writer) error {
 		runtime.GOMAXPROCS(f.threads)
 	}
 	start := time.Now()
-	ds, err := sentiment.Open(f.data, f.dataset, int64(f.seed))
+	ds, err := sentiment.Open(f.data, f.dataset, int64(f.Seed))
 	if err != nil {
 		return err
 	}
@@ -178,22 +180,22 @@ func cmdTrain(cmd string, args []string, stdout, stderr io.Writer) error {
 	var pre []float64
 	if vecs != nil {
 		var cov coverage
-		pre, cov = embeddingMatrix(vocab, vecs, counts, f.seed)
+		pre, cov = embeddingMatrix(vocab, vecs, counts, f.Seed)
 		fmt.Fprintf(stdout, "vectors: %s (%d × %d): %v\n", vecName, vecs.Len(), vecs.Dim, cov)
 	} else {
 		fmt.Fprintf(stdout, "vectors: none: the embedding starts from U(−0.1, 0.1)\n")
 	}
-	c, err := newClassifier(cfg, vocab, pre, f.seed, f.batch)
+	c, err := newClassifier(cfg, vocab, pre, f.Seed, f.batch)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "model: %v\nBLAS: %v (set RNNZOO_BLAS=go|gonum|openblas to choose)\n", c, blas.Current())
 	t := &task{c: c}
-	if t.train, err = c.newSplit(trainTexts, trainLabels, int64(f.seed)); err != nil {
+	if t.train, err = c.newSplit(trainTexts, trainLabels, int64(f.Seed)); err != nil {
 		return err
 	}
 	if len(ds.Valid) > 0 {
-		if t.valid, err = c.newSplit(texts(ds.Valid), labelsOf(ds.Valid), int64(f.seed)); err != nil {
+		if t.valid, err = c.newSplit(texts(ds.Valid), labelsOf(ds.Valid), int64(f.Seed)); err != nil {
 			return err
 		}
 	}
@@ -207,15 +209,16 @@ func cmdTrain(cmd string, args []string, stdout, stderr io.Writer) error {
 	if t.valid == nil {
 		monitor = "loss"
 	}
-	tr, err := train.New(t, train.Config{
-		Epochs: f.epochs, Seed: f.seed, ClipNorm: f.clip,
-		Optimizer: train.NewAdam(c.ps), LR: train.Constant(f.lr),
-		Patience: f.patience, Monitor: monitor,
-		Eval:       train.EvalOptions{Classes: 2},
-		Checkpoint: path, ModelConfig: cfg, Vocabs: map[string]any{"words": vocab},
-		RandSources: map[string]*rand.PCG{"dropout": c.drop},
-		Log:         f.logPath, PlotDir: f.plots, Progress: stderr,
-	})
+	tc, err := f.Config(c.ps, t.NumTrain())
+	if err != nil {
+		return err
+	}
+	tc.Monitor = monitor
+	tc.Eval = train.EvalOptions{Classes: 2}
+	tc.Checkpoint, tc.ModelConfig, tc.Vocabs = path, cfg, map[string]any{"words": vocab}
+	tc.RandSources = map[string]*rand.PCG{"dropout": c.drop}
+	tc.Progress = stderr
+	tr, err := train.New(t, tc)
 	if err != nil {
 		return err
 	}
