@@ -146,11 +146,12 @@ func cacheOf[T floats](o *fusedOp) *fusedCache[T] {
 		return c
 	}
 	nT, B, H, GH := o.T, o.B, o.H, o.kind.gates()*o.H
-	c := &fusedCache[T]{A: make([]T, nT*B*GH), Hprev: make([]T, nT*B*H), dP: make([]T, nT*B*GH),
-		dh: make([]T, B*H), dhN: make([]T, B*H)}
+	// The backward pass's buffers (dP, dh, dhN, dc) are made by its first
+	// run, so that graphs that only run forward never hold them.
+	c := &fusedCache[T]{A: make([]T, nT*B*GH), Hprev: make([]T, nT*B*H)}
 	switch o.kind {
 	case LSTM:
-		c.C, c.TC, c.Cprev, c.dc = make([]T, nT*B*H), make([]T, nT*B*H), make([]T, nT*B*H), make([]T, B*H)
+		c.C, c.TC, c.Cprev = make([]T, nT*B*H), make([]T, nT*B*H), make([]T, nT*B*H)
 	case GRU:
 		c.HN, c.PH = make([]T, nT*B*H), make([]T, nT*B*GH)
 	}
@@ -349,6 +350,12 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	GH := o.kind.gates() * H
 	BH := B * H
 	cc := cacheOf[T](o)
+	if cc.dP == nil {
+		cc.dP, cc.dh, cc.dhN = make([]T, nT*B*GH), make([]T, BH), make([]T, BH)
+		if o.kind == LSTM {
+			cc.dc = make([]T, BH)
+		}
+	}
 	size := 0
 	for i := 0; i < o.nIn; i++ {
 		if i != o.iM {
