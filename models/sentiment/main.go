@@ -53,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return cmdEval(args, stdout)
 	case "predict":
 		return cmdPredict(args, stdin, stdout)
+	case "tokens":
+		return cmdTokens(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -65,6 +67,8 @@ const usage = `usage:
   sentiment train [flags]         train (-data FILE|DIR -dataset uci|sst2|mr; see -h)
   sentiment eval -model M -test FILE [-dataset F] [-json]
   sentiment predict -model M ["text" ...]   (no text: one sentence per line on stdin)
+  sentiment tokens -data FILE|DIR [-dataset F]   the training split, tokenised, one sentence a line
+                                  (a corpus to add when training word vectors for the domain)
 `
 
 // trainFlags are the flags of train and of the no-argument demo.
@@ -408,4 +412,34 @@ func cmdPredict(args []string, stdin io.Reader, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%s\t%.4f\t%s\n", labelName(preds[i]), probs[i][1], s)
 	}
 	return nil
+}
+
+// cmdTokens writes the training split of a data set as the model tokenises
+// it, one sentence a line, so that word vectors can be trained on text of
+// the same domain and tokenisation. Only the training split is written: the
+// validation and test sentences must not reach the vectors.
+func cmdTokens(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tokens", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "data file or directory (default: the embedded UCI sentences)")
+	format := fs.String("dataset", "", "format of -data: uci, sst2 or mr (default: from the path)")
+	seed := fs.Uint64("seed", 1, "seed of the split, for data sets that are split here (UCI, MR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("tokens: unexpected argument %q", fs.Arg(0))
+	}
+	ds, err := sentiment.Open(*data, *format, int64(*seed))
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	for _, ex := range ds.Train {
+		if toks := text.Tokenize(ex.Text); len(toks) > 0 {
+			w.WriteString(strings.Join(toks, " "))
+			w.WriteByte('\n')
+		}
+	}
+	return w.Flush()
 }

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
+	"github.com/rnnzoo/rnnzoo/datasets/text"
 )
 
 // A short run on the embedded UCI sentences: a small GRU trained for three
@@ -75,5 +78,23 @@ func TestBadInputs(t *testing.T) {
 		if err := run(args, nil, &out, &errs); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+func TestTokensWritesOnlyTheTrainingSplit(t *testing.T) {
+	var out, errs bytes.Buffer
+	if err := run([]string{"tokens"}, nil, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	ds, err := sentiment.Open("", "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(got) != len(ds.Train) {
+		t.Fatalf("%d lines, want one per training sentence (%d)", len(got), len(ds.Train))
+	}
+	if want := strings.Join(text.Tokenize(ds.Train[0].Text), " "); got[0] != want {
+		t.Fatalf("line 1 %q, want %q", got[0], want)
 	}
 }
