@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -143,5 +145,23 @@ func TestSplitmix64Reference(t *testing.T) {
 		if got := r.Uint64(); got != want {
 			t.Fatalf("got %d, want %d", got, want)
 		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	var got []string
+	err := Lines("x.txt", strings.NewReader("\ufeffa\r\nb\n\nc"), func(n int, line string) error {
+		got = append(got, fmt.Sprintf("%d:%s", n, line))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"1:a", "2:b", "3:", "4:c"}; !slices.Equal(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	stop := errors.New("stop")
+	if err := Lines("x.txt", strings.NewReader("a\nb\n"), func(int, string) error { return stop }); err != stop {
+		t.Fatalf("fn's error not returned as it is: %v", err)
 	}
 }

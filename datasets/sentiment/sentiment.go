@@ -1,7 +1,6 @@
 package sentiment
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"embed"
@@ -196,35 +195,11 @@ func parseLabel(s string) (int, error) {
 	return 0, fmt.Errorf("label %q is not 0 or 1", s)
 }
 
-// lines calls fn for each line of r with its 1-based number, without the
-// line end (LF or CRLF) and, on the first line, without a UTF-8 BOM.
-func lines(name string, r io.Reader, fn func(n int, line string) error) error {
-	br := bufio.NewReader(r)
-	for n := 1; ; n++ {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-			if n == 1 {
-				line = strings.TrimPrefix(line, "\ufeff")
-			}
-			if ferr := fn(n, line); ferr != nil {
-				return ferr
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-	}
-}
-
 // ReadUCIText reads the original UCI layout: sentence<TAB>label per line.
 // Blank lines are skipped.
 func ReadUCIText(name string, r io.Reader) ([]Example, error) {
 	var out []Example
-	err := lines(name, r, func(n int, line string) error {
+	err := datasets.Lines(name, r, func(n int, line string) error {
 		if strings.TrimSpace(line) == "" {
 			return nil
 		}
@@ -254,7 +229,7 @@ func ReadSST2(name string, r io.Reader) ([]Example, error) {
 	var out []Example
 	labelFirst := false
 	decided := false
-	err := lines(name, r, func(n int, line string) error {
+	err := datasets.Lines(name, r, func(n int, line string) error {
 		if strings.TrimSpace(line) == "" {
 			return nil
 		}
@@ -330,7 +305,7 @@ func ReadMR(name string, r io.Reader, label int) ([]Example, error) {
 		return nil, fmt.Errorf("%s: label %d is not 0 or 1", name, label)
 	}
 	var out []Example
-	err := lines(name, r, func(n int, line string) error {
+	err := datasets.Lines(name, r, func(n int, line string) error {
 		text := strings.TrimSpace(DecodeLatin1(line))
 		if text == "" {
 			return nil
