@@ -131,7 +131,7 @@ func (o *options) trainFlags(gen bool) {
 	fs.StringVar(&o.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
 	if !gen {
 		fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the columns in both directions")
-		fs.BoolVar(&o.reshuffle, "reshuffle", true, "draw new batches every epoch (false: fixed batches, only their order shuffled)")
+		fs.BoolVar(&o.reshuffle, "reshuffle", false, "draw new batches every epoch (default for mnist and fashion; otherwise the batches are fixed and only their order is shuffled)")
 		fs.StringVar(&o.augment, "augment", "none", "training augmentation redrawn every epoch: shiftN (random shifts of up to N pixels), flip (left–right mirror), comma-separated, or none")
 	}
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
@@ -355,6 +355,9 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.dataset == "digits" && !flagSet(fs, "dropout") {
 		o.dropout = 0.5 // 1,438 training images: without it the LSTM overfits
+	}
+	if o.dataset != "digits" && !flagSet(fs, "reshuffle") {
+		o.reshuffle = true
 	}
 	if o.patience > 0 && o.valid == 0 {
 		return fmt.Errorf("%w: -patience needs a validation split (-valid 0.1)", errUsage)

@@ -92,7 +92,7 @@ func TestTrainEvalPredict(t *testing.T) {
 	if m["examples"] != 359.0 || m["accuracy"] == nil || m["best_epoch"] == nil || m["valid_accuracy"] == nil {
 		t.Errorf("train -json: %v", m)
 	}
-	if !strings.Contains(errOut, "240 training, 60 validation") || !strings.Contains(errOut, "augmentation shift1,flip, reshuffle true") {
+	if !strings.Contains(errOut, "240 training, 60 validation") || !strings.Contains(errOut, "augmentation shift1,flip, reshuffle false") {
 		t.Errorf("train: stderr %q", errOut)
 	}
 	if !strings.Contains(out, "pred ") || !strings.Contains(out, "true ") {
