@@ -96,6 +96,7 @@ type options struct {
 	lrMin                float64
 	augment              string
 	reshuffle            bool
+	pool                 string
 	valid                float64
 	patience             int
 	limit                int
@@ -131,6 +132,7 @@ func (o *options) trainFlags(gen bool) {
 	fs.StringVar(&o.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
 	if !gen {
 		fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the columns in both directions")
+		fs.StringVar(&o.pool, "pool", "last", "how the classifier reduces the outputs over the steps: last, max or mean")
 		fs.BoolVar(&o.reshuffle, "reshuffle", false, "draw new batches every epoch (default for mnist and fashion; otherwise the batches are fixed and only their order is shuffled)")
 		fs.StringVar(&o.augment, "augment", "none", "training augmentation redrawn every epoch: shiftN (random shifts of up to N pixels), flip (left–right mirror), comma-separated, or none")
 	}
@@ -263,7 +265,7 @@ func (o *options) config(kind string, set *images.Set) cols.Config {
 	return cols.Config{
 		Kind: kind, Dataset: o.dataset, H: set.H, W: set.W, Rows: o.rows,
 		Cell: o.cell, Bidirectional: o.bidirectional, Layers: o.layers, Hidden: o.hidden,
-		Dropout: o.dropout, Classes: max(set.Classes, 2), ClassNames: set.ClassNames,
+		Dropout: o.dropout, Classes: max(set.Classes, 2), ClassNames: set.ClassNames, Pool: o.pool,
 	}
 }
 
@@ -362,7 +364,7 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 	if o.patience > 0 && o.valid == 0 {
 		return fmt.Errorf("%w: -patience needs a validation split (-valid 0.1)", errUsage)
 	}
-	cfg := cols.Config{Cell: o.cell, Layers: o.layers, Hidden: o.hidden, Dropout: o.dropout, Kind: cols.KindClassifier, H: 1, W: 1, Classes: 2}
+	cfg := cols.Config{Cell: o.cell, Layers: o.layers, Hidden: o.hidden, Dropout: o.dropout, Kind: cols.KindClassifier, H: 1, W: 1, Classes: 2, Pool: o.pool}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

@@ -48,6 +48,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "-valid", "1438"}, "no training images"},
 		{[]string{"train", "-lr-min", "2"}, "-lr-min"},
 		{[]string{"train", "-augment", "rotate"}, "-augment"},
+		{[]string{"train", "-pool", "median"}, "-pool"},
 		{[]string{"train", "-patience", "2"}, "-valid"},
 		{[]string{"train", "-data", dir}, "IDX files not found"},
 		{[]string{"train", "-dataset", "digits", "-data", dir}, "embedded"},
@@ -84,7 +85,7 @@ func TestTrainEvalPredict(t *testing.T) {
 	dir := t.TempDir()
 	ckpt := filepath.Join(dir, "m.ckpt")
 	code, out, errOut := runCmd("train", "-limit", "300", "-epochs", "3", "-hidden", "16", "-model", ckpt, "-show", "2", "-json", "-blas", "gonum",
-		"-augment", "shift1,flip", "-valid", "60", "-patience", "3", "-lr-min", "0.1")
+		"-augment", "shift1,flip", "-valid", "60", "-patience", "3", "-lr-min", "0.1", "-pool", "max")
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errOut)
 	}

@@ -34,7 +34,7 @@ func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 	m, err := graph.NewManyToOne(ps, "clf", graph.ManyToOneConfig{
 		Input:   graph.InputConfig{Features: cfg.Features()},
 		RNN:     cfg.stack(),
-		Pool:    graph.PoolLast,
+		Pool:    cfg.pool(),
 		Dropout: cfg.Dropout,
 		Classes: cfg.Classes,
 	})
