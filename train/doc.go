@@ -8,7 +8,9 @@
 //
 // A model program implements Task (its Params, and training and
 // validation batches by index; each batch runs through the graph.Net of
-// its sequence-length bucket, all nets sharing the Params), then:
+// its sequence-length bucket, all nets sharing the Params; a Task may
+// also implement EpochStarter to be told when each epoch begins, e.g. to
+// recompose its batches or redraw its data augmentation), then:
 //
 //	tr, err := train.New(task, train.Config{
 //		Epochs: 10, Seed: 1, ClipNorm: 5,

@@ -39,6 +39,16 @@ type Task interface {
 	EvalBatch(i int) (Result, error)
 }
 
+// EpochStarter is an optional interface of a Task: a task that implements
+// it is told, before the first batch of every epoch, which epoch (0-based)
+// begins, so that it can recompose its batches or redraw its data
+// augmentation. Fit calls it also when it continues an epoch after Resume,
+// with the same epoch number, so the task must derive everything from the
+// epoch number (and its own seed), not from the number of calls.
+type EpochStarter interface {
+	StartEpoch(epoch int) error
+}
+
 // Config configures a Trainer. The zero value of every field is usable.
 type Config struct {
 	Epochs int // number of epochs (default 1)
@@ -409,6 +419,11 @@ func (t *Trainer) Fit() (*Report, error) {
 		}
 		if err := t.checkPosition(n); err != nil {
 			return nil, err
+		}
+		if es, ok := t.task.(EpochStarter); ok {
+			if err := es.StartEpoch(t.st.Epoch); err != nil {
+				return nil, fmt.Errorf("train: starting epoch %d: %w", t.st.Epoch+1, err)
+			}
 		}
 		t.out.startEpoch(t.st.Epoch+1, t.cfg.Epochs, n, t.st.Pos)
 		for t.st.Pos < n {

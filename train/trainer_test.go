@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -537,5 +538,69 @@ func TestNonFiniteMetricsLogged(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, "log.jsonl"))
 	if !strings.Contains(string(b), `"non_finite":["metrics.perplexity=+Inf"]`) {
 		t.Fatalf("log:\n%s", b)
+	}
+}
+
+// epochTask is a scripted task that records the epochs it is told start
+// and the epoch each of its batches was trained in.
+type epochTask struct {
+	*scripted
+	starts  []int
+	current int
+	seen    []int
+	failAt  int
+}
+
+func (e *epochTask) StartEpoch(epoch int) error {
+	if epoch == e.failAt {
+		return errors.New("no data")
+	}
+	e.starts = append(e.starts, epoch)
+	e.current = epoch
+	return nil
+}
+
+func (e *epochTask) TrainBatch(i int) (train.Result, error) {
+	e.seen = append(e.seen, e.current)
+	return e.scripted.TrainBatch(i)
+}
+
+// A task implementing EpochStarter is told each epoch before its first
+// batch, again (same number) when a resumed run continues an epoch, and
+// its error stops Fit.
+func TestEpochStarter(t *testing.T) {
+	task := &epochTask{scripted: newScripted([]float64{1}), failAt: -1}
+	tr, err := train.New(task, train.Config{Epochs: 3, Progress: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fit(t, tr)
+	if want := "[0 1 2] [0 0 1 1 2 2]"; fmt.Sprint(task.starts, " ", task.seen) != want {
+		t.Fatalf("starts %v, batches in epochs %v; want %s", task.starts, task.seen, want)
+	}
+
+	// Stop in the middle of epoch 2 (0-based 1), resume in a fresh trainer.
+	dir := t.TempDir()
+	ckpt := filepath.Join(dir, "c.ckpt")
+	a := &epochTask{scripted: newScripted([]float64{1}), failAt: -1}
+	tr, _ = train.New(a, train.Config{Epochs: 3, MaxSteps: 3, Progress: io.Discard})
+	fit(t, tr)
+	if err := tr.Save(ckpt); err != nil {
+		t.Fatal(err)
+	}
+	b := &epochTask{scripted: newScripted([]float64{1}), failAt: -1}
+	tr, _ = train.New(b, train.Config{Epochs: 3, Progress: io.Discard})
+	if err := tr.Resume(ckpt); err != nil {
+		t.Fatal(err)
+	}
+	fit(t, tr)
+	if got := fmt.Sprint(a.starts, b.starts, b.seen); got != "[0 1] [1 2] [1 2 2]" {
+		t.Fatalf("before/after resume: starts and batch epochs %s", got)
+	}
+
+	c := &epochTask{scripted: newScripted([]float64{1}), failAt: 1}
+	tr, _ = train.New(c, train.Config{Epochs: 3, Progress: io.Discard})
+	if _, err := tr.Fit(); err == nil || !strings.Contains(err.Error(), "starting epoch 2: no data") {
+		t.Fatalf("error %v", err)
 	}
 }

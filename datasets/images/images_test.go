@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -411,5 +412,72 @@ func TestPNGHelpers(t *testing.T) {
 	os.WriteFile(p, []byte("not a png"), 0o644)
 	if _, err := ReadPNG(p, 8, 8, false); err == nil || !strings.Contains(err.Error(), p) {
 		t.Fatalf("bad PNG: %v", err)
+	}
+}
+
+func TestTransform(t *testing.T) {
+	// 3×3 image with pixels 1..9, row-major.
+	src := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for _, c := range []struct {
+		dy, dx int
+		flip   bool
+		want   []float32
+	}{
+		{0, 0, false, []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}},
+		{1, 0, false, []float32{0, 0, 0, 1, 2, 3, 4, 5, 6}},
+		{0, -1, false, []float32{2, 3, 0, 5, 6, 0, 8, 9, 0}},
+		{-1, 2, false, []float32{0, 0, 4, 0, 0, 7, 0, 0, 0}},
+		{0, 0, true, []float32{3, 2, 1, 6, 5, 4, 9, 8, 7}},
+		{0, 1, true, []float32{0, 3, 2, 0, 6, 5, 0, 9, 8}},
+		{5, 0, false, make([]float32, 9)},
+	} {
+		got := Transform(nil, src, 3, 3, c.dy, c.dx, c.flip)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("dy %d dx %d flip %v: %v, want %v", c.dy, c.dx, c.flip, got, c.want)
+		}
+	}
+	// A 2×3 image, reusing dst.
+	dst := make([]float32, 6)
+	got := Transform(dst, []float32{1, 2, 3, 4, 5, 6}, 2, 3, 0, 1, false)
+	if &got[0] != &dst[0] || fmt.Sprint(got) != "[0 1 2 0 4 5]" {
+		t.Fatalf("2×3 shifted right: %v", got)
+	}
+}
+
+func TestAugment(t *testing.T) {
+	for s, want := range map[string]Augment{"": {}, "none": {}, "shift2": {Shift: 2}, "flip,shift1": {Shift: 1, Flip: true}} {
+		a, err := ParseAugment(s)
+		if err != nil || a != want {
+			t.Errorf("ParseAugment(%q) = %+v, %v", s, a, err)
+		}
+		if b, err := ParseAugment(a.String()); err != nil || b != a {
+			t.Errorf("%q round trip: %+v, %v", a.String(), b, err)
+		}
+	}
+	for _, s := range []string{"shift", "shift9", "shift-1", "rotate", "flip,"} {
+		if _, err := ParseAugment(s); err == nil {
+			t.Errorf("ParseAugment(%q) accepted", s)
+		}
+	}
+	if !(Augment{}).None() || (Augment{Flip: true}).None() {
+		t.Fatal("None")
+	}
+	// Draws cover [−2, 2] in both directions and both mirror states, and
+	// the zero value draws nothing.
+	rng := rand.New(rand.NewPCG(1, 2))
+	seen := map[[3]int]bool{}
+	for range 2000 {
+		dy, dx, f := Augment{Shift: 2, Flip: true}.Draw(rng)
+		fl := 0
+		if f {
+			fl = 1
+		}
+		seen[[3]int{dy, dx, fl}] = true
+	}
+	if len(seen) != 50 {
+		t.Fatalf("%d distinct draws, want 5·5·2", len(seen))
+	}
+	if dy, dx, f := (Augment{}).Draw(rng); dy != 0 || dx != 0 || f {
+		t.Fatal("the zero Augment drew a change")
 	}
 }

@@ -93,6 +93,10 @@ type options struct {
 	bidirectional, rows  bool
 	layers, hidden       int
 	dropout, lr, clip    float64
+	lrMin                float64
+	augment              string
+	reshuffle            bool
+	pool                 string
 	valid                float64
 	patience             int
 	limit                int
@@ -128,14 +132,18 @@ func (o *options) trainFlags(gen bool) {
 	fs.StringVar(&o.cell, "cell", "lstm", "recurrent cell: lstm, gru or rnn")
 	if !gen {
 		fs.BoolVar(&o.bidirectional, "bidirectional", false, "read the columns in both directions")
+		fs.StringVar(&o.pool, "pool", "last", "how the classifier reduces the outputs over the steps: last, max or mean")
+		fs.BoolVar(&o.reshuffle, "reshuffle", false, "draw new batches every epoch (default for mnist and fashion; otherwise the batches are fixed and only their order is shuffled)")
+		fs.StringVar(&o.augment, "augment", "none", "training augmentation redrawn every epoch: shiftN (random shifts of up to N pixels), flip (left–right mirror), comma-separated, or none")
 	}
 	fs.IntVar(&o.layers, "layers", 1, "stacked recurrent layers")
 	fs.IntVar(&o.hidden, "hidden", 128, "hidden units per layer and direction")
 	fs.Float64Var(&o.dropout, "dropout", 0, "dropout between layers and before the output layer (train: default 0.5 for digits)")
 	fs.Float64Var(&o.lr, "lr", 0, "peak Adam learning rate (default: 3e-3 for digits, 2e-3 otherwise), warm-up then cosine decay")
+	fs.Float64Var(&o.lrMin, "lr-min", 0.05, "floor of the cosine decay, as a fraction of -lr")
 	fs.Float64Var(&o.clip, "clip", 5, "clip the global gradient norm to this (0: off)")
-	fs.Float64Var(&o.valid, "valid", 0, "fraction of the training images held out for validation")
-	fs.IntVar(&o.patience, "patience", 0, "early stopping after this many epochs without better validation accuracy (needs -valid)")
+	fs.Float64Var(&o.valid, "valid", 0, "training images held out for validation: a fraction (< 1) or a number of images")
+	fs.IntVar(&o.patience, "patience", 0, "early stopping after this many epochs without better validation accuracy (needs -valid); the best epoch's weights are kept")
 	fs.IntVar(&o.limit, "limit", 0, "train on the first N training images only (0: all)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the weights, batches and dropout")
 	fs.StringVar(&o.logFile, "log", "", "JSONL training log")
@@ -174,8 +182,11 @@ func (o *options) parse(args []string) error {
 	if o.epochs < 0 || o.batch < 0 || o.limit < 0 || o.patience < 0 {
 		return fmt.Errorf("%w: -epochs, -batch, -limit and -patience must not be negative", errUsage)
 	}
-	if o.valid < 0 || o.valid >= 1 {
-		return fmt.Errorf("%w: -valid %g: want a fraction 0 ≤ v < 1", errUsage, o.valid)
+	if o.valid < 0 || (o.valid >= 1 && o.valid != math.Trunc(o.valid)) || math.IsNaN(o.valid) {
+		return fmt.Errorf("%w: -valid %g: want a fraction 0 ≤ v < 1 or a whole number of images", errUsage, o.valid)
+	}
+	if o.lrMin < 0 || o.lrMin > 1 || math.IsNaN(o.lrMin) {
+		return fmt.Errorf("%w: -lr-min %g: want a fraction of -lr in [0, 1]", errUsage, o.lrMin)
 	}
 	if o.lr < 0 || o.clip < 0 || math.IsNaN(o.lr) || math.IsNaN(o.clip) {
 		return fmt.Errorf("%w: -lr and -clip must not be negative", errUsage)
@@ -254,7 +265,7 @@ func (o *options) config(kind string, set *images.Set) cols.Config {
 	return cols.Config{
 		Kind: kind, Dataset: o.dataset, H: set.H, W: set.W, Rows: o.rows,
 		Cell: o.cell, Bidirectional: o.bidirectional, Layers: o.layers, Hidden: o.hidden,
-		Dropout: o.dropout, Classes: max(set.Classes, 2), ClassNames: set.ClassNames,
+		Dropout: o.dropout, Classes: max(set.Classes, 2), ClassNames: set.ClassNames, Pool: o.pool,
 	}
 }
 
@@ -265,7 +276,14 @@ func (o *options) splits(trainSet *images.Set) (tr, valid *images.Set, err error
 		tr = tr.Subset(seqN(o.limit))
 	}
 	if o.valid > 0 {
-		parts, err := datasets.Split(tr.N, int64(o.seed)+17, 1-o.valid, o.valid)
+		frac := o.valid
+		if frac >= 1 {
+			if int(frac) >= tr.N {
+				return nil, nil, fmt.Errorf("%w: -valid %g of %d images leaves no training images", errUsage, o.valid, tr.N)
+			}
+			frac = frac / float64(tr.N)
+		}
+		parts, err := datasets.Split(tr.N, int64(o.seed)+17, 1-frac, frac)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -286,14 +304,14 @@ func seqN(n int) []int {
 }
 
 // trainConfig is the trainer configuration shared by the classifier and
-// the generator: Adam, a warm-up and a cosine decay to lr/20, clipping.
+// the generator: Adam, a warm-up and a cosine decay to lr·lr-min, clipping.
 func (o *options) trainConfig(task train.Task, path string, cfg cols.Config, monitor string, stderr io.Writer) train.Config {
 	steps := int64(o.epochs * task.NumTrain())
 	warm := min(steps/10, 200)
 	return train.Config{
 		Epochs: o.epochs, Seed: o.seed,
 		Optimizer:   train.NewAdam(task.Params()),
-		LR:          train.Warmup{Steps: warm, Then: train.Cosine{Base: o.lr, Min: o.lr / 20, Steps: steps - warm}},
+		LR:          train.Warmup{Steps: warm, Then: train.Cosine{Base: o.lr, Min: o.lr * o.lrMin, Steps: steps - warm}},
 		ClipNorm:    o.clip,
 		Patience:    o.patience,
 		Monitor:     monitor,
@@ -340,10 +358,13 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 	if o.dataset == "digits" && !flagSet(fs, "dropout") {
 		o.dropout = 0.5 // 1,438 training images: without it the LSTM overfits
 	}
+	if o.dataset != "digits" && !flagSet(fs, "reshuffle") {
+		o.reshuffle = true
+	}
 	if o.patience > 0 && o.valid == 0 {
 		return fmt.Errorf("%w: -patience needs a validation split (-valid 0.1)", errUsage)
 	}
-	cfg := cols.Config{Cell: o.cell, Layers: o.layers, Hidden: o.hidden, Dropout: o.dropout, Kind: cols.KindClassifier, H: 1, W: 1, Classes: 2}
+	cfg := cols.Config{Cell: o.cell, Layers: o.layers, Hidden: o.hidden, Dropout: o.dropout, Kind: cols.KindClassifier, H: 1, W: 1, Classes: 2, Pool: o.pool}
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -368,13 +389,17 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	task.Reshuffle = o.reshuffle
+	if task.Augment, err = images.ParseAugment(o.augment); err != nil {
+		return fmt.Errorf("%w: -augment: %v", errUsage, err)
+	}
 	path, err := o.modelPath(cols.KindClassifier)
 	if err != nil {
 		return err
 	}
 	steps, feats := cfg.Steps(), cfg.Features()
-	fmt.Fprintf(stderr, "%s: %d training, %d validation, %d test images of %d×%d; %s reads %d steps of %d pixels; %d weights\n",
-		o.dataset, tr.N, setLen(valid), test.N, cfg.H, cfg.W, o.cellName(), steps, feats, clf.Params.Count())
+	fmt.Fprintf(stderr, "%s: %d training, %d validation, %d test images of %d×%d; %s reads %d steps of %d pixels; %d weights; augmentation %s, reshuffle %v\n",
+		o.dataset, tr.N, setLen(valid), test.N, cfg.H, cfg.W, o.cellName(), steps, feats, clf.Params.Count(), task.Augment, o.reshuffle)
 	tc := o.trainConfig(task, path, cfg, "accuracy", stderr)
 	tc.RandSources = map[string]*rand.PCG{"dropout": clf.Dropout}
 	rep, wall, err := o.fit(task, tc, path, stderr)
@@ -386,6 +411,9 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	acc := ev.Metrics["accuracy"]
+	if rep.BestEpoch > 0 {
+		fmt.Fprintf(stdout, "selected epoch %d of %d by validation accuracy %.2f%%\n", rep.BestEpoch, rep.Epochs, 100*rep.Metrics["accuracy"])
+	}
 	fmt.Fprintf(stdout, "test accuracy %.2f%% (%d images), loss %.4f, macro-F1 %.4f after %d epochs (%d updates) in %.1fs (%.2f ms/update)\n",
 		100*acc, test.N, ev.Loss, ev.Metrics["macro_f1"], rep.Epochs, rep.Steps, wall.Seconds(), 1000*wall.Seconds()/math.Max(float64(rep.Steps), 1))
 	if o.show > 0 {
@@ -397,6 +425,10 @@ func cmdTrain(name string, args []string, stdout, stderr io.Writer) error {
 	summary := ev.Summary()
 	summary["epochs"] = float64(rep.Epochs)
 	summary["updates"] = float64(rep.Steps)
+	if rep.BestEpoch > 0 {
+		summary["best_epoch"] = float64(rep.BestEpoch)
+		summary["valid_accuracy"] = rep.Metrics["accuracy"]
+	}
 	summary["train_seconds"] = round(wall.Seconds(), 2)
 	summary["ms_per_update"] = round(1000*wall.Seconds()/math.Max(float64(rep.Steps), 1), 3)
 	if mb := peakRSSMB(); mb > 0 {

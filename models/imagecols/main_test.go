@@ -45,6 +45,10 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "-dataset", "cifar"}, "-dataset"},
 		{[]string{"train", "-epochs", "-1"}, "-epochs"},
 		{[]string{"train", "-valid", "1.5"}, "-valid"},
+		{[]string{"train", "-valid", "1438"}, "no training images"},
+		{[]string{"train", "-lr-min", "2"}, "-lr-min"},
+		{[]string{"train", "-augment", "rotate"}, "-augment"},
+		{[]string{"train", "-pool", "median"}, "-pool"},
 		{[]string{"train", "-patience", "2"}, "-valid"},
 		{[]string{"train", "-data", dir}, "IDX files not found"},
 		{[]string{"train", "-dataset", "digits", "-data", dir}, "embedded"},
@@ -80,13 +84,17 @@ func TestFlagErrors(t *testing.T) {
 func TestTrainEvalPredict(t *testing.T) {
 	dir := t.TempDir()
 	ckpt := filepath.Join(dir, "m.ckpt")
-	code, out, errOut := runCmd("train", "-limit", "300", "-epochs", "3", "-hidden", "16", "-model", ckpt, "-show", "2", "-json", "-blas", "gonum")
+	code, out, errOut := runCmd("train", "-limit", "300", "-epochs", "3", "-hidden", "16", "-model", ckpt, "-show", "2", "-json", "-blas", "gonum",
+		"-augment", "shift1,flip", "-valid", "60", "-patience", "3", "-lr-min", "0.1", "-pool", "max")
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errOut)
 	}
 	m := lastJSON(t, out)
-	if m["examples"] != 359.0 || m["accuracy"] == nil {
+	if m["examples"] != 359.0 || m["accuracy"] == nil || m["best_epoch"] == nil || m["valid_accuracy"] == nil {
 		t.Errorf("train -json: %v", m)
+	}
+	if !strings.Contains(errOut, "240 training, 60 validation") || !strings.Contains(errOut, "augmentation shift1,flip, reshuffle false") {
+		t.Errorf("train: stderr %q", errOut)
 	}
 	if !strings.Contains(out, "pred ") || !strings.Contains(out, "true ") {
 		t.Errorf("train -show 2 drew no predictions:\n%s", out)

@@ -34,7 +34,7 @@ func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 	m, err := graph.NewManyToOne(ps, "clf", graph.ManyToOneConfig{
 		Input:   graph.InputConfig{Features: cfg.Features()},
 		RNN:     cfg.stack(),
-		Pool:    graph.PoolLast,
+		Pool:    cfg.pool(),
 		Dropout: cfg.Dropout,
 		Classes: cfg.Classes,
 	})
@@ -187,11 +187,16 @@ func (c *Classifier) batch(s *images.Set, idx []int, B int, training bool) (trai
 	for i, k := range idx {
 		imgs[i], labels[i] = s.Image(k), s.Labels[k]
 	}
+	return c.labelled(imgs, labels, B, training)
+}
+
+// labelled runs a batch of labelled images and scores the predictions.
+func (c *Classifier) labelled(imgs [][]float32, labels []int, B int, training bool) (train.Result, error) {
 	loss, logits, err := c.run(imgs, labels, B, training)
 	if err != nil {
 		return train.Result{}, err
 	}
-	r := train.Result{Loss: loss, Weight: float64(len(idx)), Gold: labels, Pred: make([]int, len(idx))}
+	r := train.Result{Loss: loss, Weight: float64(len(imgs)), Gold: labels, Pred: make([]int, len(imgs))}
 	for i, z := range logits {
 		r.Pred[i] = argmax(z)
 	}
@@ -204,12 +209,24 @@ type Task struct {
 	C            *Classifier
 	Train, Valid *images.Set
 	B            int
-	batches      [][]int
+	// Reshuffle draws a new composition of the batches at the start of
+	// every epoch (train.EpochStarter); otherwise the batches cut by
+	// NewTask are kept and the trainer only shuffles their order.
+	Reshuffle bool
+	// Augment changes each training image at random, drawn anew every
+	// epoch from the seed, the epoch and the batch (so a resumed run
+	// draws the same changes).
+	Augment images.Augment
+
+	seed    int64
+	epoch   int
+	batches [][]int
+	buf     [][]float32
 }
 
 // NewTask cuts the training set into batches of B images after a shuffle
-// seeded by seed (the trainer then shuffles the batch order every epoch).
-// valid may be nil.
+// seeded by seed (the trainer then shuffles the batch order every epoch;
+// set Reshuffle to recompose the batches too). valid may be nil.
 func (c *Classifier) NewTask(trainSet, valid *images.Set, B int, seed int64) (*Task, error) {
 	if err := c.Config.CheckSet(trainSet); err != nil {
 		return nil, fmt.Errorf("training set: %w", err)
@@ -222,12 +239,27 @@ func (c *Classifier) NewTask(trainSet, valid *images.Set, B int, seed int64) (*T
 	if B < 1 {
 		return nil, fmt.Errorf("-batch %d: need at least 1", B)
 	}
-	t := &Task{C: c, Train: trainSet, Valid: valid, B: B}
-	perm := datasets.Perm(trainSet.N, seed)
-	for lo := 0; lo < len(perm); lo += B {
-		t.batches = append(t.batches, perm[lo:min(lo+B, len(perm))])
-	}
+	t := &Task{C: c, Train: trainSet, Valid: valid, B: B, seed: seed}
+	t.cut(datasets.Perm(trainSet.N, seed))
 	return t, nil
+}
+
+func (t *Task) cut(perm []int) {
+	t.batches = t.batches[:0]
+	for lo := 0; lo < len(perm); lo += t.B {
+		t.batches = append(t.batches, perm[lo:min(lo+t.B, len(perm))])
+	}
+}
+
+// StartEpoch implements train.EpochStarter: with Reshuffle, epoch e > 0
+// gets batches cut from a permutation seeded by the task's seed and e
+// (epoch 0 keeps NewTask's), so the batches depend only on the epoch.
+func (t *Task) StartEpoch(epoch int) error {
+	t.epoch = epoch
+	if t.Reshuffle && epoch > 0 {
+		t.cut(datasets.Perm(t.Train.N, t.seed+int64(epoch)*1_000_003))
+	}
+	return nil
 }
 
 // Params implements train.Task.
@@ -238,7 +270,32 @@ func (t *Task) NumTrain() int { return len(t.batches) }
 
 // TrainBatch implements train.Task.
 func (t *Task) TrainBatch(i int) (train.Result, error) {
-	return t.C.batch(t.Train, t.batches[i], t.B, true)
+	imgs, labels := t.trainImages(i)
+	return t.C.labelled(imgs, labels, t.B, true)
+}
+
+// trainImages returns the images of training batch i, changed by
+// Augment as drawn for the current epoch and i, and their labels.
+func (t *Task) trainImages(i int) ([][]float32, []int) {
+	idx := t.batches[i]
+	imgs := make([][]float32, len(idx))
+	labels := make([]int, len(idx))
+	for b, k := range idx {
+		imgs[b], labels[b] = t.Train.Image(k), t.Train.Labels[k]
+	}
+	if t.Augment.None() {
+		return imgs, labels
+	}
+	rng := rand.New(rand.NewPCG(uint64(t.seed)^0xa0761d6478bd642f, uint64(t.epoch)<<32|uint64(i)))
+	for len(t.buf) < len(idx) {
+		t.buf = append(t.buf, nil)
+	}
+	for b := range imgs {
+		dy, dx, flip := t.Augment.Draw(rng)
+		t.buf[b] = images.Transform(t.buf[b], imgs[b], t.Train.H, t.Train.W, dy, dx, flip)
+		imgs[b] = t.buf[b]
+	}
+	return imgs, labels
 }
 
 // NumValid implements train.Task.

@@ -2,6 +2,7 @@ package cols
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
@@ -266,4 +267,94 @@ func TestGeneratorWritesPNG(t *testing.T) {
 	if b := pic.Bounds(); b.Dx() < cols*cfg.W*2 || b.Dy() < cfg.Classes*cfg.H*2 {
 		t.Errorf("PNG is %v, too small for %d×%d cells", b, cfg.Classes, cols)
 	}
+}
+
+// With Reshuffle the batches of every epoch hold every training image once,
+// in a composition that changes from epoch to epoch and depends only on the
+// seed and the epoch; Augment changes the images the same way for the same
+// (seed, epoch, batch) and differently in another epoch, and leaves the
+// training set itself alone.
+func TestTaskReshuffleAndAugment(t *testing.T) {
+	tr, _ := digits(t)
+	sub := tr.Subset(seq(0, 100))
+	orig := append([]float32(nil), sub.Pixels...)
+	clf, err := NewClassifier(smallConfig(KindClassifier, tr), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newTask := func() *Task {
+		task, err := clf.NewTask(sub, nil, 32, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task.Reshuffle = true
+		task.Augment = images.Augment{Shift: 1, Flip: true}
+		return task
+	}
+	a, b := newTask(), newTask()
+	var _ train.EpochStarter = a
+	first := fmt.Sprint(a.batches)
+	compositions := map[string]bool{}
+	for _, e := range []int{0, 1, 2, 1} {
+		if err := a.StartEpoch(e); err != nil {
+			t.Fatal(err)
+		}
+		if e == 0 && fmt.Sprint(a.batches) != first {
+			t.Fatal("epoch 0 changed NewTask's batches")
+		}
+		seen := make([]int, sub.N)
+		for _, bt := range a.batches {
+			for _, k := range bt {
+				seen[k]++
+			}
+		}
+		for k, n := range seen {
+			if n != 1 {
+				t.Fatalf("epoch %d: image %d is in %d batches", e, k, n)
+			}
+		}
+		compositions[fmt.Sprint(a.batches)] = true
+	}
+	if len(compositions) != 3 {
+		t.Fatalf("%d distinct compositions in epochs 0, 1, 2, 1; want 3", len(compositions))
+	}
+
+	// Augmentation: same epoch and batch, same images (in a second task).
+	b.StartEpoch(1)
+	ia, la := a.trainImages(2)
+	ia = clone(ia)
+	ib, lb := b.trainImages(2)
+	if fmt.Sprint(ia, la) != fmt.Sprint(ib, lb) {
+		t.Fatal("two tasks at epoch 1 augment batch 2 differently")
+	}
+	changed := 0
+	for j, img := range ia {
+		if fmt.Sprint(img) != fmt.Sprint(sub.Image(a.batches[2][j])) {
+			changed++
+		}
+	}
+	if changed < len(ia)/2 {
+		t.Fatalf("only %d of %d images changed by shift1,flip", changed, len(ia))
+	}
+	a.StartEpoch(2)
+	a.batches[2] = b.batches[2] // the same images, another epoch's draws
+	if ic, _ := a.trainImages(2); fmt.Sprint(ic) == fmt.Sprint(ia) {
+		t.Fatal("epoch 2 drew the same changes as epoch 1")
+	}
+	if fmt.Sprint(sub.Pixels) != fmt.Sprint(orig) {
+		t.Fatal("augmentation wrote into the training set")
+	}
+	// Without augmentation the images are the training set's.
+	b.Augment = images.Augment{}
+	if ic, _ := b.trainImages(0); &ic[0][0] != &sub.Image(b.batches[0][0])[0] {
+		t.Fatal("an unaugmented batch copies its images")
+	}
+}
+
+func clone(imgs [][]float32) [][]float32 {
+	out := make([][]float32, len(imgs))
+	for i, v := range imgs {
+		out[i] = append([]float32(nil), v...)
+	}
+	return out
 }

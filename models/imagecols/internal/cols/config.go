@@ -27,14 +27,17 @@ type Config struct {
 	W int `json:"w"`
 	// Rows reads the image row by row (H steps of W pixels) instead of
 	// column by column (W steps of H pixels).
-	Rows          bool     `json:"rows"`
-	Cell          string   `json:"cell"` // lstm, gru or rnn
-	Bidirectional bool     `json:"bidirectional"`
-	Layers        int      `json:"layers"`
-	Hidden        int      `json:"hidden"`
-	Dropout       float64  `json:"dropout"`
-	Classes       int      `json:"classes"`
-	ClassNames    []string `json:"class_names,omitempty"`
+	Rows          bool    `json:"rows"`
+	Cell          string  `json:"cell"` // lstm, gru or rnn
+	Bidirectional bool    `json:"bidirectional"`
+	Layers        int     `json:"layers"`
+	Hidden        int     `json:"hidden"`
+	Dropout       float64 `json:"dropout"`
+	Classes       int     `json:"classes"`
+	// Pool is how the classifier reduces the recurrent outputs over the
+	// steps: last (the default, also when empty), max or mean.
+	Pool       string   `json:"pool,omitempty"`
+	ClassNames []string `json:"class_names,omitempty"`
 	// StyleMean and StyleStd standardise the generator's style features.
 	StyleMean []float64 `json:"style_mean,omitempty"`
 	StyleStd  []float64 `json:"style_std,omitempty"`
@@ -78,6 +81,11 @@ func (c *Config) Validate() error {
 	if c.Dropout < 0 || c.Dropout >= 1 {
 		errs = append(errs, fmt.Errorf("-dropout %g: want 0 ≤ p < 1", c.Dropout))
 	}
+	if c.Pool != "" {
+		if _, err := graph.ParsePool(c.Pool); err != nil {
+			errs = append(errs, fmt.Errorf("-pool %q: want last, max or mean", c.Pool))
+		}
+	}
 	if c.Classes < 2 {
 		errs = append(errs, fmt.Errorf("%d classes: need at least 2", c.Classes))
 	}
@@ -90,6 +98,15 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// pool is the classifier's pooling (last when Pool is empty).
+func (c *Config) pool() graph.Pool {
+	p, err := graph.ParsePool(c.Pool)
+	if err != nil {
+		return graph.PoolLast
+	}
+	return p
 }
 
 func (c *Config) stack() graph.StackConfig {
