@@ -25,11 +25,11 @@
 // summary.json) from grid.json and runs.jsonl, also for a stopped run.
 //
 // The quick grid: lengths 10 and 20 (initialisation profiles also at 200),
-// one seed, 400 updates per run, copy task with 5 symbols. The full grid:
-// lengths 10, 20, 50, 100 and 200, seeds 1–3, 2000 updates per run, copy
-// task with 10 symbols from 8 (as in Arjovsky et al. 2016). Both: batch 32,
-// 32 hidden units, Adam with learning rate 0.003, clipping threshold 1,
-// float32 training; the test set (256 examples in the full grid, 128 in the
+// one seed, 400 updates per run. The full grid: lengths 10, 20, 50, 100 and
+// 200, seeds 1–3, 3000 updates per run. Both: copy task with 5 symbols from
+// 8 (Arjovsky et al. 2016 use 10; -copyk sets it), batch 32, 64 hidden
+// units, Adam with learning rate 0.01, clipping threshold 1, float32
+// training; the test set (256 examples in the full grid, 128 in the
 // quick one) is scored every 100 (50) updates and a run stops once solved. With -json the last line on
 // stdout is a JSON object with the success rates and the initial gradient
 // ratios. The same -seed gives the same runs.

@@ -49,12 +49,13 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	lengths := fs.String("lengths", "", "comma-separated sequence lengths (default: quick 10,20; full 10,20,50,100,200)")
 	tasks := fs.String("tasks", "adding,copy", "comma-separated tasks: adding, copy")
 	cells := fs.String("cells", "rnn-tanh,rnn-sigmoid,lstm,gru", "comma-separated cells")
-	steps := fs.Int("steps", 0, "budget of updates per run (default: quick 400, full 2000)")
-	hidden := fs.Int("hidden", 32, "hidden units")
+	steps := fs.Int("steps", 0, "budget of updates per run (default: quick 400, full 3000)")
+	hidden := fs.Int("hidden", 64, "hidden units")
 	batch := fs.Int("batch", 32, "batch size")
-	lr := fs.Float64("lr", 0, "Adam learning rate (default 0.003)")
+	lr := fs.Float64("lr", 0, "Adam learning rate (default 0.01)")
 	clip := fs.Float64("clip", 1, "global-norm clipping threshold of the clipped runs (each configuration also runs unclipped)")
 	workers := fs.Int("workers", 2, "runs trained at the same time")
+	copyK := fs.Int("copyk", 0, "copy task: symbols to remember, from an alphabet of 8 (default 5)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -79,7 +80,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	}
 	g.Run = flow.Config{Hidden: *hidden, Batch: *batch, LR: *lr, Steps: *steps}
 	if g.Run.LR == 0 {
-		g.Run.LR = 0.003
+		g.Run.LR = 0.01
 	}
 	if *clip <= 0 {
 		return nil, fmt.Errorf("-clip must be positive (the unclipped runs are always made)")
@@ -87,16 +88,19 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	g.Clips = []float64{0, *clip}
 	g.Workers = *workers
 	nseeds, ls := 3, "10,20,50,100,200"
-	g.Run.EvalEvery, g.Run.TestBatches = 100, 8
+	g.Run.EvalEvery, g.Run.TestBatches, g.Run.CopyK = 100, 8, 5
 	if o.quick {
 		nseeds, ls = 1, "10,20"
 		g.ProfileLengths = []int{200}
-		g.Run.EvalEvery, g.Run.TestBatches, g.Run.CopyK = 50, 4, 5
+		g.Run.EvalEvery, g.Run.TestBatches = 50, 4
 		if g.Run.Steps == 0 {
 			g.Run.Steps = 400
 		}
 	} else if g.Run.Steps == 0 {
-		g.Run.Steps = 2000
+		g.Run.Steps = 3000
+	}
+	if *copyK > 0 {
+		g.Run.CopyK = *copyK
 	}
 	if *seeds > 0 {
 		nseeds = *seeds
@@ -169,8 +173,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		mode = "quick"
 	}
 	g := o.grid
-	fmt.Fprintf(stdout, "gradflow (%s): tasks %v, cells %v, lengths %v, seeds %v, clip %v, %d updates per run, batch %d, hidden %d, Adam lr %g; BLAS %v\n",
-		mode, g.Tasks, g.Cells, g.Lengths, g.Seeds, g.Clips, g.Run.Steps, g.Run.Batch, g.Run.Hidden, g.Run.LR, info)
+	fmt.Fprintf(stdout, "gradflow (%s): tasks %v, cells %v, lengths %v, seeds %v, clip %v, %d updates per run, batch %d, hidden %d, Adam lr %g, copy task %d symbols from 8; BLAS %v\n",
+		mode, g.Tasks, g.Cells, g.Lengths, g.Seeds, g.Clips, g.Run.Steps, g.Run.Batch, g.Run.Hidden, g.Run.LR, g.Run.CopyK, info)
 	fmt.Fprintf(stdout, "writing to %s\n", o.out)
 	gb, err := json.MarshalIndent(g, "", "  ")
 	if err != nil {
