@@ -65,10 +65,11 @@ func trainSmall(t *testing.T) {
 }
 
 // Six epochs over 240 short pairs lower the training loss (mean
-// cross-entropy per target token) by at least 0.9 nats from the first
-// epoch's mean to the last's (measured: 4.15 to 2.91; an untrained model
-// starts near ln 128 = 4.85 per token, 128 being
-// the target vocabulary).
+// cross-entropy per target token) by at least 2 nats from the first
+// epoch's mean to the last's (measured: 4.16 to 1.52; an untrained model
+// starts near ln 128 = 4.85 per token, 128 being the target vocabulary).
+// With graph.Embedding's U(−0.1, 0.1) word vectors instead of N(0, 1) it
+// fell only from 4.15 to 2.91.
 func TestTrainingLowersLoss(t *testing.T) {
 	trainSmall(t)
 	f, err := os.Open(small.log)
@@ -93,8 +94,8 @@ func TestTrainingLowersLoss(t *testing.T) {
 	if len(losses) != 6 {
 		t.Fatalf("%d epoch lines in the log", len(losses))
 	}
-	if drop := losses[0] - losses[5]; !(drop >= 0.9) {
-		t.Fatalf("training loss fell by %.3f (from %.3f to %.3f), want ≥ 0.9", drop, losses[0], losses[5])
+	if drop := losses[0] - losses[5]; !(drop >= 2) {
+		t.Fatalf("training loss fell by %.3f (from %.3f to %.3f), want ≥ 2", drop, losses[0], losses[5])
 	}
 	t.Logf("training loss per epoch: %.3f", losses)
 	for _, k := range []string{"bleu", "bleu_beam", "chrf", "pairs"} {
