@@ -381,8 +381,9 @@ func TestPretrained(t *testing.T) {
 }
 
 // pretrainedBLEUFloor is the least greedy BLEU the embedded model must
-// score on Revelation.
-const pretrainedBLEUFloor = 0
+// score on Revelation (measured 7.76; the target, 12, is not
+// reached yet).
+const pretrainedBLEUFloor = 7.5
 
 // A run stopped after one epoch and resumed for a second translates
 // exactly as a two-epoch run (with a warm-up on the short pairs first);
