@@ -91,7 +91,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.testBook, "test-book", "", "Bible book held out as the test set (default: Revelation)")
 	fs.Float64Var(&f.holdout, "holdout", 0.03, "fraction of -data held out as the test set by English sentence, when there is no -test")
 	fs.IntVar(&f.valid, "valid", 1000, "hold out at most this many training pairs for validation (0: none)")
-	fs.IntVar(&f.maxLen, "maxlen", 20, "drop training pairs with a side longer than this many tokens; longer test sources are truncated")
+	fs.IntVar(&f.maxLen, "maxlen", 20, "drop training pairs with a side longer than this many tokens (sources to translate are cut at max(this, 60) tokens)")
 	fs.IntVar(&f.limit, "limit", 0, "use at most this many training pairs (0: all)")
 	fs.StringVar(&f.model, "model", "", "checkpoint to write (default: the user cache directory)")
 	fs.StringVar(&f.export, "export", "", "also write the weights alone (no optimizer state) to this file")

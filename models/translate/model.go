@@ -163,15 +163,23 @@ type example struct {
 	src, tgt []int
 }
 
+// maxSrcTokens is the longest source a translation reads (as the PyTorch
+// anchor, which truncates test sources at 60 tokens); training pairs are
+// filtered to MaxLen, so longer sources are only met when translating.
+const maxSrcTokens = 60
+
+// srcMax is the longest source in tokens: MaxLen, or maxSrcTokens if more.
+func (t *translator) srcMax() int { return max(t.cfg.MaxLen, maxSrcTokens) }
+
 // encodeSrc tokenizes and maps a source sentence (at least one token,
-// truncated to MaxLen).
+// truncated to srcMax).
 func (t *translator) encodeSrc(s string) []int {
 	ids := t.src.Encode(text.Tokenize(s), false, false)
 	if len(ids) == 0 {
 		ids = []int{text.UnkID}
 	}
-	if len(ids) > t.cfg.MaxLen {
-		ids = ids[:t.cfg.MaxLen]
+	if len(ids) > t.srcMax() {
+		ids = ids[:t.srcMax()]
 	}
 	return ids
 }
@@ -273,7 +281,7 @@ func (t *translator) greedy(srcs [][]int, maxOut int) ([][]int, error) {
 		for _, s := range chunk {
 			Ts = max(Ts, len(s))
 		}
-		d, err := t.decoder(bucketOf(Ts, t.cfg.MaxLen), t.batch)
+		d, err := t.decoder(bucketOf(Ts, t.srcMax()), t.batch)
 		if err != nil {
 			return nil, err
 		}
@@ -297,7 +305,7 @@ func (t *translator) greedy(srcs [][]int, maxOut int) ([][]int, error) {
 func (t *translator) beam(srcs [][]int, k int, alpha float64, maxOut int) ([][]int, error) {
 	out := make([][]int, len(srcs))
 	for i, s := range srcs {
-		d, err := t.decoder(bucketOf(len(s), t.cfg.MaxLen), k)
+		d, err := t.decoder(bucketOf(len(s), t.srcMax()), k)
 		if err != nil {
 			return nil, err
 		}
