@@ -22,6 +22,10 @@ type Decoder struct {
 	memory *Input   // encoder states [Ts,B,D]
 	srcM   *Input   // source mask [Ts,B]
 	states []*Input // per decoder layer: h, then c for LSTM
+	// Ban lists target tokens that Step gives log-probability −Inf, so
+	// that Greedy and BeamSearch never emit them (e.g. <pad>, <unk>,
+	// <bos>).
+	Ban []int
 }
 
 // NewDecoder compiles the encoder and single-step graphs for sources of at
@@ -115,6 +119,11 @@ func (d *Decoder) Step(prev []int) ([][]float64, error) {
 		lse := logSumExp(row)
 		for j := range row {
 			row[j] -= lse
+		}
+		for _, j := range d.Ban {
+			if j >= 0 && j < V {
+				row[j] = math.Inf(-1)
+			}
 		}
 		out[r] = row
 	}
@@ -232,13 +241,24 @@ func BeamSearch(d *Decoder, src []int, bos, eos, maxLen int, alpha float64) ([]i
 			from, tok int
 			score     float64
 		}
-		var cands []cand
+		// The loop below takes at most 2K−1 candidates (K to go on, or
+		// K that end), so keep only the 2K best, in the order a stable
+		// sort by descending score would give them.
+		cands := make([]cand, 0, 2*K)
 		for i, h := range beams {
 			for tok, v := range lp[i] {
-				cands = append(cands, cand{i, tok, h.score + v})
+				sc := h.score + v
+				if len(cands) == 2*K && !(sc > cands[len(cands)-1].score) {
+					continue
+				}
+				at := sort.Search(len(cands), func(j int) bool { return cands[j].score < sc })
+				if len(cands) < 2*K {
+					cands = append(cands, cand{})
+				}
+				copy(cands[at+1:], cands[at:len(cands)-1])
+				cands[at] = cand{i, tok, sc}
 			}
 		}
-		sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
 		var next []hyp
 		var from []int
 		for _, c := range cands {

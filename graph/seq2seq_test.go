@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"sort"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -151,5 +152,173 @@ func TestDotAttentionSeq2Seq(t *testing.T) {
 	g.SetTargets(s2sTgt)
 	if worst := gradCheck(t, ps, g.Net, 1e-6); worst > 1e-6 {
 		t.Fatalf("worst relative error %g", worst)
+	}
+}
+
+// beamSearchFullSort is BeamSearch as first written: every candidate of
+// every hypothesis sorted (stable) by score. BeamSearch keeps only the 2K
+// best and must choose the same hypotheses.
+func beamSearchFullSort(d *Decoder, src []int, bos, eos, maxLen int, alpha float64) ([]int, error) {
+	K := d.B
+	srcs := make([][]int, K)
+	for i := range srcs {
+		srcs[i] = src
+	}
+	if err := d.Start(srcs); err != nil {
+		return nil, err
+	}
+	type hyp struct {
+		toks  []int
+		score float64
+	}
+	beams := []hyp{{score: 0}}
+	var finished []hyp
+	norm := func(h hyp) float64 { return h.score / math.Pow(float64(len(h.toks)+1), alpha) }
+	prev := make([]int, K)
+	for i := range prev {
+		prev[i] = bos
+	}
+	for t := 0; t < maxLen && len(beams) > 0; t++ {
+		lp, err := d.Step(prev)
+		if err != nil {
+			return nil, err
+		}
+		type cand struct {
+			from, tok int
+			score     float64
+		}
+		var cands []cand
+		for i, h := range beams {
+			for tok, v := range lp[i] {
+				cands = append(cands, cand{i, tok, h.score + v})
+			}
+		}
+		sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
+		var next []hyp
+		var from []int
+		for _, c := range cands {
+			if len(next) == K {
+				break
+			}
+			h := hyp{toks: append(append([]int(nil), beams[c.from].toks...), c.tok), score: c.score}
+			if c.tok == eos {
+				h.toks = h.toks[:len(h.toks)-1]
+				finished = append(finished, h)
+				if len(finished) >= K {
+					break
+				}
+				continue
+			}
+			next = append(next, h)
+			from = append(from, c.from)
+		}
+		if len(finished) >= K {
+			break
+		}
+		beams = next
+		for len(from) < K {
+			from = append(from, 0)
+		}
+		d.Reorder(from)
+		for i := range prev {
+			prev[i] = eos
+			if i < len(beams) {
+				prev[i] = beams[i].toks[len(beams[i].toks)-1]
+			}
+		}
+	}
+	if len(finished) == 0 {
+		finished = beams
+	}
+	best := finished[0]
+	for _, h := range finished[1:] {
+		if norm(h) > norm(best) {
+			best = h
+		}
+	}
+	return best.toks, nil
+}
+
+// Keeping the 2K best candidates gives the same hypotheses as sorting
+// them all; banned tokens never come out of Greedy or BeamSearch.
+func TestBeamTopKAndBan(t *testing.T) {
+	ps := NewParams(tensor.Float64, 8)
+	m, err := NewSeq2Seq(ps, "s2s", Seq2SeqConfig{
+		Src:       InputConfig{Vocab: 6, EmbedDim: 4},
+		Tgt:       InputConfig{Vocab: 12, EmbedDim: 4},
+		Encoder:   StackConfig{Kind: GRU, Hidden: 4, Layers: 1, Bidirectional: true},
+		Decoder:   StackConfig{Kind: GRU, Hidden: 5, Layers: 1},
+		Attention: Additive,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sharper distributions than the initial weights give.
+	out := m.Out.W.F64()
+	for i := range out {
+		out[i] *= 8
+	}
+	srcs := [][]int{{1, 2, 3, 4}, {5, 1}, {2, 2, 2}, {4}}
+	for _, K := range []int{2, 3, 5} {
+		d, err := m.NewDecoder(4, K)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, alpha := range []float64{0, 1} {
+			for _, src := range srcs {
+				want, err := beamSearchFullSort(d, src, 1, 0, 9, alpha)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := BeamSearch(d, src, 1, 0, 9, alpha)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("K=%d alpha %g src %v: top-2K beam %v, full sort %v", K, alpha, src, got, want)
+				}
+			}
+		}
+	}
+	// Ban the tokens greedy decoding emits: they must not come back.
+	d, err := m.NewDecoder(4, len(srcs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Greedy(d, srcs, 1, 0, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for _, s := range plain {
+		for _, tok := range s {
+			seen[tok] = true
+		}
+	}
+	for tok := range seen {
+		d.Ban = append(d.Ban, tok)
+	}
+	if len(d.Ban) == 0 {
+		t.Fatalf("greedy gave only empty outputs: %v", plain)
+	}
+	banned, err := Greedy(d, srcs, 1, 0, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d3, err := m.NewDecoder(4, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d3.Ban = d.Ban
+	for i, src := range srcs {
+		b, err := BeamSearch(d3, src, 1, 0, 9, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range append(b, banned[i]...) {
+			if seen[tok] {
+				t.Fatalf("banned token %d in %v / %v (ban %v)", tok, banned[i], b, d.Ban)
+			}
+		}
 	}
 }

@@ -31,7 +31,7 @@ func (t *translator) attend(sentence string, maxOut int) (*alignment, error) {
 		return nil, errors.New("the model has no attention (trained with -attention none)")
 	}
 	src := t.encodeSrc(sentence)
-	d, err := t.decoder(bucketOf(len(src), t.cfg.MaxLen), 1)
+	d, err := t.decoder(bucketOf(len(src), t.srcMax()), 1)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/parallel"
+	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/train"
 )
 
@@ -69,10 +70,13 @@ const usage = `usage:
 type trainFlags struct {
 	dataOptions
 	model, logPath, plots, export          string
+	schedule                               string
+	resume                                 bool
 	cell, attention                        string
 	hidden, encHidden, layers, embed       int
 	epochs, batch, minCount, maxVocab      int
 	patience, threads, beam, maxOut, valid int
+	warmLen, warmEpochs                    int
 	dropout, tf, lr, clip, alpha           float64
 	seed                                   uint64
 	jsonOut                                bool
@@ -87,7 +91,7 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.testBook, "test-book", "", "Bible book held out as the test set (default: Revelation)")
 	fs.Float64Var(&f.holdout, "holdout", 0.03, "fraction of -data held out as the test set by English sentence, when there is no -test")
 	fs.IntVar(&f.valid, "valid", 1000, "hold out at most this many training pairs for validation (0: none)")
-	fs.IntVar(&f.maxLen, "maxlen", 20, "drop training pairs with a side longer than this many tokens; longer test sources are truncated")
+	fs.IntVar(&f.maxLen, "maxlen", 20, "drop training pairs with a side longer than this many tokens (sources to translate are cut at max(this, 60) tokens)")
 	fs.IntVar(&f.limit, "limit", 0, "use at most this many training pairs (0: all)")
 	fs.StringVar(&f.model, "model", "", "checkpoint to write (default: the user cache directory)")
 	fs.StringVar(&f.export, "export", "", "also write the weights alone (no optimizer state) to this file")
@@ -107,6 +111,10 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.maxVocab, "max-vocab", 20000, "largest vocabulary per language, special tokens included")
 	fs.IntVar(&f.patience, "patience", 3, "early stopping on validation BLEU: epochs without improvement (0: off)")
 	fs.Float64Var(&f.lr, "lr", 2e-3, "Adam learning rate")
+	fs.IntVar(&f.warmLen, "warmup-maxlen", 0, "before the epochs, train on the pairs of at most this many tokens a side (0: no warm-up)")
+	fs.IntVar(&f.warmEpochs, "warmup-epochs", 2, "epochs of the -warmup-maxlen warm-up")
+	fs.StringVar(&f.schedule, "schedule", "constant", "learning rate schedule: constant, or cosine (from -lr down to -lr/20 over -epochs)")
+	fs.BoolVar(&f.resume, "resume", false, "continue the training state saved in -model (same data and flags; -epochs may grow)")
 	fs.Float64Var(&f.clip, "clip", 5, "clip the global gradient norm (0: off)")
 	fs.IntVar(&f.beam, "beam", 1, "beam width for the final test scores (1: greedy only)")
 	fs.Float64Var(&f.alpha, "alpha", 1, "beam search length normalisation: score / length^alpha")
@@ -219,9 +227,19 @@ func trainModel(f *trainFlags, stdout, stderr io.Writer) (*translator, map[strin
 			return map[string]float64{"bleu": s.BLEU, "chrf": s.ChrF}, nil
 		}
 	}
+	opt := train.NewAdam(t.ps)
+	var lr train.Schedule
+	switch f.schedule {
+	case "constant":
+		lr = train.Constant(f.lr)
+	case "cosine":
+		lr = train.Cosine{Base: f.lr, Min: f.lr / 20, Steps: int64(f.epochs * len(k.train.batches))}
+	default:
+		return nil, nil, fmt.Errorf("unknown schedule %q (want constant or cosine)", f.schedule)
+	}
 	tr, err := train.New(k, train.Config{
 		Epochs: f.epochs, Seed: f.seed, ClipNorm: f.clip,
-		Optimizer: train.NewAdam(t.ps), LR: train.Constant(f.lr),
+		Optimizer: opt, LR: lr,
 		Patience: f.patience, Monitor: monitor,
 		Eval:       train.EvalOptions{Extra: extra},
 		Checkpoint: path, ModelConfig: cfg, Vocabs: t.vocabs(),
@@ -230,6 +248,17 @@ func trainModel(f *trainFlags, stdout, stderr io.Writer) (*translator, map[strin
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if f.warmLen > 0 && !f.resume {
+		if err := warmUp(f, t, ds.train, opt, stdout, stderr); err != nil {
+			return nil, nil, err
+		}
+	}
+	if f.resume {
+		if err := tr.Resume(path); err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintf(stdout, "resumed: %s at update %d\n", path, tr.Step())
 	}
 	rep, err := tr.Fit()
 	if err != nil {
@@ -462,5 +491,35 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d bytes\n", *out, st.Size())
+	return nil
+}
+
+// warmUp trains on the short training pairs alone before the main run:
+// attention is learnt quickly on short sentences (and their steps are
+// cheap), and the full run starts past the plateau where the decoder is a
+// unigram model. The optimizer's moments carry over.
+func warmUp(f *trainFlags, t *translator, pairs []parallel.Pair, opt train.Optimizer, stdout, stderr io.Writer) error {
+	short := parallel.FilterLength(pairs, f.warmLen, text.Tokenize)
+	if len(short) == 0 {
+		return fmt.Errorf("warm-up: no training pair within %d tokens", f.warmLen)
+	}
+	sp, err := t.newSplit(short, int64(f.seed)+7)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	tr, err := train.New(&task{t: t, train: sp}, train.Config{
+		Epochs: f.warmEpochs, Seed: f.seed + 7, ClipNorm: f.clip,
+		Optimizer: opt, LR: train.Constant(f.lr), Progress: stderr,
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := tr.Fit()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "warm-up: %d pairs of at most %d tokens, %d epochs, %d steps, loss %.3f, %.1f s\n",
+		len(short), f.warmLen, rep.Epochs, rep.Steps, rep.Metrics["loss"], time.Since(start).Seconds())
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -65,10 +66,11 @@ func trainSmall(t *testing.T) {
 }
 
 // Six epochs over 240 short pairs lower the training loss (mean
-// cross-entropy per target token) by at least 0.9 nats from the first
-// epoch's mean to the last's (measured: 4.15 to 2.91; an untrained model
-// starts near ln 128 = 4.85 per token, 128 being
-// the target vocabulary).
+// cross-entropy per target token) by at least 2 nats from the first
+// epoch's mean to the last's (measured: 4.16 to 1.52; an untrained model
+// starts near ln 128 = 4.85 per token, 128 being the target vocabulary).
+// With graph.Embedding's U(−0.1, 0.1) word vectors instead of N(0, 1) it
+// fell only from 4.15 to 2.91.
 func TestTrainingLowersLoss(t *testing.T) {
 	trainSmall(t)
 	f, err := os.Open(small.log)
@@ -93,8 +95,8 @@ func TestTrainingLowersLoss(t *testing.T) {
 	if len(losses) != 6 {
 		t.Fatalf("%d epoch lines in the log", len(losses))
 	}
-	if drop := losses[0] - losses[5]; !(drop >= 0.9) {
-		t.Fatalf("training loss fell by %.3f (from %.3f to %.3f), want ≥ 0.9", drop, losses[0], losses[5])
+	if drop := losses[0] - losses[5]; !(drop >= 2) {
+		t.Fatalf("training loss fell by %.3f (from %.3f to %.3f), want ≥ 2", drop, losses[0], losses[5])
 	}
 	t.Logf("training loss per epoch: %.3f", losses)
 	for _, k := range []string{"bleu", "bleu_beam", "chrf", "pairs"} {
@@ -356,5 +358,70 @@ func TestPretrained(t *testing.T) {
 	st, err := os.Stat("pretrained/bible-eng-spa.ckpt.gz")
 	if err != nil || st.Size() > 5<<20 {
 		t.Fatalf("pretrained file: %v, %v", st, err)
+	}
+	// Greedy BLEU on the held-out book (Revelation's 72 verses of at most
+	// 20 words, a few seconds): the floor is the score measured when the
+	// file was made (see pretrained/README.md), rounded down.
+	_, testB, err := parallel.BibleSplit("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := testB.Pairs(parallel.English, parallel.Spanish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := tr.evaluate(test, decodeOpts{Beam: 1, MaxOut: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pretrained, Revelation, greedy: %v", s.Detail)
+	if len(test) != 72 || !(s.BLEU >= pretrainedBLEUFloor) {
+		t.Fatalf("BLEU %.2f on %d verses, want ≥ %v on 72", s.BLEU, len(test), pretrainedBLEUFloor)
+	}
+}
+
+// pretrainedBLEUFloor is the least greedy BLEU the embedded model must
+// score on Revelation (measured 7.76; the target, 12, is not
+// reached yet).
+const pretrainedBLEUFloor = 7.5
+
+// A run stopped after one epoch and resumed for a second translates
+// exactly as a two-epoch run (with a warm-up on the short pairs first);
+// the cosine schedule trains.
+func TestWarmupAndResume(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"train", "-limit", "160", "-maxlen", "10", "-hidden", "16", "-embed", "8", "-batch", "32",
+		"-valid", "0", "-patience", "0", "-warmup-maxlen", "6", "-warmup-epochs", "1", "-max-out", "12"}
+	trainRun := func(want string, extra ...string) {
+		t.Helper()
+		var out, errs bytes.Buffer
+		if err := run(append(append([]string{}, common...), extra...), nil, &out, &errs); err != nil {
+			t.Fatalf("%v\n%s", err, errs.String())
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("no %q line:\n%s", want, out.String())
+		}
+	}
+	a, b := filepath.Join(dir, "a.ckpt"), filepath.Join(dir, "b.ckpt")
+	trainRun("warm-up: ", "-epochs", "2", "-model", a)
+	trainRun("warm-up: ", "-epochs", "1", "-model", b)
+	trainRun("resumed: ", "-epochs", "2", "-model", b, "-resume")
+	var outs [2][]string
+	for i, path := range []string{a, b} {
+		m, err := loadModel(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if outs[i], err = m.translate(sentences, decodeOpts{Beam: 1, MaxOut: 12}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(outs[0]) != fmt.Sprint(outs[1]) {
+		t.Fatalf("two epochs: %q\none + resumed one: %q", outs[0], outs[1])
+	}
+	trainRun("warm-up: ", "-epochs", "1", "-schedule", "cosine", "-model", filepath.Join(dir, "c.ckpt"))
+	var errs bytes.Buffer
+	if err := run(append(append([]string{}, common...), "-schedule", "step", "-model", filepath.Join(dir, "d.ckpt")), nil, io.Discard, &errs); err == nil {
+		t.Fatal("unknown schedule accepted")
 	}
 }
