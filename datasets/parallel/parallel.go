@@ -215,35 +215,12 @@ func BibleSplit(book string) (train, test *Bitext, err error) {
 	return b.SplitBook(book)
 }
 
-// lines calls fn with each line (no line end, no BOM) and its number.
-func lines(name string, r io.Reader, fn func(n int, line string) error) error {
-	br := bufio.NewReader(r)
-	for n := 1; ; n++ {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-			if n == 1 {
-				line = strings.TrimPrefix(line, "\ufeff")
-			}
-			if ferr := fn(n, line); ferr != nil {
-				return ferr
-			}
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-	}
-}
-
 // ReadBible reads Book C:V<TAB>English<TAB>Spanish lines. Blank lines are
 // skipped.
 func ReadBible(name string, r io.Reader) (*Bitext, error) {
 	b := &Bitext{Name: name, Langs: [2]string{English, Spanish}}
 	fields := [3]string{"reference", "English", "Spanish"}
-	err := lines(name, r, func(n int, line string) error {
+	err := datasets.Lines(name, r, func(n int, line string) error {
 		if strings.TrimSpace(line) == "" {
 			return nil
 		}
@@ -278,7 +255,7 @@ func ReadAnki(name string, r io.Reader, other string) (*Bitext, error) {
 		other = Undetermined
 	}
 	b := &Bitext{Name: name, Langs: [2]string{English, other}}
-	err := lines(name, r, func(n int, line string) error {
+	err := datasets.Lines(name, r, func(n int, line string) error {
 		if strings.TrimSpace(line) == "" {
 			return nil
 		}
