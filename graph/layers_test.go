@@ -140,3 +140,80 @@ func gradFloats(p *Param) []float64 {
 		return append([]float64(nil), p.GradF64()...)
 	}
 }
+
+func TestSmoothedCrossEntropyGradient(t *testing.T) {
+	ps := NewParams(tensor.Float64, 2)
+	lin := NewLinear(ps, "out", 4, 5)
+	b := NewBuilder(ps, true)
+	x := b.Input("x", 4, 4)
+	y := b.Input("y", 4)
+	w := b.Input("w", 4)
+	logits := must(lin.Apply(b, x.Node))
+	loss := must(SmoothedCrossEntropy(logits, y.Node, w.Node, 0.2))
+	net, err := b.Compile(loss, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Set([]float64{0.3, -1, 0.5, 2, 1, 0.1, -0.4, 0, -2, 0.7, 0.2, 1.1, 0.9, 0.9, -0.3, 0.05})
+	y.Set([]float64{4, 0, 2, 1})
+	w.Set([]float64{1, 0, 2, 1})
+	if worst := gradCheck(t, ps, net, 1e-6); worst > 1e-6 {
+		t.Fatalf("worst relative error %g", worst)
+	}
+}
+
+// TestSmoothedCrossEntropyValue checks the loss against the cross-entropy
+// of the smoothed target distribution computed by hand, and that ε = 0 is
+// the plain loss.
+func TestSmoothedCrossEntropyValue(t *testing.T) {
+	z := []float64{1, 2, 0.5, -1, 0, 3}
+	labels := []float64{1, 2}
+	const eps = 0.3
+	var want float64
+	for i := 0; i < 2; i++ {
+		row := z[i*3 : i*3+3]
+		lse := math.Log(math.Exp(row[0]) + math.Exp(row[1]) + math.Exp(row[2]))
+		for j, v := range row {
+			q := eps / 3
+			if j == int(labels[i]) {
+				q += 1 - eps
+			}
+			want -= q * (v - lse)
+		}
+	}
+	want /= 2
+	for _, e := range []float64{eps, 0} {
+		ps := NewParams(tensor.Float64, 1)
+		b := NewBuilder(ps, true)
+		zi := b.Input("z", 2, 3)
+		y := b.Input("y", 2)
+		w := b.Input("w", 2)
+		p := ps.New("scale", tensor.Shape{2, 3}, Constant(1))
+		loss := must(SmoothedCrossEntropy(must(hadamard(b.Param(p), zi.Node)), y.Node, w.Node, e))
+		net, err := b.Compile(loss, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zi.Set(z)
+		y.Set(labels)
+		w.Set([]float64{1, 1})
+		if err := net.Run(); err != nil {
+			t.Fatal(err)
+		}
+		exp := want
+		if e == 0 {
+			exp = 0
+			for i := 0; i < 2; i++ {
+				row := z[i*3 : i*3+3]
+				exp += math.Log(math.Exp(row[0])+math.Exp(row[1])+math.Exp(row[2])) - row[int(labels[i])]
+			}
+			exp /= 2
+		}
+		if got := net.LossValue(); math.Abs(got-exp) > 1e-12 {
+			t.Errorf("ε=%v: loss %.15f, want %.15f", e, got, exp)
+		}
+	}
+	if _, err := SmoothedCrossEntropy(nil, nil, nil, 1); err == nil {
+		t.Error("ε = 1 accepted")
+	}
+}

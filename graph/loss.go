@@ -21,6 +21,22 @@ import (
 // ∂loss/∂z_ij = w_i/Σw·(softmax(z_i)_j − [j = y_i]).
 // A batch whose weights are all zero has loss 0.
 func CrossEntropy(logits, labels, weights *G.Node) (*G.Node, error) {
+	return SmoothedCrossEntropy(logits, labels, weights, 0)
+}
+
+// SmoothedCrossEntropy is CrossEntropy against label-smoothed targets
+// (Szegedy et al. 2016): each row's target distribution is
+// q_j = (1−ε)·[j = y_i] + ε/C instead of the one-hot [j = y_i], so
+//
+//	loss = Σ_i w_i·(log Σ_j exp(z_ij) − (1−ε)·z_i,y_i − ε/C·Σ_j z_ij) / Σ_i w_i
+//
+// with the gradient ∂loss/∂z_ij = w_i/Σw·(softmax(z_i)_j − q_j). It keeps
+// the model from pushing its probabilities to 0 and 1; ε = 0 is
+// CrossEntropy. ε must lie in [0, 1).
+func SmoothedCrossEntropy(logits, labels, weights *G.Node, eps float64) (*G.Node, error) {
+	if eps < 0 || eps >= 1 || math.IsNaN(eps) {
+		return nil, fmt.Errorf("graph: label smoothing %v outside [0, 1)", eps)
+	}
 	if logits.Dims() != 2 || labels.Dims() != 1 || weights.Dims() != 1 {
 		return nil, fmt.Errorf("graph: CrossEntropy wants logits [N,C], labels [N], weights [N]; got %v, %v, %v",
 			logits.Shape(), labels.Shape(), weights.Shape())
@@ -28,13 +44,14 @@ func CrossEntropy(logits, labels, weights *G.Node) (*G.Node, error) {
 	if logits.Shape()[0] != labels.Shape()[0] || labels.Shape()[0] != weights.Shape()[0] {
 		return nil, fmt.Errorf("graph: CrossEntropy row counts differ: %v, %v, %v", logits.Shape(), labels.Shape(), weights.Shape())
 	}
-	return G.ApplyOp(&xentOp{opBase: newOpBase("xent")}, logits, labels, weights)
+	return G.ApplyOp(&xentOp{opBase: newOpBase("xent"), eps: eps}, logits, labels, weights)
 }
 
 // xentOp caches each row's log-sum-exp from the forward run for its
 // gradient op (the tape always runs the forward op first).
 type xentOp struct {
 	opBase
+	eps float64 // label smoothing
 	lse []float64
 }
 
@@ -78,7 +95,15 @@ func xentForward[T floats](o *xentOp, vs []G.Value) (G.Value, error) {
 		row := z[i*c : (i+1)*c]
 		lse := logSumExp(row)
 		o.lse[i] = lse
-		sum += float64(w[i]) * (lse - float64(row[k]))
+		l := lse - float64(row[k])
+		if o.eps != 0 {
+			var zs float64
+			for _, v := range row {
+				zs += float64(v)
+			}
+			l = lse - (1-o.eps)*float64(row[k]) - o.eps*zs/float64(c)
+		}
+		sum += float64(w[i]) * l
 		wsum += float64(w[i])
 	}
 	if wsum == 0 {
@@ -117,12 +142,12 @@ func (o *xentBwdOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 }
 func (o *xentBwdOp) Do(vs ...G.Value) (G.Value, error) {
 	if isF32(vs[0]) {
-		return xentBackward[float32](o.fwd.lse, vs), nil
+		return xentBackward[float32](o.fwd.lse, o.fwd.eps, vs), nil
 	}
-	return xentBackward[float64](o.fwd.lse, vs), nil
+	return xentBackward[float64](o.fwd.lse, o.fwd.eps, vs), nil
 }
 
-func xentBackward[T floats](lses []float64, vs []G.Value) G.Value {
+func xentBackward[T floats](lses []float64, eps float64, vs []G.Value) G.Value {
 	z := dataOf[T](vs[0])
 	y := dataOf[T](vs[1])
 	w := dataOf[T](vs[2])
@@ -143,10 +168,11 @@ func xentBackward[T floats](lses []float64, vs []G.Value) G.Value {
 			lse := lses[i]
 			scale := g * float64(w[i]) / wsum
 			o := out[i*c : (i+1)*c]
+			u := eps / float64(c)
 			for j, v := range row {
-				o[j] = T(scale * math.Exp(float64(v)-lse))
+				o[j] = T(scale * (math.Exp(float64(v)-lse) - u))
 			}
-			o[int(y[i])] -= T(scale)
+			o[int(y[i])] -= T(scale * (1 - eps))
 		}
 	}
 	return tensor.New(tensor.WithShape(vs[0].Shape().Clone()...), tensor.WithBacking(out))

@@ -16,6 +16,10 @@ type Seq2SeqConfig struct {
 	Attention AttentionKind
 	AttnUnits int     // additive attention's hidden size (default: decoder size)
 	Dropout   float64 // on the decoder output before the softmax layer
+	// LabelSmoothing is ε of the training graphs' loss (see
+	// SmoothedCrossEntropy); evaluation graphs score the plain
+	// cross-entropy, so their loss stays the model's log-likelihood.
+	LabelSmoothing float64
 }
 
 // Seq2Seq maps a source sequence to a target sequence of another length:
@@ -44,6 +48,9 @@ func NewSeq2Seq(ps *Params, name string, cfg Seq2SeqConfig) (*Seq2Seq, error) {
 	}
 	if cfg.Decoder.Bidirectional {
 		return nil, fmt.Errorf("graph: a decoder cannot be bidirectional")
+	}
+	if cfg.LabelSmoothing < 0 || cfg.LabelSmoothing >= 1 {
+		return nil, fmt.Errorf("graph: label smoothing %v outside [0, 1)", cfg.LabelSmoothing)
 	}
 	m := &Seq2Seq{Config: cfg, Params: ps}
 	var err error
@@ -195,7 +202,11 @@ func (m *Seq2Seq) CompileWith(b *Builder, Ts, Tt, B int, rng *rand.Rand) (*Seq2S
 	if err != nil {
 		return nil, err
 	}
-	if g.Loss, err = CrossEntropy(g.Logits, g.Targets.Node, w); err != nil {
+	eps := 0.0
+	if b.Train {
+		eps = m.Config.LabelSmoothing
+	}
+	if g.Loss, err = SmoothedCrossEntropy(g.Logits, g.Targets.Node, w, eps); err != nil {
 		return nil, err
 	}
 	if g.Net, err = b.Compile(g.Loss, rng, g.Logits); err != nil {

@@ -110,7 +110,11 @@ func (c *Checkpoint) add(t Tensor) error {
 // ps must be in the checkpoint with the same dtype and shape, and the
 // checkpoint must hold no model parameter that ps lacks; otherwise nothing
 // is changed and the error lists what is missing, unexpected or mismatched.
+// Weights stored in 8 bits (Quantize8) are restored to F32 first.
 func (c *Checkpoint) LoadParams(ps *graph.Params) error {
+	if err := c.dequantize(); err != nil {
+		return err
+	}
 	inFile := map[string]bool{}
 	for _, n := range c.Params {
 		inFile[n] = true

@@ -114,5 +114,6 @@ func fromCheckpoint(ck *train.Checkpoint) (*translator, error) {
 	if err := ck.LoadParams(t.ps); err != nil {
 		return nil, err
 	}
+	t.metrics = ck.Metrics
 	return t, nil
 }

@@ -77,7 +77,7 @@ func cmdDemo(args []string, stdout, stderr io.Writer) error {
 		if err := t.scoreTest(test, *beam, *alpha, 80, metrics, stdout); err != nil {
 			return err
 		}
-		if err := t.export(modelPath, metrics); err != nil {
+		if err := t.export(modelPath, metrics, false); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "checkpoint: %s (for predict, eval and heatmap)\n", modelPath)

@@ -63,7 +63,7 @@ const usage = `usage:
   translate eval -model M -test pairs.tsv [-beam K] [-json]
   translate predict -model M ["sentence" ...]   (no sentence: one per line on stdin)
   translate heatmap -model M -out attn.png "sentence"
-  translate export -model M -out small.ckpt     weights only (for embedding)
+  translate export -model M -out small.ckpt [-int8]   weights only (for embedding; -int8: 8-bit matrices)
 `
 
 // trainFlags are the flags of train and of the demo's -scratch run.
@@ -78,6 +78,7 @@ type trainFlags struct {
 	patience, threads, beam, maxOut, valid int
 	warmLen, warmEpochs                    int
 	dropout, tf, lr, clip, alpha           float64
+	smoothing, wordDrop                    float64
 	seed                                   uint64
 	jsonOut                                bool
 }
@@ -104,6 +105,8 @@ func (f *trainFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.layers, "layers", 1, "stacked layers in the encoder and the decoder")
 	fs.IntVar(&f.embed, "embed", 128, "embedding size")
 	fs.Float64Var(&f.dropout, "dropout", 0.2, "dropout between layers and before the output layer")
+	fs.Float64Var(&f.smoothing, "label-smoothing", 0, "label smoothing ε of the training loss (0: plain cross-entropy)")
+	fs.Float64Var(&f.wordDrop, "word-dropout", 0, "in training, replace each source and decoder input token by <unk> with this probability")
 	fs.Float64Var(&f.tf, "teacher-forcing", 1, "teacher forcing ratio: the share of decoder inputs that are gold tokens")
 	fs.IntVar(&f.epochs, "epochs", 10, "epochs")
 	fs.IntVar(&f.batch, "batch", 64, "batch size")
@@ -168,6 +171,9 @@ func trainModel(f *trainFlags, stdout, stderr io.Writer) (*translator, map[strin
 	if f.tf < 0 || f.tf > 1 {
 		return nil, nil, fmt.Errorf("teacher forcing ratio %v outside [0, 1]", f.tf)
 	}
+	if f.wordDrop < 0 || f.wordDrop >= 1 {
+		return nil, nil, fmt.Errorf("word dropout %v outside [0, 1)", f.wordDrop)
+	}
 	if f.beam < 1 {
 		return nil, nil, fmt.Errorf("beam width %d", f.beam)
 	}
@@ -189,13 +195,14 @@ func trainModel(f *trainFlags, stdout, stderr io.Writer) (*translator, map[strin
 		}
 	}
 	cfg := modelConfig{Src: ds.src, Tgt: ds.tgt, Cell: f.cell, Attention: f.attention, EmbedDim: f.embed,
-		Hidden: f.hidden, EncHidden: encHidden, Layers: f.layers, Dropout: f.dropout, MaxLen: f.maxLen,
+		Hidden: f.hidden, EncHidden: encHidden, Layers: f.layers, Dropout: f.dropout, LabelSmoothing: f.smoothing, MaxLen: f.maxLen,
 		SrcVocab: srcV.Size(), TgtVocab: tgtV.Size()}
 	t, err := newTranslator(cfg, srcV, tgtV, tc, f.seed, f.batch)
 	if err != nil {
 		return nil, nil, err
 	}
 	t.tf = f.tf
+	t.wordDrop = f.wordDrop
 	fmt.Fprintf(stdout, "model: %v\nBLAS: %v (set RNNZOO_BLAS=go|gonum|openblas to choose)\n", t, blas.Current())
 	k := &task{t: t}
 	if k.train, err = t.newSplit(ds.train, int64(f.seed)); err != nil {
@@ -243,7 +250,7 @@ func trainModel(f *trainFlags, stdout, stderr io.Writer) (*translator, map[strin
 		Patience: f.patience, Monitor: monitor,
 		Eval:       train.EvalOptions{Extra: extra},
 		Checkpoint: path, ModelConfig: cfg, Vocabs: t.vocabs(),
-		RandSources: map[string]*rand.PCG{"dropout": t.drop, "teacher-forcing": t.mix},
+		RandSources: map[string]*rand.PCG{"dropout": t.drop, "teacher-forcing": t.mix, "word-dropout": t.words},
 		Log:         f.logPath, PlotDir: f.plots, Progress: stderr,
 	})
 	if err != nil {
@@ -273,7 +280,7 @@ func trainModel(f *trainFlags, stdout, stderr io.Writer) (*translator, map[strin
 	t.path = path
 	fmt.Fprintf(stdout, "checkpoint: %s\n", path)
 	if f.export != "" {
-		if err := t.export(f.export, metrics); err != nil {
+		if err := t.export(f.export, metrics, false); err != nil {
 			return nil, nil, err
 		}
 		fmt.Fprintf(stdout, "weights: %s\n", f.export)
@@ -321,11 +328,17 @@ func (t *translator) vocabs() map[string]any {
 }
 
 // export writes the weights alone, with the configuration and
-// vocabularies.
-func (t *translator) export(path string, metrics map[string]float64) error {
+// vocabularies; with int8, every weight matrix is stored in 8 bits with a
+// scale per row (train.Checkpoint.Quantize8), the biases in float32.
+func (t *translator) export(path string, metrics map[string]float64, int8 bool) error {
 	ck, err := train.NewCheckpoint(t.ps, t.cfg, t.vocabs(), metrics)
 	if err != nil {
 		return err
+	}
+	if int8 {
+		if err := ck.Quantize8(1024); err != nil {
+			return err
+		}
 	}
 	return ck.Write(path)
 }
@@ -469,6 +482,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	model := fs.String("model", "", "checkpoint to read")
 	out := fs.String("out", "", "file to write the weights to")
+	int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row (a quarter of the size)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -479,11 +493,7 @@ func cmdExport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ck, err := train.ReadCheckpoint(t.path)
-	if err != nil {
-		return err
-	}
-	if err := t.export(*out, ck.Metrics); err != nil {
+	if err := t.export(*out, t.metrics, *int8); err != nil {
 		return err
 	}
 	st, err := os.Stat(*out)

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets/parallel"
+	"github.com/rnnzoo/rnnzoo/datasets/text"
 )
 
 func TestMain(m *testing.M) {
@@ -196,6 +198,37 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// The 8-bit export is at most 35% of the float32 file, and its
+	// translations mostly agree with the float32 model's.
+	q8 := filepath.Join(small.dir, "q8.ckpt")
+	if err := run([]string{"export", "-model", small.model, "-out", q8, "-int8"}, nil, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	qst, err := os.Stat(q8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := float64(qst.Size()) / float64(len(raw)); r > 0.35 {
+		t.Errorf("8-bit export is %d bytes, %.2f of the float32 %d", qst.Size(), r, len(raw))
+	}
+	qm, err := loadModel(q8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qout, err := qm.translate(sentences, decodeOpts{Beam: 2, Alpha: 1, MaxOut: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := 0
+	for i := range want {
+		if qout[i] == want[i] {
+			same++
+		}
+	}
+	t.Logf("8-bit model: %d of %d translations unchanged", same, len(want))
+	if 2*same < len(want) {
+		t.Errorf("8-bit model: only %d of %d translations unchanged:\n%q\n%q", same, len(want), qout, want)
+	}
 	out.Reset()
 	if err := run(append([]string{"predict", "-model", gz, "-beam", "2", "-max-out", "20"}, sentences...), nil, &out, &errs); err != nil {
 		t.Fatal(err)
@@ -273,12 +306,56 @@ func TestTeacherForcingAndOtherCells(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"train", "-limit", "64", "-maxlen", "8", "-hidden", "16", "-embed", "8", "-epochs", "1",
 		"-batch", "32", "-valid", "0", "-teacher-forcing", "0.5", "-cell", "lstm", "-attention", "dot", "-layers", "2",
+		"-label-smoothing", "0.1", "-word-dropout", "0.2",
 		"-max-out", "5", "-model", filepath.Join(dir, "m.ckpt"), "-json"}
 	if err := run(args, nil, &out, &errs); err != nil {
 		t.Fatalf("%v\n%s", err, errs.String())
 	}
+	m, err := loadModel(filepath.Join(dir, "m.ckpt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.cfg.LabelSmoothing != 0.1 {
+		t.Errorf("checkpoint config: label smoothing %v, want 0.1", m.cfg.LabelSmoothing)
+	}
 	if !strings.Contains(out.String(), "encoder 8×2") {
 		t.Fatalf("dot attention should halve the encoder size:\n%s", out.String())
+	}
+}
+
+// Word dropout replaces about p of the tokens after the first skip ones
+// by <unk>, the same ones for the same seed, without touching its input.
+func TestDropWords(t *testing.T) {
+	seqs := make([][]int, 200)
+	for i := range seqs {
+		seqs[i] = make([]int, 50)
+		for j := range seqs[i] {
+			seqs[i][j] = 5 + j
+		}
+	}
+	a := dropWords(seqs, 0.25, 1, rand.New(rand.NewPCG(1, 2)))
+	b := dropWords(seqs, 0.25, 1, rand.New(rand.NewPCG(1, 2)))
+	dropped := 0
+	for i := range a {
+		if a[i][0] != 5 {
+			t.Fatalf("row %d: the first token was dropped", i)
+		}
+		for j, v := range a[i] {
+			if seqs[i][j] != 5+j {
+				t.Fatal("dropWords changed its input")
+			}
+			if v != b[i][j] {
+				t.Fatal("the same seed dropped other words")
+			}
+			if v == text.UnkID {
+				dropped++
+			} else if v != 5+j {
+				t.Fatalf("token %d became %d", 5+j, v)
+			}
+		}
+	}
+	if share := float64(dropped) / (200 * 49); share < 0.23 || share > 0.27 {
+		t.Errorf("dropped %.3f of the words, want 0.25", share)
 	}
 }
 

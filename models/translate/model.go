@@ -23,9 +23,11 @@ type modelConfig struct {
 	EncHidden int     `json:"enc_hidden"` // encoder state size per direction
 	Layers    int     `json:"layers"`
 	Dropout   float64 `json:"dropout"`
-	MaxLen    int     `json:"max_len"` // longest sentence side in tokens (longer sources are truncated)
-	SrcVocab  int     `json:"src_vocab"`
-	TgtVocab  int     `json:"tgt_vocab"`
+	// LabelSmoothing is ε of the training loss (0: plain cross-entropy).
+	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
+	MaxLen         int     `json:"max_len"` // longest sentence side in tokens (longer sources are truncated)
+	SrcVocab       int     `json:"src_vocab"`
+	TgtVocab       int     `json:"tgt_vocab"`
 }
 
 // bounds are the padded lengths of the length buckets; a batch's graph has
@@ -68,7 +70,10 @@ type translator struct {
 	drop     *rand.PCG                      // dropout masks
 	mix      *rand.PCG                      // teacher-forcing draws
 	tf       float64                        // teacher forcing ratio
+	words    *rand.PCG                      // word dropout draws
+	wordDrop float64                        // word dropout: the share of input tokens replaced by <unk> in training
 	path     string                         // the checkpoint it was read from or saved to
+	metrics  map[string]float64             // the metrics stored with the checkpoint it was read from
 }
 
 func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]string, seed uint64, batch int) (*translator, error) {
@@ -103,9 +108,10 @@ func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]st
 		Tgt: graph.InputConfig{Vocab: cfg.TgtVocab, EmbedDim: cfg.EmbedDim},
 		Encoder: graph.StackConfig{Kind: kind, Hidden: cfg.EncHidden, Layers: cfg.Layers, Bidirectional: true,
 			Merge: graph.Concat, Dropout: cfg.Dropout},
-		Decoder:   graph.StackConfig{Kind: kind, Hidden: cfg.Hidden, Layers: cfg.Layers, Dropout: cfg.Dropout},
-		Attention: att,
-		Dropout:   cfg.Dropout,
+		Decoder:        graph.StackConfig{Kind: kind, Hidden: cfg.Hidden, Layers: cfg.Layers, Dropout: cfg.Dropout},
+		Attention:      att,
+		Dropout:        cfg.Dropout,
+		LabelSmoothing: cfg.LabelSmoothing,
 	})
 	if err != nil {
 		return nil, err
@@ -119,7 +125,7 @@ func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]st
 	initEmbeddings(ps, seed)
 	return &translator{cfg: cfg, ps: ps, m: m, src: src, tgt: tgt, truecase: truecase, batch: batch, tf: 1,
 		nets: map[[3]int]*graph.Seq2SeqGraph{}, decs: map[[2]int]*graph.Decoder{},
-		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f)}, nil
+		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f), words: rand.NewPCG(seed, 0x30d)}, nil
 }
 
 func (t *translator) net(Ts, Tt int, training bool) (*graph.Seq2SeqGraph, error) {
@@ -220,6 +226,11 @@ func (t *translator) step(batch []example, training bool) (train.Result, error) 
 		}
 		tgtIn = graph.MixTeacherForcing(tgtIn, pred, t.tf, rand.New(t.mix))
 	}
+	if training && t.wordDrop > 0 {
+		rng := rand.New(t.words)
+		srcs = dropWords(srcs, t.wordDrop, 0, rng)
+		tgtIn = dropWords(tgtIn, t.wordDrop, 1, rng)
+	}
 	g, err := t.net(Ts, Tt, training)
 	if err != nil {
 		return train.Result{}, err
@@ -231,6 +242,24 @@ func (t *translator) step(batch []example, training bool) (train.Result, error) 
 		return train.Result{}, err
 	}
 	return train.Result{Loss: g.Net.LossValue(), Weight: float64(ntok)}, nil
+}
+
+// dropWords returns copies of seqs in which each token from position skip
+// on is replaced by <unk> with probability p (word dropout, Gal and
+// Ghahramani 2016; Sennrich and Zhang 2019): the model learns not to lean
+// on any single word, and meets <unk> in training as it will in use.
+func dropWords(seqs [][]int, p float64, skip int, rng *rand.Rand) [][]int {
+	out := make([][]int, len(seqs))
+	for i, s := range seqs {
+		c := append([]int(nil), s...)
+		for j := skip; j < len(c); j++ {
+			if rng.Float64() < p {
+				c[j] = text.UnkID
+			}
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // predictTeacherForced returns each row's argmax predictions of the
