@@ -49,6 +49,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return cmdHeatmap(args, stdout, stderr)
 	case "export":
 		return cmdExport(args, stdout, stderr)
+	case "average":
+		return cmdAverage(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -64,6 +66,7 @@ const usage = `usage:
   translate predict -model M ["sentence" ...]   (no sentence: one per line on stdin)
   translate heatmap -model M -out attn.png "sentence"
   translate export -model M -out small.ckpt [-int8]   weights only (for embedding; -int8: 8-bit matrices)
+  translate average -out avg.ckpt M1 M2 ...     the mean weights of checkpoints of one model (e.g. its last epochs)
 `
 
 // trainFlags are the flags of train and of the demo's -scratch run.
@@ -532,4 +535,80 @@ func warmUp(f *trainFlags, t *translator, pairs []parallel.Pair, opt train.Optim
 	fmt.Fprintf(stdout, "warm-up: %d pairs of at most %d tokens, %d epochs, %d steps, loss %.3f, %.1f s\n",
 		len(short), f.warmLen, rep.Epochs, rep.Steps, rep.Metrics["loss"], time.Since(start).Seconds())
 	return nil
+}
+
+// cmdAverage writes the element-wise mean of the weights of several
+// checkpoints of one model (the same configuration and vocabularies), such
+// as the last epochs of a run: the average usually translates better than
+// any one of them (Junczys-Dowmunt et al. 2016; Vaswani et al. 2017).
+func cmdAverage(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("average", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "file to write the averaged weights to")
+	int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() < 1 {
+		return errors.New("average: want -out FILE and at least one checkpoint")
+	}
+	avg, err := averageModels(fs.Args())
+	if err != nil {
+		return err
+	}
+	if err := avg.export(*out, map[string]float64{"averaged": float64(fs.NArg())}, *int8); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: the mean of %d checkpoints\n", *out, fs.NArg())
+	return nil
+}
+
+// averageModels loads the checkpoints and returns the first with the mean
+// weights of all; they must share the configuration and vocabularies.
+func averageModels(paths []string) (*translator, error) {
+	var avg *translator
+	var sums [][]float64
+	for i, p := range paths {
+		t, err := loadModel(p)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			avg = t
+			for _, q := range t.ps.All() {
+				sums = append(sums, make([]float64, q.Size()))
+			}
+		} else {
+			if t.cfg != avg.cfg {
+				return nil, fmt.Errorf("%s: model %+v differs from %s's %+v", p, t.cfg, paths[0], avg.cfg)
+			}
+			if !sameVocab(t.src, avg.src) || !sameVocab(t.tgt, avg.tgt) {
+				return nil, fmt.Errorf("%s: vocabularies differ from %s's", p, paths[0])
+			}
+		}
+		for k, q := range t.ps.All() {
+			for j, v := range q.F32() {
+				sums[k][j] += float64(v)
+			}
+		}
+	}
+	for k, q := range avg.ps.All() {
+		w := q.F32()
+		for j := range w {
+			w[j] = float32(sums[k][j] / float64(len(paths)))
+		}
+	}
+	return avg, nil
+}
+
+func sameVocab(a, b *text.Vocab) bool {
+	if a.Size() != b.Size() {
+		return false
+	}
+	for i := 0; i < a.Size(); i++ {
+		if a.Token(i) != b.Token(i) {
+			return false
+		}
+	}
+	return true
 }

@@ -229,6 +229,25 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if 2*same < len(want) {
 		t.Errorf("8-bit model: only %d of %d translations unchanged:\n%q\n%q", same, len(want), qout, want)
 	}
+	// The mean of a checkpoint with itself is that checkpoint; checkpoints
+	// of different models are refused.
+	avg := filepath.Join(small.dir, "avg.ckpt")
+	if err := run([]string{"average", "-out", avg, small.model, exported}, nil, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	am, err := loadModel(avg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aout, err := am.translate(sentences, decodeOpts{Beam: 2, Alpha: 1, MaxOut: 20}); err != nil || strings.Join(aout, "|") != strings.Join(want, "|") {
+		t.Fatalf("averaged model: %q, %v; want %q", aout, err, want)
+	}
+	if hasPretrained() {
+		err := run([]string{"average", "-out", avg, small.model, builtinModel}, nil, &out, &errs)
+		if err == nil || !strings.Contains(err.Error(), "differs") {
+			t.Fatalf("averaging two different models: %v", err)
+		}
+	}
 	out.Reset()
 	if err := run(append([]string{"predict", "-model", gz, "-beam", "2", "-max-out", "20"}, sentences...), nil, &out, &errs); err != nil {
 		t.Fatal(err)
