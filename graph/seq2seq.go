@@ -119,6 +119,17 @@ func (m *Seq2Seq) encode(b *Builder, Ts, B int) (*SeqInput, *G.Node, []State, er
 // decode builds the decoder over tgt tokens from the given states and
 // returns the logits [Tt·B,V] and the final states.
 func (m *Seq2Seq) decode(b *Builder, tgt *SeqInput, y, enc, srcMask *G.Node, inits []State) (*G.Node, []State, error) {
+	flat, finals, err := m.features(b, tgt, y, enc, srcMask, inits)
+	if err != nil {
+		return nil, nil, err
+	}
+	logits, err := m.Out.Apply(b, flat)
+	return logits, finals, err
+}
+
+// features builds the decoder over tgt tokens from the given states and
+// returns the input of the softmax layer [Tt·B,H] and the final states.
+func (m *Seq2Seq) features(b *Builder, tgt *SeqInput, y, enc, srcMask *G.Node, inits []State) (*G.Node, []State, error) {
 	out, finals, err := m.Dec.RNN.ApplyStates(b, y, tgt.Mask.Node, inits)
 	if err != nil {
 		return nil, nil, err
@@ -148,16 +159,17 @@ func (m *Seq2Seq) decode(b *Builder, tgt *SeqInput, y, enc, srcMask *G.Node, ini
 			return nil, nil, err
 		}
 	}
-	flat = b.Dropout(flat, m.Config.Dropout)
-	logits, err := m.Out.Apply(b, flat)
-	return logits, finals, err
+	return b.Dropout(flat, m.Config.Dropout), finals, nil
 }
 
 // Seq2SeqGraph is a compiled training graph. Feed the source with
 // Src.SetTokens, the decoder inputs (the target shifted right, starting
 // with <bos>, or a mix with the model's own predictions for a teacher
 // forcing ratio below 1) with TgtIn.SetTokens, and the targets (ending with
-// <eos>) with SetTargets. Net.Output(0) is the logits [Tt·B,V].
+// <eos>) with SetTargets. In an evaluation graph (and a training graph
+// built with Builder.Reference), Logits and Net.Output(0) are the logits
+// [Tt·B,V]; a training graph computes its loss with the fused
+// LinearCrossEntropy and has no logits (Logits is nil).
 type Seq2SeqGraph struct {
 	Src     *SeqInput
 	TgtIn   *SeqInput
@@ -195,11 +207,25 @@ func (m *Seq2Seq) CompileWith(b *Builder, Ts, Tt, B int, rng *rand.Rand) (*Seq2S
 		return nil, err
 	}
 	g := &Seq2SeqGraph{Src: src, TgtIn: tgt, Targets: b.Input("targets", Tt*B)}
-	if g.Logits, _, err = m.decode(b, tgt, y, enc, src.Mask.Node, inits); err != nil {
+	flat, _, err := m.features(b, tgt, y, enc, src.Mask.Node, inits)
+	if err != nil {
 		return nil, err
 	}
 	w, err := G.Reshape(tgt.Mask.Node, tensor.Shape{Tt * B})
 	if err != nil {
+		return nil, err
+	}
+	if b.Train && !b.Reference {
+		// The fused output loss: no [Tt·B,V] logits held in the graph.
+		if g.Loss, err = LinearCrossEntropy(b, flat, m.Out, g.Targets.Node, w, m.Config.LabelSmoothing); err != nil {
+			return nil, err
+		}
+		if g.Net, err = b.Compile(g.Loss, rng); err != nil {
+			return nil, err
+		}
+		return g, nil
+	}
+	if g.Logits, err = m.Out.Apply(b, flat); err != nil {
 		return nil, err
 	}
 	eps := 0.0
