@@ -322,3 +322,67 @@ func TestBeamTopKAndBan(t *testing.T) {
 		}
 	}
 }
+
+// CompileLoss (fused output loss, no logits) scores what Compile's
+// evaluation graph scores, without label smoothing in either; the training
+// graph, fused too, matches the Reference builder's op-by-op graph in loss
+// and gradients.
+func TestSeq2SeqFusedLossMatchesLogitsGraph(t *testing.T) {
+	m := newTestSeq2Seq(t, tensor.Float64, GRU, Additive)
+	m.Config.LabelSmoothing = 0.1
+	run := func(g *Seq2SeqGraph) float64 {
+		g.Src.SetTokens(s2sSrc)
+		g.TgtIn.SetTokens(s2sTgtIn)
+		g.SetTargets(s2sTgt)
+		m.Params.ZeroGrad()
+		if err := g.Net.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return g.Net.LossValue()
+	}
+	full, err := m.Compile(4, 3, 2, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lossOnly, err := m.CompileLoss(4, 3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lossOnly.Logits != nil || full.Logits == nil {
+		t.Fatal("CompileLoss should have no logits, Compile's evaluation graph should")
+	}
+	if a, b := run(full), run(lossOnly); math.Abs(a-b) > 1e-12 {
+		t.Fatalf("evaluation loss %v, loss-only graph %v", a, b)
+	}
+	fused, err := m.Compile(4, 3, 2, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb := NewBuilder(m.Params, true)
+	rb.Reference = true
+	ref, err := m.CompileWith(rb, 4, 3, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grads := func() map[string][]float64 {
+		out := map[string][]float64{}
+		for _, p := range m.Params.Trainable() {
+			out[p.Name] = gradFloats(p)
+		}
+		return out
+	}
+	lf := run(fused)
+	gf := grads()
+	lr := run(ref)
+	gr := grads()
+	if math.Abs(lf-lr) > 1e-12 || lf <= run(full) {
+		t.Fatalf("training loss %v, reference %v (smoothed, so above the evaluation loss)", lf, lr)
+	}
+	for name, want := range gr {
+		for i, w := range want {
+			if math.Abs(gf[name][i]-w) > 1e-10 {
+				t.Fatalf("∂%s[%d]: fused %v, reference %v", name, i, gf[name][i], w)
+			}
+		}
+	}
+}

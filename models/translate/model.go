@@ -65,7 +65,7 @@ type translator struct {
 	src, tgt *text.Vocab
 	truecase map[string]string // lower-cased target token → its usual written form
 	batch    int
-	nets     map[[3]int]*graph.Seq2SeqGraph // (Ts, Tt, training)
+	nets     map[[3]int]*graph.Seq2SeqGraph // (Ts, Tt, graph kind)
 	decs     map[[2]int]*graph.Decoder      // (Ts, rows)
 	drop     *rand.PCG                      // dropout masks
 	mix      *rand.PCG                      // teacher-forcing draws
@@ -128,19 +128,28 @@ func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]st
 		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f), words: rand.NewPCG(seed, 0x30d)}, nil
 }
 
-func (t *translator) net(Ts, Tt int, training bool) (*graph.Seq2SeqGraph, error) {
-	k := [3]int{Ts, Tt, 0}
-	if training {
-		k[2] = 1
-	}
+// Graph kinds of translator.net.
+const (
+	lossGraph   = iota // evaluation, the loss alone
+	trainGraph         // training: forward and backward, dropout
+	logitsGraph        // evaluation with the logits (for predictions)
+)
+
+func (t *translator) net(Ts, Tt, kind int) (*graph.Seq2SeqGraph, error) {
+	k := [3]int{Ts, Tt, kind}
 	if g, ok := t.nets[k]; ok {
 		return g, nil
 	}
-	var rng *rand.Rand
-	if training {
-		rng = rand.New(t.drop)
+	var g *graph.Seq2SeqGraph
+	var err error
+	switch kind {
+	case trainGraph:
+		g, err = t.m.Compile(Ts, Tt, t.batch, true, rand.New(t.drop))
+	case logitsGraph:
+		g, err = t.m.Compile(Ts, Tt, t.batch, false, nil)
+	default:
+		g, err = t.m.CompileLoss(Ts, Tt, t.batch)
 	}
-	g, err := t.m.Compile(Ts, Tt, t.batch, training, rng)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +240,11 @@ func (t *translator) step(batch []example, training bool) (train.Result, error) 
 		srcs = dropWords(srcs, t.wordDrop, 0, rng)
 		tgtIn = dropWords(tgtIn, t.wordDrop, 1, rng)
 	}
-	g, err := t.net(Ts, Tt, training)
+	kind := lossGraph
+	if training {
+		kind = trainGraph
+	}
+	g, err := t.net(Ts, Tt, kind)
 	if err != nil {
 		return train.Result{}, err
 	}
@@ -266,7 +279,7 @@ func dropWords(seqs [][]int, p float64, skip int, rng *rand.Rand) [][]int {
 // evaluation graph fed the gold prefix; the gradients that run adds are
 // cleared.
 func (t *translator) predictTeacherForced(Ts, Tt int, srcs, tgtIn, tgts [][]int) ([][]int, error) {
-	g, err := t.net(Ts, Tt, false)
+	g, err := t.net(Ts, Tt, logitsGraph)
 	if err != nil {
 		return nil, err
 	}
