@@ -10,17 +10,19 @@ import (
 const q8ScalePrefix = "q8.scale."
 
 // Quantize8 stores each F32 model weight of at least minSize elements as
-// 8-bit integers with one F32 scale per row (the first axis; one scale for
-// a vector):
+// 8-bit integers with one F32 scale per slice along the weight's longer
+// axis: per row of a [V,D] embedding, per column (output unit) of a
+// [In,Out] matrix with more outputs than inputs. For a slice r,
 //
 //	s_r = max_j |w_rj| / 127,   q_rj = round(w_rj / s_r) ∈ [−127, 127],   w_rj ≈ s_r·q_rj
 //
 // so each weight is off by at most s_r/2. The integers replace the weight
 // under its own name as an I8 tensor and the scales go to the F32 tensor
-// "q8.scale.<name>"; other safetensors readers see both. Smaller weights
-// (biases) stay F32. LoadParams restores F32 weights transparently. Use it
-// on weights-only checkpoints, to ship a model in about a quarter of its
-// float32 size.
+// "q8.scale.<name>" of shape [rows,1] or [1,cols] (a vector has one scale,
+// [1]), so that weight ≈ scale·q broadcasts in any safetensors reader.
+// Smaller weights (biases) stay F32. LoadParams restores F32 weights
+// transparently. Use it on weights-only checkpoints, to ship a model in
+// about a quarter of its float32 size.
 func (c *Checkpoint) Quantize8(minSize int) error {
 	for _, name := range c.Params {
 		t := c.Tensors[name]
@@ -33,42 +35,75 @@ func (c *Checkpoint) Quantize8(minSize int) error {
 		w := make([]float32, len(t.Data)/4)
 		for i := range w {
 			w[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
-		}
-		rows := q8Rows(t.Shape)
-		cols := len(w) / rows
-		q := make([]byte, len(w))
-		scale := make([]byte, 4*rows)
-		for r := 0; r < rows; r++ {
-			row := w[r*cols : (r+1)*cols]
-			var m float64
-			for _, v := range row {
-				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return fmt.Errorf("train: quantizing %s: non-finite weight %v in row %d", name, v, r)
-				}
-				m = math.Max(m, math.Abs(float64(v)))
+			if math.IsNaN(float64(w[i])) || math.IsInf(float64(w[i]), 0) {
+				return fmt.Errorf("train: quantizing %s: non-finite weight %v at %d", name, w[i], i)
 			}
-			s := float32(m / 127)
-			binary.LittleEndian.PutUint32(scale[4*r:], math.Float32bits(s))
-			if s == 0 {
+		}
+		sshape := q8ScaleShape(t.Shape)
+		rows, cols, byCol := q8Layout(len(w), sshape)
+		n := rows
+		if byCol {
+			n = cols
+		}
+		maxAbs := make([]float64, n)
+		for i, v := range w {
+			k := i / cols
+			if byCol {
+				k = i % cols
+			}
+			maxAbs[k] = math.Max(maxAbs[k], math.Abs(float64(v)))
+		}
+		scale := make([]byte, 4*n)
+		sc := make([]float32, n)
+		for k, m := range maxAbs {
+			sc[k] = float32(m / 127)
+			binary.LittleEndian.PutUint32(scale[4*k:], math.Float32bits(sc[k]))
+		}
+		q := make([]byte, len(w))
+		for i, v := range w {
+			k := i / cols
+			if byCol {
+				k = i % cols
+			}
+			if sc[k] == 0 {
 				continue
 			}
-			for j, v := range row {
-				k := math.Round(float64(v) / float64(s))
-				q[r*cols+j] = byte(int8(max(-127, min(127, k))))
-			}
+			r := math.Round(float64(v) / float64(sc[k]))
+			q[i] = byte(int8(max(-127, min(127, r))))
 		}
 		c.Tensors[name] = Tensor{Name: name, Dtype: "I8", Shape: t.Shape, Data: q}
-		c.Tensors[q8ScalePrefix+name] = Tensor{Name: q8ScalePrefix + name, Dtype: "F32", Shape: []int{rows}, Data: scale}
+		c.Tensors[q8ScalePrefix+name] = Tensor{Name: q8ScalePrefix + name, Dtype: "F32", Shape: sshape, Data: scale}
 	}
 	return nil
 }
 
-// q8Rows is the number of scales of a weight of this shape.
-func q8Rows(shape []int) int {
+// q8ScaleShape is the shape of the scales of a weight of this shape: [1]
+// for a vector (or scalar), else [rows,1] or [1,cols] over the weight seen
+// as a matrix [shape₀, the rest], whichever has more scales.
+func q8ScaleShape(shape []int) []int {
 	if len(shape) < 2 {
-		return 1
+		return []int{1}
 	}
-	return shape[0]
+	rows, cols := shape[0], 1
+	for _, d := range shape[1:] {
+		cols *= d
+	}
+	if cols > rows {
+		return []int{1, cols}
+	}
+	return []int{rows, 1}
+}
+
+// q8Layout returns the weight as a matrix rows×cols for n elements and a
+// scale shape, and whether the scales are per column.
+func q8Layout(n int, sshape []int) (rows, cols int, byCol bool) {
+	if len(sshape) == 2 && sshape[0] == 1 {
+		return n / max(sshape[1], 1), sshape[1], true
+	}
+	if len(sshape) == 2 {
+		return sshape[0], n / max(sshape[0], 1), false
+	}
+	return 1, n, false
 }
 
 // dequantize turns the I8 weights written by Quantize8 back into F32
@@ -83,27 +118,47 @@ func (c *Checkpoint) dequantize() error {
 		if !ok {
 			return corrupt("8-bit weight %q has no scale tensor %s%s", name, q8ScalePrefix, name)
 		}
-		rows := q8Rows(t.Shape)
-		if st.Dtype != "F32" || len(st.Shape) != 1 || st.Shape[0] != rows || len(st.Data) != 4*rows {
-			return corrupt("scale of the 8-bit weight %q is %s %v, want F32 [%d]", name, st.Dtype, st.Shape, rows)
+		want := q8ScaleShape(t.Shape)
+		rows, cols, byCol := q8Layout(len(t.Data), want)
+		n := rows
+		if byCol {
+			n = cols
 		}
-		if rows == 0 || len(t.Data)%rows != 0 {
+		if st.Dtype != "F32" || !sameInts(st.Shape, want) || len(st.Data) != 4*n {
+			return corrupt("scale of the 8-bit weight %q is %s %v, want F32 %v", name, st.Dtype, st.Shape, want)
+		}
+		if rows*cols != len(t.Data) {
 			return corrupt("8-bit weight %q of shape %v has %d bytes", name, t.Shape, len(t.Data))
 		}
-		cols := len(t.Data) / rows
+		sc := make([]float32, n)
+		for k := range sc {
+			sc[k] = math.Float32frombits(binary.LittleEndian.Uint32(st.Data[4*k:]))
+			if math.IsNaN(float64(sc[k])) || math.IsInf(float64(sc[k]), 0) || sc[k] < 0 {
+				return corrupt("8-bit weight %q: scale %d is %v", name, k, sc[k])
+			}
+		}
 		out := make([]byte, 4*len(t.Data))
-		for r := 0; r < rows; r++ {
-			s := math.Float32frombits(binary.LittleEndian.Uint32(st.Data[4*r:]))
-			if math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) || s < 0 {
-				return corrupt("8-bit weight %q: row %d has scale %v", name, r, s)
+		for i, b := range t.Data {
+			k := i / cols
+			if byCol {
+				k = i % cols
 			}
-			for j := 0; j < cols; j++ {
-				i := r*cols + j
-				binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(s*float32(int8(t.Data[i]))))
-			}
+			binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(sc[k]*float32(int8(b))))
 		}
 		c.Tensors[name] = Tensor{Name: name, Dtype: "F32", Shape: t.Shape, Data: out}
 		delete(c.Tensors, q8ScalePrefix+name)
 	}
 	return nil
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

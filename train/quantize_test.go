@@ -33,7 +33,7 @@ func TestQuantize8RoundTrip(t *testing.T) {
 	if got := c.Tensors["out.b"]; got.Dtype != "F32" {
 		t.Fatalf("a 5-element bias was quantized (%s)", got.Dtype)
 	}
-	if got := c.Tensors["q8.scale.emb.E"]; got.Dtype != "F32" || len(got.Shape) != 1 || got.Shape[0] != 6 {
+	if got := c.Tensors["q8.scale.emb.E"]; got.Dtype != "F32" || len(got.Shape) != 2 || got.Shape[0] != 6 || got.Shape[1] != 1 {
 		t.Fatalf("scale tensor %s %v", got.Dtype, got.Shape)
 	}
 	path := filepath.Join(t.TempDir(), "q.ckpt")
@@ -78,6 +78,43 @@ func TestQuantize8RoundTrip(t *testing.T) {
 	}
 }
 
+// A matrix with more columns than rows gets a scale per column.
+func TestQuantize8PerColumn(t *testing.T) {
+	ps := graph.NewParams(tensor.Float32, 5)
+	p := ps.New("out.W", tensor.Shape{3, 8}, graph.Uniform(1))
+	w := p.F32()
+	for r := 0; r < 3; r++ {
+		w[r*8+2] *= 1e-3 // column 2 is small: its own scale keeps it precise
+	}
+	c, err := NewCheckpoint(ps, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Quantize8(0); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Tensors["q8.scale.out.W"].Shape; len(got) != 2 || got[0] != 1 || got[1] != 8 {
+		t.Fatalf("scale shape %v, want [1 8]", got)
+	}
+	ps2 := graph.NewParams(tensor.Float32, 6)
+	p2 := ps2.New("out.W", tensor.Shape{3, 8}, nil)
+	if err := c.LoadParams(ps2); err != nil {
+		t.Fatal(err)
+	}
+	for col := 0; col < 8; col++ {
+		var m float64
+		for r := 0; r < 3; r++ {
+			m = math.Max(m, math.Abs(float64(w[r*8+col])))
+		}
+		for r := 0; r < 3; r++ {
+			i := r*8 + col
+			if d := math.Abs(float64(p2.F32()[i] - w[i])); d > m/254*1.0001 {
+				t.Errorf("out.W[%d,%d] = %v, want %v within %v", r, col, p2.F32()[i], w[i], m/254)
+			}
+		}
+	}
+}
+
 func TestQuantize8DamageRefused(t *testing.T) {
 	build := func() *Checkpoint {
 		ps := graph.NewParams(tensor.Float32, 1)
@@ -107,10 +144,10 @@ func TestQuantize8DamageRefused(t *testing.T) {
 		{"no scale", func(c *Checkpoint) { delete(c.Tensors, "q8.scale.w") }, "no scale tensor"},
 		{"scale shape", func(c *Checkpoint) {
 			c.Tensors["q8.scale.w"] = Tensor{Name: "q8.scale.w", Dtype: "F32", Shape: []int{3}, Data: make([]byte, 12)}
-		}, "want F32 [2]"},
+		}, "want F32 [1 3]"},
 		{"NaN scale", func(c *Checkpoint) {
 			binary.LittleEndian.PutUint32(c.Tensors["q8.scale.w"].Data, math.Float32bits(float32(math.NaN())))
-		}, "row 0 has scale NaN"},
+		}, "scale 0 is NaN"},
 	} {
 		c := build()
 		tc.spoil(c)
