@@ -382,11 +382,15 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "", "format of -test: anki or bible (default: detected)")
 	book := fs.String("test-book", "", "score only this book of a Bible file")
 	jsonOut := fs.Bool("json", false, "print the metrics as one JSON line last")
+	validSplit := fs.Bool("valid-split", false, "score the validation pairs train holds out of -data (default: the embedded Bible) with the same -seed and -valid, instead of -test")
+	data := fs.String("data", "", "with -valid-split: the training pairs file train read")
+	seed := fs.Int64("seed", 1, "with -valid-split: train's -seed")
+	validMax := fs.Int("valid", 1000, "with -valid-split: train's -valid")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *test == "" {
-		return errors.New("eval: -test FILE is required")
+	if *test == "" && !*validSplit {
+		return errors.New("eval: -test FILE (or -valid-split) is required")
 	}
 	o, err := d.opts()
 	if err != nil {
@@ -396,18 +400,27 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b, err := loadBitext(*test, *format, t.cfg.Src, t.cfg.Tgt)
-	if err != nil {
-		return err
-	}
-	if *book != "" {
-		if _, b, err = b.SplitBook(*book); err != nil {
+	var pairs []parallel.Pair
+	if *validSplit {
+		ds, err := loadData(dataOptions{data: *data, format: *format, src: t.cfg.Src, tgt: t.cfg.Tgt, holdout: 0.03,
+			validMax: *validMax, maxLen: t.cfg.MaxLen, seed: *seed})
+		if err != nil {
 			return err
 		}
-	}
-	pairs, err := b.Pairs(t.cfg.Src, t.cfg.Tgt)
-	if err != nil {
-		return err
+		pairs, *test = ds.valid, ds.name+", validation split"
+	} else {
+		b, err := loadBitext(*test, *format, t.cfg.Src, t.cfg.Tgt)
+		if err != nil {
+			return err
+		}
+		if *book != "" {
+			if _, b, err = b.SplitBook(*book); err != nil {
+				return err
+			}
+		}
+		if pairs, err = b.Pairs(t.cfg.Src, t.cfg.Tgt); err != nil {
+			return err
+		}
 	}
 	if len(pairs) == 0 {
 		return fmt.Errorf("%s: no pairs", *test)

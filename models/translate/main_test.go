@@ -299,6 +299,16 @@ func TestEvalJSONAndHeatmap(t *testing.T) {
 	if m["pairs"] != 3 || math.IsNaN(m["bleu"]) || m["bleu"] < 0 || m["bleu"] > 100 {
 		t.Fatalf("eval metrics %v", m)
 	}
+	// -valid-split scores the validation pairs a default train run holds
+	// out of the embedded Bible: 610 verses.
+	out.Reset()
+	if err := run([]string{"eval", "-model", small.model, "-valid-split", "-max-out", "5", "-json"}, nil, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	lines = strings.Split(strings.TrimSpace(out.String()), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &m); err != nil || m["pairs"] != 610 {
+		t.Fatalf("eval -valid-split: %v, %v", m, err)
+	}
 	png1 := filepath.Join(dir, "a.png")
 	out.Reset()
 	if err := run([]string{"heatmap", "-model", small.model, "-out", png1, "-max-out", "12", "He went into the city."}, nil, &out, &errs); err != nil {
