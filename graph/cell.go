@@ -129,6 +129,10 @@ type Cell struct {
 	U          *Param // [H, G·H]
 	B          *Param // [G·H]
 	BN         *Param // GRU only: [H]
+
+	// caches are the fused ops' working memory, one per application of
+	// the cell within a graph, shared by all graphs (see fusedOp.shared).
+	caches []*any
 }
 
 // NewCell creates the weights of a cell named name.

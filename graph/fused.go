@@ -29,15 +29,21 @@ type fusedOp struct {
 	iH0     int
 	iC0     int
 	iM      int
-	cache   any
+	// shared holds the *fusedCache[T] of the forward pass and the backward
+	// scratch, shared by every graph that applies this cell (in the same
+	// position): graphs over one set of parameters run one at a time, so
+	// the length buckets' graphs need one cache per cell, not one each.
+	shared *any
+	out    any // []T: the forward output, reused across runs
+	flat   any // []T: the backward output, reused across runs
 	// stepNorms, when set, receives ‖∂L/∂h_t‖ (Frobenius over the batch)
 	// for every step t in time order after each backward pass.
 	stepNorms func([]float64)
 }
 
-func newFusedOp(c *Cell, T, B int, reverse bool) *fusedOp {
+func newFusedOp(c *Cell, T, B int, reverse bool, shared *any) *fusedOp {
 	o := &fusedOp{opBase: newOpBase("fused" + c.Kind.String()), kind: c.Kind, act: c.Act, reverse: reverse,
-		T: T, B: B, F: c.In, H: c.Hidden}
+		T: T, B: B, F: c.In, H: c.Hidden, shared: shared}
 	o.nIn = 4
 	if c.Kind == GRU {
 		o.nIn++
@@ -124,7 +130,8 @@ func (o *fusedOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 }
 
 // fusedCache keeps what the backward pass needs from the forward pass of
-// the last run, and scratch buffers reused across runs.
+// the last run, and the backward pass's scratch buffers. Its slices are
+// cut to the sizes of the op that runs and grow for a longer one.
 type fusedCache[T floats] struct {
 	A     []T // activated gates [T,B,G·H]
 	C     []T // LSTM cell states [T,B,H]
@@ -137,25 +144,33 @@ type fusedCache[T floats] struct {
 	dh    []T
 	dhN   []T
 	dc    []T
-	out   []T // the forward output, reused across runs
-	flat  []T // the backward output, reused across runs
 }
 
+// fit returns s cut to n elements, or a new slice if s holds fewer.
+func fit[T floats](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// cacheOf returns the op's shared cache with its forward buffers cut to
+// the op's sizes. The backward pass's buffers (dP, dh, dhN, dc) are made
+// by its first run, so that cells only run forward never hold them.
 func cacheOf[T floats](o *fusedOp) *fusedCache[T] {
-	if c, ok := o.cache.(*fusedCache[T]); ok {
-		return c
+	c, ok := (*o.shared).(*fusedCache[T])
+	if !ok {
+		c = &fusedCache[T]{}
+		*o.shared = c
 	}
 	nT, B, H, GH := o.T, o.B, o.H, o.kind.gates()*o.H
-	// The backward pass's buffers (dP, dh, dhN, dc) are made by its first
-	// run, so that graphs that only run forward never hold them.
-	c := &fusedCache[T]{A: make([]T, nT*B*GH), Hprev: make([]T, nT*B*H)}
+	c.A, c.Hprev = fit(c.A, nT*B*GH), fit(c.Hprev, nT*B*H)
 	switch o.kind {
 	case LSTM:
-		c.C, c.TC, c.Cprev = make([]T, nT*B*H), make([]T, nT*B*H), make([]T, nT*B*H)
+		c.C, c.TC, c.Cprev = fit(c.C, nT*B*H), fit(c.TC, nT*B*H), fit(c.Cprev, nT*B*H)
 	case GRU:
-		c.HN, c.PH = make([]T, nT*B*H), make([]T, nT*B*GH)
+		c.HN, c.PH = fit(c.HN, nT*B*H), fit(c.PH, nT*B*GH)
 	}
-	o.cache = c
 	return c
 }
 
@@ -184,10 +199,7 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	cc := cacheOf[T](o)
 	P := cc.A
 	gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
-	if len(cc.out) != o.outSlabs()*BH {
-		cc.out = make([]T, o.outSlabs()*BH)
-	}
-	out := cc.out
+	out := buffer[T](&o.out, o.outSlabs()*BH)
 	for s := 0; s < nT; s++ {
 		t := o.stepOrder(s)
 		var hp, cp []T
@@ -350,11 +362,9 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	GH := o.kind.gates() * H
 	BH := B * H
 	cc := cacheOf[T](o)
-	if cc.dP == nil {
-		cc.dP, cc.dh, cc.dhN = make([]T, nT*B*GH), make([]T, BH), make([]T, BH)
-		if o.kind == LSTM {
-			cc.dc = make([]T, BH)
-		}
+	cc.dP, cc.dh, cc.dhN = fit(cc.dP, nT*B*GH), fit(cc.dh, BH), fit(cc.dhN, BH)
+	if o.kind == LSTM {
+		cc.dc = fit(cc.dc, BH)
 	}
 	size := 0
 	for i := 0; i < o.nIn; i++ {
@@ -362,10 +372,7 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			size += vs[i].Shape().TotalSize()
 		}
 	}
-	if len(cc.flat) != size {
-		cc.flat = make([]T, size)
-	}
-	flat := cc.flat
+	flat := buffer[T](&o.flat, size)
 	clear(flat[nT*B*F+F*GH+H*GH:]) // db, dbn accumulate; the rest is overwritten
 	off := 0
 	take := func(n int) []T { s := flat[off : off+n]; off += n; return s }

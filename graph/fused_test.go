@@ -149,3 +149,83 @@ func TestFusedGradientCheck(t *testing.T) {
 func relDiff(a, b float64) float64 {
 	return math.Abs(a-b) / math.Max(1, math.Abs(a))
 }
+
+// The graphs of one cell share its fused ops' working memory (one cache
+// per application of the cell within a graph): graphs of other lengths
+// run in between, and a graph that applies the cell twice, still give the
+// reference's loss and gradients.
+func TestFusedCacheSharedAcrossGraphs(t *testing.T) {
+	const B, F, H = 3, 4, 3
+	for _, kind := range []CellKind{LSTM, GRU, RNN} {
+		ps := NewParams(tensor.Float64, 11)
+		layer := NewRecurrent(ps, "rnn", kind, F, H, Tanh, false)
+		xs := map[string]*Param{}
+		for _, n := range []string{"x5", "x3", "x4a", "x4b"} {
+			T := int(n[1] - '0')
+			xs[n] = ps.New(n, tensor.Shape{T, B, F}, Uniform(1))
+		}
+		build := func(reference bool, inputs ...string) *Net {
+			b := NewBuilder(ps, true)
+			b.Reference = reference
+			rng := rand.New(rand.NewPCG(5, 6))
+			var loss *G.Node
+			for _, n := range inputs {
+				out, err := layer.Apply(b, b.Param(xs[n]), nil, State{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := b.Input("w"+n, out.H.Shape()...)
+				v := make([]float64, out.H.Shape().TotalSize())
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+				w.Set(v)
+				term := must(G.Sum(must(G.HadamardProd(out.H, w.Node))))
+				if loss == nil {
+					loss = term
+				} else {
+					loss = must(G.Add(loss, term))
+				}
+			}
+			net, err := b.Compile(loss, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return net
+		}
+		grads := func(net *Net) (float64, map[string][]float64) {
+			ps.ZeroGrad()
+			if err := net.Run(); err != nil {
+				t.Fatal(err)
+			}
+			g := map[string][]float64{}
+			for _, p := range ps.Trainable() {
+				g[p.Name] = gradFloats(p)
+			}
+			return net.LossValue(), g
+		}
+		graphs := [][]string{{"x5"}, {"x3"}, {"x4a", "x4b"}}
+		var fused, refs []*Net
+		for _, in := range graphs {
+			fused = append(fused, build(false, in...))
+			refs = append(refs, build(true, in...))
+		}
+		for _, i := range []int{0, 1, 2, 0, 2, 1, 0} {
+			lf, gf := grads(fused[i])
+			lr, gr := grads(refs[i])
+			if relDiff(lr, lf) > 1e-10 {
+				t.Fatalf("%v graph %v: loss %v, reference %v", kind, graphs[i], lf, lr)
+			}
+			for name, want := range gr {
+				for j, w := range want {
+					if math.Abs(gf[name][j]-w) > 1e-10*math.Max(1, math.Abs(w)) {
+						t.Fatalf("%v graph %v: ∂%s[%d] = %v, reference %v", kind, graphs[i], name, j, gf[name][j], w)
+					}
+				}
+			}
+		}
+		if got := len(layer.Cell.caches); got != 2 {
+			t.Errorf("%v: %d caches, want 2 (the most applications in one graph)", kind, got)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type Builder struct {
 	Reference bool
 
 	nodes   map[*Param]*G.Node
+	uses    map[*Cell]int // fused applications of each cell so far
 	order   []*Param
 	inputs  []*Input
 	dropout []dropoutMask
@@ -36,6 +37,22 @@ type dropoutMask struct {
 // NewBuilder starts a graph over ps.
 func NewBuilder(ps *Params, train bool) *Builder {
 	return &Builder{G: G.NewGraph(), Params: ps, Train: train, nodes: map[*Param]*G.Node{}}
+}
+
+// fusedCache returns the working memory of the next fused application of
+// c in this graph: the k-th application of a cell in any graph shares the
+// k-th cache of that cell. Graphs over one set of parameters must not run
+// concurrently (their gradients add into the same Param.Grad already).
+func (b *Builder) fusedCache(c *Cell) *any {
+	if b.uses == nil {
+		b.uses = map[*Cell]int{}
+	}
+	k := b.uses[c]
+	b.uses[c]++
+	for len(c.caches) <= k {
+		c.caches = append(c.caches, new(any))
+	}
+	return c.caches[k]
 }
 
 // Dtype is the graph's float type.

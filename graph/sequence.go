@@ -75,7 +75,7 @@ func (r *Recurrent) Apply(b *Builder, x, mask *G.Node, init State) (*SeqOutput, 
 	if b.Reference {
 		return c.referenceSequence(b, x, mask, init, r.Reverse)
 	}
-	op := newFusedOp(c, T, B, r.Reverse)
+	op := newFusedOp(c, T, B, r.Reverse, b.fusedCache(c))
 	op.stepNorms = r.StepGradNorms
 	args := G.Nodes{x, b.Param(c.W), b.Param(c.U), b.Param(c.B)}
 	if c.Kind == GRU {
