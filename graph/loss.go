@@ -95,21 +95,26 @@ func xentForward[T floats](o *xentOp, vs []G.Value) (G.Value, error) {
 		row := z[i*c : (i+1)*c]
 		lse := logSumExp(row)
 		o.lse[i] = lse
-		l := lse - float64(row[k])
-		if o.eps != 0 {
-			var zs float64
-			for _, v := range row {
-				zs += float64(v)
-			}
-			l = lse - (1-o.eps)*float64(row[k]) - o.eps*zs/float64(c)
-		}
-		sum += float64(w[i]) * l
+		sum += float64(w[i]) * smoothedRowLoss(row, k, lse, o.eps)
 		wsum += float64(w[i])
 	}
 	if wsum == 0 {
 		return scalarValue(T(0)), nil
 	}
 	return scalarValue(T(sum / wsum)), nil
+}
+
+// smoothedRowLoss is one row's cross-entropy against the label k smoothed
+// by eps, given the row's log-sum-exp: lse − (1−ε)·z_k − ε·mean_j z_j.
+func smoothedRowLoss[T floats](row []T, k int, lse, eps float64) float64 {
+	if eps == 0 {
+		return lse - float64(row[k])
+	}
+	var zs float64
+	for _, v := range row {
+		zs += float64(v)
+	}
+	return lse - (1-eps)*float64(row[k]) - eps*zs/float64(len(row))
 }
 
 // logSumExp computes log Σ exp(x) stably in float64.

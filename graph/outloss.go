@@ -128,15 +128,7 @@ func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
 			row := zbuf[i*v : (i+1)*v]
 			lse := logSumExp(row)
 			o.lse[lo+i] = lse
-			l := lse - float64(row[k])
-			if o.eps != 0 {
-				var zs float64
-				for _, e := range row {
-					zs += float64(e)
-				}
-				l = lse - (1-o.eps)*float64(row[k]) - o.eps*zs/float64(v)
-			}
-			sum += wi * l
+			sum += wi * smoothedRowLoss(row, k, lse, o.eps)
 			wsum += wi
 		}
 	}

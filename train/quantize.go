@@ -124,7 +124,7 @@ func (c *Checkpoint) dequantize() error {
 		if byCol {
 			n = cols
 		}
-		if st.Dtype != "F32" || !sameInts(st.Shape, want) || len(st.Data) != 4*n {
+		if st.Dtype != "F32" || !sameShape(st.Shape, want) || len(st.Data) != 4*n {
 			return corrupt("scale of the 8-bit weight %q is %s %v, want F32 %v", name, st.Dtype, st.Shape, want)
 		}
 		if rows*cols != len(t.Data) {
@@ -149,16 +149,4 @@ func (c *Checkpoint) dequantize() error {
 		delete(c.Tensors, q8ScalePrefix+name)
 	}
 	return nil
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
