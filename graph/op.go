@@ -85,6 +85,17 @@ func newDense[T floats](shape ...int) *tensor.Dense {
 	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(make([]T, n)))
 }
 
+// buffer returns *p as a []T of n elements, allocating it when it holds
+// none of that length: an op's buffer reused across runs.
+func buffer[T floats](p *any, n int) []T {
+	if b, ok := (*p).([]T); ok && len(b) == n {
+		return b
+	}
+	b := make([]T, n)
+	*p = b
+	return b
+}
+
 // isF32 reports whether a value holds float32 data.
 func isF32(v G.Value) bool { return v.Dtype() == tensor.Float32 }
 

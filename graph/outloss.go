@@ -81,23 +81,20 @@ func (o *outLossOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	return out, nil
 }
 
-// buffer returns *p as a []T of n elements, allocating it on first use.
-func buffer[T floats](p *any, n int) []T {
-	if b, ok := (*p).([]T); ok && len(b) == n {
-		return b
+// chunkLogits writes into z [r,V] the logits of the chunk of rows that
+// starts at lo, and returns r and whether any of its rows has a weight
+// (an all-padding chunk is skipped, its logits not computed).
+func chunkLogits[T floats](z, x, w, bias, wt []T, lo, in int) (int, bool) {
+	r := min(outLossChunk, len(wt)-lo)
+	if allZero(wt[lo : lo+r]) {
+		return r, false
 	}
-	b := make([]T, n)
-	*p = b
-	return b
-}
-
-// outLossLogits writes the logits of rows [lo, lo+r) into z [r,V].
-func outLossLogits[T floats](z, x, w, bias []T, lo, r, in int) {
 	v := len(bias)
 	for i := 0; i < r; i++ {
 		copy(z[i*v:(i+1)*v], bias)
 	}
 	gemm(false, false, r, v, in, 1, x[lo*in:], in, w, v, 1, z, v)
+	return r, true
 }
 
 func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
@@ -111,11 +108,10 @@ func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
 	zbuf := buffer[T](&o.scratch, outLossChunk*v)
 	var sum, wsum float64
 	for lo := 0; lo < n; lo += outLossChunk {
-		r := min(outLossChunk, n-lo)
-		if allZero(wt[lo : lo+r]) {
+		r, live := chunkLogits(zbuf, x, w, bias, wt, lo, in)
+		if !live {
 			continue
 		}
-		outLossLogits(zbuf, x, w, bias, lo, r, in)
 		for i := 0; i < r; i++ {
 			wi := float64(wt[lo+i])
 			if wi == 0 {
@@ -188,11 +184,10 @@ func outLossBackward[T floats](o *outLossOp, vs []G.Value) G.Value {
 	zbuf := buffer[T](&o.scratch, outLossChunk*v)
 	u := o.eps / float64(v)
 	for lo := 0; lo < n; lo += outLossChunk {
-		r := min(outLossChunk, n-lo)
-		if allZero(wt[lo : lo+r]) {
+		r, live := chunkLogits(zbuf, x, w, bias, wt, lo, in)
+		if !live {
 			continue
 		}
-		outLossLogits(zbuf, x, w, bias, lo, r, in)
 		for i := 0; i < r; i++ {
 			row := zbuf[i*v : (i+1)*v]
 			wi := float64(wt[lo+i])

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -595,7 +596,7 @@ func averageModels(paths []string) (*translator, error) {
 			if t.cfg != avg.cfg {
 				return nil, fmt.Errorf("%s: model %+v differs from %s's %+v", p, t.cfg, paths[0], avg.cfg)
 			}
-			if !sameVocab(t.src, avg.src) || !sameVocab(t.tgt, avg.tgt) {
+			if !slices.Equal(t.src.Tokens(), avg.src.Tokens()) || !slices.Equal(t.tgt.Tokens(), avg.tgt.Tokens()) {
 				return nil, fmt.Errorf("%s: vocabularies differ from %s's", p, paths[0])
 			}
 		}
@@ -612,16 +613,4 @@ func averageModels(paths []string) (*translator, error) {
 		}
 	}
 	return avg, nil
-}
-
-func sameVocab(a, b *text.Vocab) bool {
-	if a.Size() != b.Size() {
-		return false
-	}
-	for i := 0; i < a.Size(); i++ {
-		if a.Token(i) != b.Token(i) {
-			return false
-		}
-	}
-	return true
 }
