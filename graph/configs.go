@@ -12,9 +12,12 @@ import (
 // looked up in an embedding (Vocab > 0), or feature vectors of size
 // Features.
 type InputConfig struct {
-	Vocab           int
-	EmbedDim        int
-	Pretrained      []float64 // optional Vocab×EmbedDim initial matrix
+	Vocab    int
+	EmbedDim int
+	// Pretrained is an optional Vocab×EmbedDim initial matrix. It is a
+	// starting point, not part of the model's description, so it is left
+	// out of the JSON form (the trained weights are in the checkpoint).
+	Pretrained      []float64 `json:"-"`
 	FreezeEmbedding bool
 	Features        int
 }

@@ -23,6 +23,9 @@ import (
 // epoch) and stepnorms-<layer>.png for every layer that reported
 // per-time-step gradient norms. The files are replaced atomically.
 func WritePlots(dir string, history []Record) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("train: plot directory: %w", err)
+	}
 	series := func(event, metric string) plotter.XYs {
 		var xy plotter.XYs
 		for _, r := range history {

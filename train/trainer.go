@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -402,7 +403,13 @@ func (l *StepNormLog) restore(m map[string]*normAcc) {
 // continues where the checkpoint left off. It stops with a
 // *NonFiniteError when a loss, gradient or weight becomes NaN or infinite;
 // the last checkpoint written is then left as it was.
-func (t *Trainer) Fit() (*Report, error) {
+func (t *Trainer) Fit() (*Report, error) { return t.FitContext(context.Background()) }
+
+// FitContext is Fit, cancellable through ctx: when ctx is done, the update
+// under way finishes, the training state is saved to Config.Checkpoint (so
+// that Resume continues exactly there) and FitContext returns the report so
+// far, with Stopped "canceled", and ctx's error.
+func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 	n := t.task.NumTrain()
 	if n <= 0 {
 		return nil, errors.New("train: the task has no training batches")
@@ -431,6 +438,16 @@ func (t *Trainer) Fit() (*Report, error) {
 				t.out.pause()
 				t.st.Stopped = "max-steps"
 				return t.report(), nil
+			}
+			if err := ctx.Err(); err != nil {
+				t.out.pause()
+				t.st.Stopped = "canceled"
+				if t.cfg.Checkpoint != "" {
+					if serr := t.Save(t.cfg.Checkpoint); serr != nil {
+						return nil, errors.Join(err, serr)
+					}
+				}
+				return t.report(), err
 			}
 			start := time.Now()
 			if err := t.update(t.st.Perm[t.st.Pos]); err != nil {

@@ -3,6 +3,7 @@ package train_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -602,5 +603,57 @@ func TestEpochStarter(t *testing.T) {
 	tr, _ = train.New(c, train.Config{Epochs: 3, Progress: io.Discard})
 	if _, err := tr.Fit(); err == nil || !strings.Contains(err.Error(), "starting epoch 2: no data") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// cancelAfter cancels its context once n training batches have run.
+type cancelAfter struct {
+	*blobs
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) TrainBatch(i int) (train.Result, error) {
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return c.blobs.TrainBatch(i)
+}
+
+// TestFitContextCancelResumes: a run cancelled through its context saves a
+// checkpoint from which Resume continues exactly as an uninterrupted run,
+// and a missing plot directory is created.
+func TestFitContextCancelResumes(t *testing.T) {
+	straightTask, straight := newBlobsTrainer(t, 1, 1, nil)
+	fit(t, straight)
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.ckpt")
+	drop := rand.NewPCG(1, 2)
+	task, err := newBlobs(1, 1, drop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := blobsConfig(drop)
+	cfg.Optimizer = train.NewAdam(task.Params())
+	cfg.Checkpoint, cfg.PlotDir = path, filepath.Join(dir, "new", "plots")
+	tr, err := train.New(&cancelAfter{blobs: task, n: 11, cancel: cancel}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := tr.FitContext(ctx)
+	if !errors.Is(err, context.Canceled) || rep == nil || rep.Stopped != "canceled" || rep.Steps != 11 {
+		t.Fatalf("cancelled run: report %+v, error %v", rep, err)
+	}
+	resumedTask, resumed := newBlobsTrainer(t, 99, 42, nil)
+	if err := resumed.Resume(path); err != nil {
+		t.Fatal(err)
+	}
+	fit(t, resumed)
+	sameState(t, "resumed after cancel", straight, resumed, straightTask.Params(), resumedTask.Params())
+	if _, err := os.Stat(filepath.Join(dir, "new", "plots", "loss.png")); err != nil {
+		t.Errorf("the plot directory was not created: %v", err)
 	}
 }
