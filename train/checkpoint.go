@@ -25,6 +25,7 @@ import (
 //	metadata key      value
 //	format            "rnnzoo-checkpoint"
 //	format_version    "1"
+//	model_kind        what model the file holds, e.g. "sentiment" (optional)
 //	params            JSON array of the model's parameter names, in model order
 //	config            the model's configuration, JSON (opaque to train)
 //	vocabs            JSON object: vocabulary name → JSON blob (opaque)
@@ -48,6 +49,10 @@ const (
 // Checkpoint is a decoded checkpoint file.
 type Checkpoint struct {
 	Version int
+	// Kind names the model the file holds (e.g. "sentiment", "translate"),
+	// so that a program given another model's checkpoint can say so; see
+	// CheckKind. Files written before it existed have none.
+	Kind    string
 	Config  json.RawMessage            // the model's configuration
 	Vocabs  map[string]json.RawMessage // named vocabularies
 	Metrics map[string]float64
@@ -95,6 +100,17 @@ func rawJSON(v any) (json.RawMessage, error) {
 		return x, nil
 	}
 	return json.Marshal(v)
+}
+
+// CheckKind returns an error unless the checkpoint holds a model of kind
+// want, or names no kind at all (files written before kinds were
+// recorded): e.g. "the checkpoint holds a translate model, not a
+// sentiment model".
+func (c *Checkpoint) CheckKind(want string) error {
+	if c.Kind != "" && c.Kind != want {
+		return fmt.Errorf("the checkpoint holds a %s model, not a %s model", c.Kind, want)
+	}
+	return nil
 }
 
 // add stores a tensor under name.
@@ -179,6 +195,11 @@ func (c *Checkpoint) encode() ([]Tensor, map[string]string, error) {
 	}
 	meta["format"] = checkpointFormat
 	meta["format_version"] = strconv.Itoa(checkpointVersion)
+	if c.Kind != "" {
+		meta["model_kind"] = c.Kind
+	} else {
+		delete(meta, "model_kind")
+	}
 	names, _ := json.Marshal(c.Params)
 	meta["params"] = string(names)
 	if c.Config != nil {
@@ -315,7 +336,7 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
 	if sum := hex.EncodeToString(h.Sum(nil)); meta["data_sha256"] != sum {
 		return nil, corrupt("the data's SHA-256 is %s but the header records %q: the tensor data were altered", sum, meta["data_sha256"])
 	}
-	c := &Checkpoint{Version: v, Meta: meta, Tensors: map[string]Tensor{}}
+	c := &Checkpoint{Version: v, Kind: meta["model_kind"], Meta: meta, Tensors: map[string]Tensor{}}
 	for _, t := range tensors {
 		c.Tensors[t.Name] = t
 	}

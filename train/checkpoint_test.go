@@ -275,3 +275,32 @@ func FuzzReadSafetensors(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckpointKind(t *testing.T) {
+	ps := graph.NewParams(tensor.Float32, 1)
+	graph.NewLinear(ps, "out", 2, 3)
+	c, err := NewCheckpoint(ps, nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Kind = "translate"
+	path := filepath.Join(t.TempDir(), "m.ckpt")
+	if err := c.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Kind != "translate" || back.CheckKind("translate") != nil {
+		t.Fatalf("kind read back as %q", back.Kind)
+	}
+	err = back.CheckKind("sentiment")
+	if err == nil || !strings.Contains(err.Error(), "holds a translate model, not a sentiment model") {
+		t.Fatalf("CheckKind(sentiment) = %v", err)
+	}
+	back.Kind = ""
+	if back.CheckKind("sentiment") != nil {
+		t.Fatal("a file without a kind is refused")
+	}
+}

@@ -87,6 +87,8 @@ type Config struct {
 	// program reads them back to rebuild the model (see ReadCheckpoint).
 	ModelConfig any
 	Vocabs      map[string]any
+	// ModelKind names the model in every checkpoint (Checkpoint.Kind).
+	ModelKind string
 	// RandSources are random sources the model draws from during training
 	// (e.g. the dropout generator given to graph.Builder.Compile, built as
 	// rand.New(src)). Their states are saved in checkpoints and restored by
@@ -763,6 +765,7 @@ func (t *Trainer) Save(path string) error {
 	if err != nil {
 		return err
 	}
+	c.Kind = t.cfg.ModelKind
 	os := t.opt.State()
 	for _, s := range os.Slots {
 		tt, err := DenseTensor("optim."+s.Name, s.Value)
