@@ -2,6 +2,8 @@ package train
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -246,12 +248,48 @@ var testWriterHook func(io.Writer) io.Writer
 // in the same directory, syncs it, renames it over path and syncs the
 // directory. If anything fails, path is left as it was and the temporary
 // file is removed.
+//
+// A path ending in ".gz" is written gzip-compressed (best compression, no
+// name or time in the gzip header, so equal checkpoints give equal files);
+// ReadCheckpoint reads it back.
 func (c *Checkpoint) Write(path string) error {
 	tensors, meta, err := c.encode()
 	if err != nil {
 		return err
 	}
+	if strings.HasSuffix(path, ".gz") {
+		return writeAtomic(path, func(w io.Writer) error {
+			zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+			if err != nil {
+				return err
+			}
+			if err := WriteSafetensors(zw, tensors, meta); err != nil {
+				return err
+			}
+			return zw.Close()
+		})
+	}
 	return writeAtomic(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, meta) })
+}
+
+// maxGunzipped bounds what a gzip-compressed checkpoint may expand to.
+const maxGunzipped = 4 << 30
+
+// Gunzip returns the decompressed bytes of a gzip stream, refusing more
+// than 4 GiB.
+func Gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxGunzipped+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > maxGunzipped {
+		return nil, errors.New("gzip data expand past 4 GiB")
+	}
+	return out, nil
 }
 
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
@@ -301,10 +339,16 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 // ReadCheckpoint reads and verifies a checkpoint file. A truncated,
 // corrupted or foreign file is refused with an error wrapping ErrCorrupt
 // that says what is wrong.
+// A path ending in ".gz" is decompressed first.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("train: reading checkpoint: %w", err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		if b, err = Gunzip(b); err != nil {
+			return nil, fmt.Errorf("train: checkpoint %s: %w", path, err)
+		}
 	}
 	c, err := DecodeCheckpoint(b)
 	if err != nil {

@@ -299,6 +299,14 @@ func TestCheckpointKind(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "holds a translate model, not a sentiment model") {
 		t.Fatalf("CheckKind(sentiment) = %v", err)
 	}
+	gz := filepath.Join(t.TempDir(), "m.ckpt.gz")
+	if err := back.Write(gz); err != nil {
+		t.Fatal(err)
+	}
+	again, err := ReadCheckpoint(gz)
+	if err != nil || again.Kind != "translate" || len(again.Params) != 2 {
+		t.Fatalf("gzip round trip: %v, %+v", err, again)
+	}
 	back.Kind = ""
 	if back.CheckKind("sentiment") != nil {
 		t.Fatal("a file without a kind is refused")

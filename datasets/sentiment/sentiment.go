@@ -517,3 +517,21 @@ func Counts(ex []Example) (neg, pos int) {
 
 // String formats an example as "label<TAB>text".
 func (e Example) String() string { return strconv.Itoa(e.Label) + "\t" + e.Text }
+
+// Texts returns the texts of ex.
+func Texts(ex []Example) []string {
+	out := make([]string, len(ex))
+	for i, e := range ex {
+		out[i] = e.Text
+	}
+	return out
+}
+
+// Labels returns the labels of ex.
+func Labels(ex []Example) []int {
+	out := make([]int, len(ex))
+	for i, e := range ex {
+		out[i] = e.Label
+	}
+	return out
+}

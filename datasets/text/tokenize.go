@@ -1,6 +1,8 @@
 package text
 
 import (
+	"bufio"
+	"io"
 	"strings"
 	"unicode"
 )
@@ -200,4 +202,18 @@ func Detokenize(tokens []string) string {
 		}
 	}
 	return b.String()
+}
+
+// WriteTokenized writes each text as Tokenize splits it, tokens joined by
+// single spaces, one text a line (texts without tokens are skipped): a
+// corpus in the tokenisation the models read, e.g. to train word vectors on.
+func WriteTokenized(w io.Writer, texts []string) error {
+	bw := bufio.NewWriter(w)
+	for _, s := range texts {
+		if toks := Tokenize(s); len(toks) > 0 {
+			bw.WriteString(strings.Join(toks, " "))
+			bw.WriteByte('\n')
+		}
+	}
+	return bw.Flush()
 }

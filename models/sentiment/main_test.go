@@ -3,13 +3,24 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
+	"github.com/rnnzoo/rnnzoo/internal/cli"
+	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
 )
+
+// run runs the program and returns its exit code and output.
+func run(t *testing.T, stdin io.Reader, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	code := program.Run(&cli.Env{Stdin: stdin, Stdout: &out, Stderr: &errs}, args)
+	return code, out.String(), errs.String()
+}
 
 // A short run on the embedded UCI sentences: a small GRU trained for three
 // epochs must beat 65% test accuracy (chance is 50%), save a checkpoint
@@ -18,79 +29,120 @@ import (
 func TestTrainPredictEval(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "m.ckpt")
-	var out, errs bytes.Buffer
-	args := []string{"train", "-vectors", "none", "-cell", "gru", "-bidirectional=false", "-hidden", "24",
-		"-epochs", "3", "-patience", "0", "-model", model, "-json", "-log", filepath.Join(dir, "log.jsonl")}
-	if err := run(args, nil, &out, &errs); err != nil {
-		t.Fatalf("%v\n%s", err, errs.String())
+	code, out, errs := run(t, nil, "train", "-vectors", "none", "-cell", "gru", "-bidirectional=false", "-hidden", "24",
+		"-epochs", "3", "-patience", "0", "-model", model, "-json", "-log", filepath.Join(dir, "log.jsonl"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("-json: stdout holds %d lines, want only the JSON one:\n%s", len(lines), out)
+	}
 	var m map[string]float64
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &m); err != nil {
-		t.Fatalf("last line is not JSON: %q", lines[len(lines)-1])
+	if err := json.Unmarshal([]byte(lines[0]), &m); err != nil {
+		t.Fatalf("stdout is not JSON: %q", lines[0])
 	}
 	if m["accuracy"] < 0.65 {
-		t.Fatalf("test accuracy %.3f below 0.65\n%s", m["accuracy"], out.String())
+		t.Fatalf("test accuracy %.3f below 0.65\n%s", m["accuracy"], errs)
 	}
 	// Predict twice from the checkpoint: once in-process right after
 	// loading, once through the command, and compare with eval.
-	c, err := loadModel(model)
+	c, err := polarity.Load(model)
 	if err != nil {
 		t.Fatal(err)
 	}
-	preds, probs, err := c.predict(examples)
+	preds, err := c.Predict(examples)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pout bytes.Buffer
-	if err := run(append([]string{"predict", "-model", model}, examples...), nil, &pout, &errs); err != nil {
-		t.Fatal(err)
+	code, pout, errs := run(t, nil, append([]string{"predict", "-model", model}, examples...)...)
+	if code != 0 {
+		t.Fatalf("predict: exit %d: %s", code, errs)
 	}
-	plines := strings.Split(strings.TrimSpace(pout.String()), "\n")
+	plines := strings.Split(strings.TrimSpace(pout), "\n")
 	if len(plines) != len(examples) {
 		t.Fatalf("predict printed %d lines for %d sentences", len(plines), len(examples))
 	}
 	for i, l := range plines {
 		f := strings.Split(l, "\t")
-		if f[0] != labelName(preds[i]) || f[2] != examples[i] {
-			t.Fatalf("line %d: %q, want %s for %q (p=%v)", i, l, labelName(preds[i]), examples[i], probs[i])
+		if f[0] != preds[i].Name || f[2] != examples[i] {
+			t.Fatalf("line %d: %q, want %s for %q (p=%v)", i, l, preds[i].Name, examples[i], preds[i].Probabilities)
 		}
 	}
 	// Reading sentences from standard input gives the same.
-	var sout bytes.Buffer
-	if err := run([]string{"predict", "-model", model}, strings.NewReader(strings.Join(examples, "\n")), &sout, &errs); err != nil {
-		t.Fatal(err)
-	}
-	if sout.String() != pout.String() {
-		t.Fatalf("stdin predictions differ:\n%s\nvs\n%s", sout.String(), pout.String())
+	if _, sout, _ := run(t, strings.NewReader(strings.Join(examples, "\n")), "predict", "-model", model); sout != pout {
+		t.Fatalf("stdin predictions differ:\n%s\nvs\n%s", sout, pout)
 	}
 }
 
-func TestBadInputs(t *testing.T) {
-	var out, errs bytes.Buffer
-	for _, args := range [][]string{
-		{"frobnicate"},
-		{"train", "-cell", "transformer", "-epochs", "1"},
-		{"eval", "-model", filepath.Join(t.TempDir(), "missing.ckpt"), "-test", "x"},
-		{"eval"},
-		{"train", "-data", filepath.Join(t.TempDir(), "nothing.tsv")},
+// TestExitCodes holds the CLI convention: help exits 0 and lists the
+// commands; usage errors exit 2 with one line and "see -h"; runtime errors
+// exit 1 with one line naming the command.
+func TestExitCodes(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.ckpt")
+	for _, c := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"-h"}, 0, ""},
+		{[]string{"help"}, 0, ""},
+		{[]string{"train", "-h"}, 0, ""},
+		{[]string{"frobnicate"}, 2, "sentiment: unknown command \"frobnicate\""},
+		{[]string{"train", "-cell", "transformer", "-epochs", "1"}, 2, "sentiment train: invalid value \"transformer\" for flag -cell: graph: unknown cell"},
+		{[]string{"train", "-maxlen", "0"}, 2, "sentiment train: maxlen 0, want ≥ 1"},
+		{[]string{"train", "-bogus"}, 2, "flag provided but not defined"},
+		{[]string{"eval"}, 2, "sentiment eval: -test FILE is required; see sentiment eval -h"},
+		{[]string{"eval", "-model", missing, "-test", "x"}, 1, "sentiment eval: "},
+		{[]string{"train", "-data", filepath.Join(t.TempDir(), "nothing.tsv")}, 1, "sentiment train: "},
 	} {
-		if err := run(args, nil, &out, &errs); err == nil {
-			t.Errorf("%v: no error", args)
+		code, out, errs := run(t, nil, c.args...)
+		if code != c.code {
+			t.Errorf("%v: exit %d, want %d\n%s", c.args, code, c.code, errs)
+			continue
 		}
+		if c.code == 0 {
+			if !strings.Contains(out, "predict") && !strings.Contains(out, "-epochs") {
+				t.Errorf("%v: help lacks the commands:\n%s", c.args, out)
+			}
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		if last := lines[len(lines)-1]; !strings.Contains(last, c.msg) {
+			t.Errorf("%v: the last line of stderr %q lacks %q", c.args, errs, c.msg)
+		}
+	}
+}
+
+// TestPredictBuiltin classifies with the shipped model, without training.
+func TestPredictBuiltin(t *testing.T) {
+	code, out, errs := run(t, nil, "predict", "-model", "builtin", "-json", "I loved every minute of it.", "Awful, a waste of money.")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var p struct{ Label string }
+		if err := json.Unmarshal([]byte(l), &p); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+		got = append(got, p.Label)
+	}
+	if strings.Join(got, " ") != "positive negative" {
+		t.Fatalf("labels %v, want positive negative", got)
 	}
 }
 
 func TestTokensWritesOnlyTheTrainingSplit(t *testing.T) {
-	var out, errs bytes.Buffer
-	if err := run([]string{"tokens"}, nil, &out, &errs); err != nil {
-		t.Fatalf("%v\n%s", err, errs.String())
+	code, out, errs := run(t, nil, "tokens")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
 	}
 	ds, err := sentiment.Open("", "", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(got) != len(ds.Train) {
 		t.Fatalf("%d lines, want one per training sentence (%d)", len(got), len(ds.Train))
 	}

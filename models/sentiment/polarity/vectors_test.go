@@ -1,4 +1,4 @@
-package main
+package polarity
 
 import (
 	"strings"
@@ -17,7 +17,7 @@ func TestEmbeddingMatrixCoverage(t *testing.T) {
 	vocab := counts.Vocab(text.VocabOptions{MinCount: 1})
 	m, cov := embeddingMatrix(vocab, vecs, counts, 1)
 	if cov.Words != 3 || cov.Found != 2 || cov.Tokens != 10 || cov.TokFound != 8 {
-		t.Fatalf("coverage %+v, want 2 of 3 words and 8 of 10 tokens", cov)
+		t.Fatalf("Coverage %+v, want 2 of 3 words and 8 of 10 tokens", cov)
 	}
 	row := func(w string) []float64 { id := vocab.ID(w); return m[id*2 : id*2+2] }
 	if r := row("good"); r[0] != 1 || r[1] != 2 {

@@ -1,4 +1,4 @@
-package main
+package polarity
 
 import (
 	"fmt"
@@ -9,8 +9,8 @@ import (
 	"github.com/rnnzoo/rnnzoo/embeddings"
 )
 
-// coverage says how much of a vocabulary pretrained vectors cover.
-type coverage struct {
+// Coverage says how much of a vocabulary pretrained vectors cover.
+type Coverage struct {
 	Words, Found     int
 	Tokens, TokFound int // over the training text, counting repeats
 }
@@ -19,7 +19,7 @@ type coverage struct {
 // vector of every word the file has (trying the word, then its lower-case
 // form), and for the others random rows drawn from N(μ, σ²) per dimension
 // of the pretrained vectors, so that they look like the rest; <pad> is 0.
-func embeddingMatrix(vocab *text.Vocab, vecs *embeddings.Vectors, counts map[string]int, seed uint64) ([]float64, coverage) {
+func embeddingMatrix(vocab *text.Vocab, vecs *embeddings.Vectors, counts map[string]int, seed uint64) ([]float64, Coverage) {
 	D := vecs.Dim
 	V := vocab.Size()
 	m := make([]float64, V*D)
@@ -43,7 +43,7 @@ func embeddingMatrix(vocab *text.Vocab, vecs *embeddings.Vectors, counts map[str
 		std[d] = math.Sqrt(std[d] / float64(max(n, 1)))
 	}
 	rng := rand.New(rand.NewPCG(seed, 0xe3b))
-	var cov coverage
+	var cov Coverage
 	for id := 0; id < V; id++ {
 		w := vocab.Token(id)
 		row := m[id*D : (id+1)*D]
@@ -72,7 +72,7 @@ func embeddingMatrix(vocab *text.Vocab, vecs *embeddings.Vectors, counts map[str
 	return m, cov
 }
 
-func (c coverage) String() string {
+func (c Coverage) String() string {
 	return fmt.Sprintf("pretrained vectors cover %d of %d words (%.1f%%) and %.1f%% of training tokens; the other rows start from N(mean, std²) of the pretrained vectors",
 		c.Found, c.Words, 100*float64(c.Found)/float64(max(c.Words, 1)), 100*float64(c.TokFound)/float64(max(c.Tokens, 1)))
 }

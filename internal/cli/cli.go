@@ -1,0 +1,223 @@
+// Package cli is the one convention of rnnzoo's programs: subcommand
+// dispatch, -h/help, exit codes, -json output, Ctrl-C, and reading texts
+// from arguments or standard input.
+//
+// Exit codes: 0 success and help; 1 a runtime error, printed as one line
+// naming the command ("sentiment predict: …"); 2 a usage error (one line
+// plus "see -h"); 130 interrupted by Ctrl-C (after the command saved what
+// it could, e.g. a resumable checkpoint).
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+
+	"github.com/rnnzoo/rnnzoo/blas"
+)
+
+// Env is what a command sees of the process.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Ctx is cancelled by Ctrl-C (SIGINT) or SIGTERM.
+	Ctx context.Context
+}
+
+// Command is one subcommand.
+type Command struct {
+	Name  string
+	Short string // one line for the help
+	Run   func(env *Env, args []string) error
+}
+
+// Program is a set of subcommands; Default runs when the first argument is
+// absent or a flag.
+type Program struct {
+	Name     string
+	Summary  string // what the program is, one line
+	Default  string
+	Commands []Command
+}
+
+// UsageError marks an error in the command line (exit 2).
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usagef returns a usage error.
+func Usagef(format string, args ...any) error {
+	return &UsageError{fmt.Errorf(format, args...)}
+}
+
+// Main runs the program on os.Args and exits with its code.
+func (p *Program) Main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, sigterm)
+	defer stop()
+	code := p.Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Ctx: ctx}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Run dispatches args and returns the exit code; errors go to env.Stderr.
+func (p *Program) Run(env *Env, args []string) int {
+	if env.Ctx == nil {
+		env.Ctx = context.Background()
+	}
+	name := p.Default
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		name, args = "help", nil
+	}
+	if name == "help" {
+		p.help(env.Stdout)
+		return 0
+	}
+	var cmd *Command
+	for i := range p.Commands {
+		if p.Commands[i].Name == name {
+			cmd = &p.Commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "%s: unknown command %q; see %s -h\n", p.Name, name, p.Name)
+		return 2
+	}
+	err := cmd.Run(env, args)
+	var ue *UsageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "%s %s: %v; see %s %s -h\n", p.Name, cmd.Name, ue.Err, p.Name, cmd.Name)
+		return 2
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(env.Stderr, "%s %s: interrupted: %v\n", p.Name, cmd.Name, err)
+		return 130
+	}
+	fmt.Fprintf(env.Stderr, "%s %s: %v\n", p.Name, cmd.Name, oneLine(err.Error()))
+	return 1
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+
+func (p *Program) help(w io.Writer) {
+	fmt.Fprintf(w, "%s: %s\n\nusage: %s [command] [flags]   (no command: %s)\n\ncommands:\n", p.Name, p.Summary, p.Name, p.Default)
+	for _, c := range p.Commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Short)
+	}
+	fmt.Fprintf(w, "\n%s COMMAND -h lists the flags of a command.\n", p.Name)
+}
+
+// Flags returns a flag set for a command. It prints nothing itself: Parse
+// turns a bad flag into a one-line usage error and -h into the list of
+// flags on env.Stdout.
+func Flags(env *Env, program, command string) *flag.FlagSet {
+	fs := flag.NewFlagSet(program+" "+command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// Parse parses args; a bad flag is a usage error, -h prints the flags and
+// returns flag.ErrHelp (exit 0). With noArgs, positional arguments are
+// refused.
+func Parse(env *Env, fs *flag.FlagSet, args []string, noArgs bool) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(env.Stdout, "usage of %s:\n", fs.Name())
+			fs.SetOutput(env.Stdout)
+			fs.PrintDefaults()
+			return err
+		}
+		return &UsageError{err}
+	}
+	if noArgs && fs.NArg() > 0 {
+		return Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// PrintJSON writes v as one JSON line.
+func PrintJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}
+
+// Texts returns args, or else the non-empty lines of r (trimmed), each at
+// most 1 MiB.
+func Texts(args []string, r io.Reader) ([]string, error) {
+	if len(args) > 0 {
+		return args, nil
+	}
+	var lines []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" {
+			lines = append(lines, s)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("standard input, line %d: %w", len(lines)+1, err)
+	}
+	return lines, nil
+}
+
+// Human returns where human-readable text goes: stderr when the command
+// prints JSON (so that stdout holds only JSON lines), else stdout.
+func (env *Env) Human(jsonOut bool) io.Writer {
+	if jsonOut {
+		return env.Stderr
+	}
+	return env.Stdout
+}
+
+// Common are the flags every command of every program has: -blas,
+// -threads, -model and -json.
+type Common struct {
+	BLAS    string
+	Threads int
+	Model   string
+	JSON    bool
+}
+
+// Register adds the common flags to fs; modelHelp describes -model.
+func (c *Common) Register(fs *flag.FlagSet, modelHelp string) {
+	fs.StringVar(&c.BLAS, "blas", "auto", "matrix kernels: auto, go, go:N, gonum, openblas, openblas:N")
+	fs.IntVar(&c.Threads, "threads", 0, "GOMAXPROCS (0: all cores)")
+	fs.StringVar(&c.Model, "model", "", modelHelp)
+	fs.BoolVar(&c.JSON, "json", false, "print results as JSON lines on stdout (other text goes to stderr)")
+}
+
+// Setup applies -threads and -blas and says on stderr which BLAS runs.
+func (c *Common) Setup(env *Env) error {
+	if c.Threads < 0 {
+		return Usagef("-threads %d, want ≥ 0", c.Threads)
+	}
+	if c.Threads > 0 {
+		runtime.GOMAXPROCS(c.Threads)
+	}
+	info, err := blas.Setup(c.BLAS)
+	if err != nil {
+		return Usagef("-blas: %v", err)
+	}
+	fmt.Fprintf(env.Stderr, "BLAS: %v\n", info)
+	return nil
+}

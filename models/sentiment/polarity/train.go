@@ -1,0 +1,307 @@
+package polarity
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
+	"github.com/rnnzoo/rnnzoo/datasets/text"
+	"github.com/rnnzoo/rnnzoo/embeddings"
+	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
+	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/train"
+)
+
+// Data are the labelled texts Train learns from; Valid (optional) selects
+// the epoch (early stopping on validation accuracy) and is scored at the end.
+type Data struct {
+	Train, Valid []sentiment.Example
+}
+
+// Options configure Train.
+type Options struct {
+	// Model is the architecture; Vocab and EmbedDim are set by Train (from
+	// the data, and from Vectors when given).
+	Model Config
+	// Vectors are the initial word vectors (nil: a random embedding of
+	// Model.EmbedDim); VectorsName says where they came from (stored in the
+	// checkpoint). See BuiltinVectors.
+	Vectors     *embeddings.Vectors
+	VectorsName string
+	// VectorsVocab adds this many of the vectors' most frequent words to the
+	// vocabulary, so that words unseen in training still have a meaning.
+	VectorsVocab int
+	// MinCount is the minimum count of a training word to enter the
+	// vocabulary.
+	MinCount int
+	// Batch is the batch size.
+	Batch int
+	// Train are the shared training settings (epochs, learning rate,
+	// schedule, clipping, patience, seed, log, plots …).
+	Train train.Flags
+	// Checkpoint, if set, receives the training state after every epoch and
+	// when ctx is cancelled; with Resume, training continues from it.
+	Checkpoint string
+	Resume     bool
+	// Progress receives the progress display (nil: standard error);
+	// Info one line each about the data, the vectors and the model (nil:
+	// nothing).
+	Progress, Info io.Writer
+}
+
+// DefaultOptions are the settings of the sentiment demo: the DefaultConfig
+// model, 12 epochs of Adam at a constant 2e-3, clipping at 5, early stopping
+// after 4 epochs without a better validation accuracy, batches of 32,
+// every training word in the vocabulary plus the vectors' 20,000 most
+// frequent words. Vectors are not loaded: set Vectors (BuiltinVectors gives
+// the shipped ones, as the demo uses).
+func DefaultOptions() Options {
+	f := train.DefaultFlags()
+	f.Epochs, f.LR, f.Patience = 12, 2e-3, 4
+	return Options{Model: DefaultConfig(), VectorsVocab: 20000, MinCount: 1, Batch: batchSize, Train: f}
+}
+
+// Register adds the model and training flags to fs, defaulting to o:
+// -cell -hidden -layers -bidirectional -pool -dropout -maxlen -freeze
+// -vectors-vocab -min-count -batch, and train.Flags' -epochs -lr -seed …
+func (o *Options) Register(fs *flag.FlagSet) {
+	fs.TextVar(&o.Model.Cell, "cell", o.Model.Cell, "recurrent cell: lstm, gru or rnn")
+	fs.TextVar(&o.Model.Pool, "pool", o.Model.Pool, "pooling over time: last, max or mean")
+	fs.BoolVar(&o.Model.Bidirectional, "bidirectional", o.Model.Bidirectional, "bidirectional layers")
+	fs.IntVar(&o.Model.Hidden, "hidden", o.Model.Hidden, "hidden units per direction")
+	fs.IntVar(&o.Model.Layers, "layers", o.Model.Layers, "stacked recurrent layers")
+	fs.Float64Var(&o.Model.Dropout, "dropout", o.Model.Dropout, "dropout between layers and before the output")
+	fs.IntVar(&o.Model.MaxLen, "maxlen", o.Model.MaxLen, "truncate texts to this many tokens")
+	fs.BoolVar(&o.Model.Frozen, "freeze", o.Model.Frozen, "keep the pretrained embedding fixed")
+	fs.IntVar(&o.VectorsVocab, "vectors-vocab", o.VectorsVocab, "add this many of the vectors' most frequent words to the vocabulary")
+	fs.IntVar(&o.MinCount, "min-count", o.MinCount, "minimum count of a training word to enter the vocabulary")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size")
+	o.Train.Register(fs)
+}
+
+// Check reports the first option that cannot train a model, naming it
+// as its flag is named.
+func (o *Options) Check() error {
+	if err := o.Model.validateArch(); err != nil {
+		return err
+	}
+	switch {
+	case o.Batch < 1:
+		return fmt.Errorf("batch %d, want ≥ 1", o.Batch)
+	case o.VectorsVocab < 0:
+		return fmt.Errorf("vectors-vocab %d, want ≥ 0", o.VectorsVocab)
+	case o.Train.Epochs < 1:
+		return fmt.Errorf("epochs %d, want ≥ 1", o.Train.Epochs)
+	}
+	return nil
+}
+
+// BuiltinVectors returns the 100-d word vectors shipped with rnnzoo
+// (package embeddings/pretrained) and their name.
+func BuiltinVectors() (*embeddings.Vectors, string, error) {
+	v, err := pretrained.Shared()
+	if err != nil {
+		return nil, "", err
+	}
+	return v, "builtin (" + pretrained.File + ")", nil
+}
+
+// LoadVectors reads initial word vectors for Options.Vectors: "builtin"
+// (BuiltinVectors), "none" or "" (nil), or a word-vector file in format
+// ("auto", "text", "binary" or "glove"; see embeddings.ParseFormat). It
+// returns the vectors and their name.
+func LoadVectors(spec, format string) (*embeddings.Vectors, string, error) {
+	switch spec {
+	case "none", "":
+		return nil, "none", nil
+	case "builtin":
+		return BuiltinVectors()
+	}
+	f, err := embeddings.ParseFormat(format)
+	if err != nil {
+		return nil, "", err
+	}
+	v, err := embeddings.Load(spec, f)
+	return v, spec, err
+}
+
+// Result is what Train reports besides the model.
+type Result struct {
+	Report *train.Report
+	Valid  *train.Eval // the returned weights on Data.Valid; nil without it
+	// Coverage says how much of the vocabulary the vectors covered (zero
+	// without vectors).
+	Coverage Coverage
+	Seconds  float64
+}
+
+// Train builds a vocabulary from data.Train (plus the vectors' most frequent
+// words), initialises the embedding from the vectors, and trains a model
+// with train's loop. Cancelling ctx stops after the update under way, saves
+// a resumable checkpoint to opts.Checkpoint (when set) and returns the model
+// so far with ctx's error.
+func Train(ctx context.Context, data Data, opts Options) (*Model, *Result, error) {
+	start := time.Now()
+	if len(data.Train) == 0 {
+		return nil, nil, fmt.Errorf("polarity: no training examples")
+	}
+	if err := opts.Check(); err != nil {
+		return nil, nil, fmt.Errorf("polarity: %w", err)
+	}
+	info := opts.Info
+	if info == nil {
+		info = io.Discard
+	}
+	cfg := opts.Model
+	counts := text.NewCounter()
+	for _, ex := range data.Train {
+		counts.Add(text.Tokenize(ex.Text))
+	}
+	vocabCounts := text.Counter{}
+	for w, n := range counts {
+		if n >= opts.MinCount {
+			vocabCounts[w] = n
+		}
+	}
+	vecs := opts.Vectors
+	cfg.Vectors, cfg.Frozen = "none", cfg.Frozen && vecs != nil
+	if vecs != nil {
+		cfg.EmbedDim, cfg.Vectors = vecs.Dim, opts.VectorsName
+		for i := 0; i < min(opts.VectorsVocab, vecs.Len()); i++ {
+			if w := vecs.Words[i]; vocabCounts[w] == 0 {
+				vocabCounts[w] = 1
+			}
+		}
+	}
+	vocab := vocabCounts.Vocab(text.VocabOptions{MinCount: 1})
+	cfg.Vocab = vocab.Size()
+	res := &Result{}
+	var emb []float64
+	if vecs != nil {
+		emb, res.Coverage = embeddingMatrix(vocab, vecs, counts, opts.Train.Seed)
+		fmt.Fprintf(info, "vectors: %s (%d × %d): %v\n", cfg.Vectors, vecs.Len(), vecs.Dim, res.Coverage)
+	} else {
+		fmt.Fprintf(info, "vectors: none: the embedding starts from U(−0.1, 0.1)\n")
+	}
+	m, err := New(cfg, vocab, emb, opts.Train.Seed, opts.Batch)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(info, "model: %v\n", m)
+	t := &task{m: m}
+	if t.train, err = m.newSplit(sentiment.Texts(data.Train), sentiment.Labels(data.Train), int64(opts.Train.Seed)); err != nil {
+		return nil, nil, err
+	}
+	if len(data.Valid) > 0 {
+		if t.valid, err = m.newSplit(sentiment.Texts(data.Valid), sentiment.Labels(data.Valid), int64(opts.Train.Seed)); err != nil {
+			return nil, nil, err
+		}
+	}
+	tc, err := opts.Train.Config(m.ps, t.NumTrain())
+	if err != nil {
+		return nil, nil, err
+	}
+	tc.Monitor = "accuracy"
+	if t.valid == nil {
+		tc.Monitor = "loss"
+	}
+	tc.Eval = train.EvalOptions{Classes: cfg.Classes}
+	tc.Checkpoint, tc.ModelKind, tc.ModelConfig = opts.Checkpoint, Kind, cfg
+	tc.Vocabs = map[string]any{"words": vocab}
+	tc.RandSources = map[string]*rand.PCG{"dropout": m.drop}
+	tc.Progress = opts.Progress
+	tr, err := train.New(t, tc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Resume {
+		if opts.Checkpoint == "" {
+			return nil, nil, fmt.Errorf("polarity: resume needs a checkpoint path")
+		}
+		if err := tr.Resume(opts.Checkpoint); err != nil {
+			return nil, nil, err
+		}
+	}
+	res.Report, err = tr.FitContext(ctx)
+	res.Seconds = time.Since(start).Seconds()
+	if err != nil {
+		return m, res, err
+	}
+	if t.valid != nil {
+		if res.Valid, err = m.evaluate(t.valid); err != nil {
+			return nil, nil, err
+		}
+		m.Metrics = res.Valid.Summary()
+	}
+	return m, res, nil
+}
+
+// split is one data split encoded and cut into length-bucketed batches.
+type split struct {
+	seqs    [][]int
+	labels  []int
+	batches []text.Batch
+}
+
+func (m *Model) newSplit(texts []string, labels []int, seed int64) (*split, error) {
+	s := &split{seqs: m.Encode(texts), labels: labels}
+	lengths := make([]int, len(s.seqs))
+	for i, q := range s.seqs {
+		lengths[i] = len(q)
+	}
+	if len(lengths) == 0 {
+		return s, nil
+	}
+	var err error
+	s.batches, err = text.Bucket(lengths, text.BucketOptions{BatchSize: m.batch, Bounds: boundsUpTo(m.cfg.MaxLen), Seed: seed})
+	return s, err
+}
+
+func boundsUpTo(maxLen int) []int {
+	var b []int
+	for _, v := range buckets {
+		if v < maxLen {
+			b = append(b, v)
+		}
+	}
+	return append(b, maxLen)
+}
+
+func (s *split) batch(i int) ([][]int, []int) {
+	b := s.batches[i]
+	seqs := make([][]int, len(b.Indices))
+	labels := make([]int, len(b.Indices))
+	for k, j := range b.Indices {
+		seqs[k], labels[k] = s.seqs[j], s.labels[j]
+	}
+	return seqs, labels
+}
+
+// task adapts the model to train.Task.
+type task struct {
+	m            *Model
+	train, valid *split
+}
+
+func (t *task) Params() *graph.Params { return t.m.ps }
+func (t *task) NumTrain() int         { return len(t.train.batches) }
+func (t *task) NumValid() int {
+	if t.valid == nil {
+		return 0
+	}
+	return len(t.valid.batches)
+}
+func (t *task) TrainBatch(i int) (train.Result, error) {
+	seqs, labels := t.train.batch(i)
+	r, _, err := t.m.run(seqs, labels, true)
+	return r, err
+}
+func (t *task) EvalBatch(i int) (train.Result, error) {
+	seqs, labels := t.valid.batch(i)
+	r, _, err := t.m.run(seqs, labels, false)
+	return r, err
+}

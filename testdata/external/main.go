@@ -1,0 +1,27 @@
+// Command external is a user's program in a module of its own: it imports
+// rnnzoo's model packages as any Go program would (go.mod replaces the
+// module with this checkout), loads each shipped model and runs its verb.
+// .ci/run builds and runs it; it exits non-zero if anything fails.
+package main
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
+)
+
+func main() {
+	m, err := polarity.Pretrained()
+	if err != nil {
+		log.Fatal(err)
+	}
+	preds, err := m.Predict([]string{"I loved every minute of it.", "The battery died after two days."})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if preds[0].Name != "positive" || preds[1].Name != "negative" {
+		log.Fatalf("sentiment: %+v", preds)
+	}
+	fmt.Println("sentiment:", preds[0].Name, preds[1].Name)
+}
