@@ -1,7 +1,6 @@
 package train
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -11,12 +10,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 )
 
 // The checkpoint container. A checkpoint is ONE safetensors file: any
@@ -240,10 +239,6 @@ func (c *Checkpoint) encode() ([]Tensor, map[string]string, error) {
 	return tensors, meta, nil
 }
 
-// testWriterHook, when set by a test, wraps the writer of the temporary
-// checkpoint file (to simulate a failure midway).
-var testWriterHook func(io.Writer) io.Writer
-
 // Write stores the checkpoint at path atomically: it writes a temporary file
 // in the same directory, syncs it, renames it over path and syncs the
 // directory. If anything fails, path is left as it was and the temporary
@@ -258,7 +253,7 @@ func (c *Checkpoint) Write(path string) error {
 		return err
 	}
 	if strings.HasSuffix(path, ".gz") {
-		return writeAtomic(path, func(w io.Writer) error {
+		return atomicfile.Write(path, func(w io.Writer) error {
 			zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 			if err != nil {
 				return err
@@ -269,7 +264,7 @@ func (c *Checkpoint) Write(path string) error {
 			return zw.Close()
 		})
 	}
-	return writeAtomic(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, meta) })
+	return atomicfile.Write(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, meta) })
 }
 
 // maxGunzipped bounds what a gzip-compressed checkpoint may expand to.
@@ -290,50 +285,6 @@ func Gunzip(b []byte) ([]byte, error) {
 		return nil, errors.New("gzip data expand past 4 GiB")
 	}
 	return out, nil
-}
-
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("train: writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("train: writing %s (left unchanged): %w", path, err)
-		}
-	}()
-	var w io.Writer = f
-	if testWriterHook != nil {
-		w = testWriterHook(w)
-	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if err = write(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes it 0600
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync() // best effort: not every file system syncs directories
-		d.Close()
-	}
-	return nil
 }
 
 // ReadCheckpoint reads and verifies a checkpoint file. A truncated,
@@ -415,4 +366,32 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
 		c.Trainer = json.RawMessage(s)
 	}
 	return c, nil
+}
+
+// WriteWeights writes a weights-only checkpoint of a model of kind (the
+// weights of ps, its config, vocabularies and metrics; see NewCheckpoint)
+// to path (".gz" compresses it). With int8, weights of at least 1,024
+// elements are stored in 8 bits (Quantize8).
+func WriteWeights(path, kind string, ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64, int8 bool) error {
+	ck, err := NewCheckpoint(ps, config, vocabs, metrics)
+	if err != nil {
+		return err
+	}
+	ck.Kind = kind
+	if int8 {
+		if err := ck.Quantize8(1024); err != nil {
+			return err
+		}
+	}
+	return ck.Write(path)
+}
+
+// DecodeGzipCheckpoint decodes a gzip-compressed checkpoint held in memory,
+// such as a model package's embedded pretrained weights.
+func DecodeGzipCheckpoint(gz []byte) (*Checkpoint, error) {
+	b, err := Gunzip(gz)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeCheckpoint(b)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 	"gorgonia.org/tensor"
 )
 
@@ -225,8 +226,8 @@ func TestInterruptedWriteKeepsPreviousCheckpoint(t *testing.T) {
 	path := filepath.Join(dir, "m.ckpt")
 	ps := smallParams(1)
 	writeSmall(t, path, ps)
-	testWriterHook = func(w io.Writer) io.Writer { return &failingWriter{w: w, n: 100} }
-	defer func() { testWriterHook = nil }()
+	atomicfile.WrapForTest = func(w io.Writer) io.Writer { return &failingWriter{w: w, n: 100} }
+	defer func() { atomicfile.WrapForTest = nil }()
 	err := func() error {
 		c, _ := NewCheckpoint(smallParams(7), nil, nil, nil)
 		return c.Write(path)
@@ -234,7 +235,7 @@ func TestInterruptedWriteKeepsPreviousCheckpoint(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "simulated disk failure") || !strings.Contains(err.Error(), "left unchanged") {
 		t.Fatalf("interrupted write: %v", err)
 	}
-	testWriterHook = nil
+	atomicfile.WrapForTest = nil
 	c, err := ReadCheckpoint(path)
 	if err != nil {
 		t.Fatalf("previous checkpoint unreadable: %v", err)

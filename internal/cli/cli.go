@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/blas"
+	"github.com/rnnzoo/rnnzoo/datasets"
 )
 
 // Env is what a command sees of the process.
@@ -220,4 +221,103 @@ func (c *Common) Setup(env *Env) error {
 	}
 	fmt.Fprintf(env.Stderr, "BLAS: %v\n", info)
 	return nil
+}
+
+// Builtin names a program's shipped model on the command line (-model builtin).
+const Builtin = "builtin"
+
+// ModelPath resolves -model for a command that reads a model: "builtin"
+// stays; "" is the checkpoint that the program's demo or train saved in the
+// cache directory (datasets.CacheFile(program, "model.ckpt")), or
+// "builtin" when there is none yet. It says on stderr which it took.
+func (env *Env) ModelPath(program, model string) (string, error) {
+	if model == "" {
+		p, err := datasets.CacheFile(program, "model.ckpt")
+		if err != nil {
+			return "", err
+		}
+		model = Builtin
+		if _, err := os.Stat(p); err == nil {
+			model = p
+		}
+	}
+	fmt.Fprintf(env.Stderr, "model: %s\n", model)
+	return model, nil
+}
+
+// Saver is a model that writes itself as a weights-only checkpoint.
+type Saver interface {
+	Save(path string, int8 bool) error
+}
+
+// ExportCommand is the export command every program shares: it loads
+// -model with load and writes its weights alone to -out (-int8: 8-bit
+// weight matrices; a name ending in .gz: compressed).
+func ExportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
+	return Command{Name: "export", Short: "write a model's weights only (-int8: 8-bit matrices; .gz: compressed)", Run: func(env *Env, args []string) error {
+		fs := Flags(env, program, "export")
+		var c Common
+		c.Register(fs, "checkpoint, or builtin (default: the one the demo or train saved, else builtin)")
+		out := fs.String("out", "", "file to write (.gz: compressed)")
+		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column (a quarter of the size)")
+		if err := Parse(env, fs, args, true); err != nil {
+			return err
+		}
+		if *out == "" {
+			return Usagef("-out FILE is required")
+		}
+		m, err := load(env, c.Model)
+		if err != nil {
+			return err
+		}
+		return m.Save(*out, *int8)
+	}}
+}
+
+// ReadModelHelp is the -model help of a command that reads a model.
+const ReadModelHelp = "checkpoint, or builtin (default: the one the demo or train saved, else builtin)"
+
+// Start returns a command's flag set with the common flags registered.
+func Start(env *Env, program, command, modelHelp string) (*flag.FlagSet, *Common) {
+	fs := Flags(env, program, command)
+	c := &Common{}
+	c.Register(fs, modelHelp)
+	return fs, c
+}
+
+// Ready parses args (see Parse), runs the checks of the parsed values, each
+// failure a usage error, then applies -threads and -blas (Setup).
+func (c *Common) Ready(env *Env, fs *flag.FlagSet, args []string, noArgs bool, checks ...func() error) error {
+	if err := Parse(env, fs, args, noArgs); err != nil {
+		return err
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return &UsageError{err}
+		}
+	}
+	return c.Setup(env)
+}
+
+// Print writes one result: v as a JSON line with -json, else text.
+func (c *Common) Print(env *Env, text string, v any) error {
+	if c.JSON {
+		return PrintJSON(env.Stdout, v)
+	}
+	_, err := fmt.Fprintln(env.Stdout, text)
+	return err
+}
+
+// LoadModel reads -model (see Env.ModelPath) with the model package's
+// Pretrained or Load.
+func LoadModel[M any](env *Env, program, model string, pretrained func() (M, error), load func(string) (M, error)) (M, error) {
+	path, err := env.ModelPath(program, model)
+	if err != nil {
+		var zero M
+		return zero, err
+	}
+	if path == Builtin {
+		return pretrained()
+	}
+	return load(path)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
@@ -22,7 +21,7 @@ var program = &cli.Program{
 		{Name: "train", Short: "train (-data FILE|DIR -dataset uci|sst2|mr) and save a checkpoint", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) }},
 		{Name: "eval", Short: "score a labelled file: accuracy, macro-F1, confusion (-model M -test FILE)", Run: cmdEval},
 		{Name: "predict", Short: "classify texts given as arguments or one per line on stdin (-model M|builtin)", Run: cmdPredict},
-		{Name: "export", Short: "write a checkpoint's weights only, -int8 quantised, .gz compressed", Run: cmdExport},
+		cli.ExportCommand("sentiment", load),
 		{Name: "tokens", Short: "the training split as the model tokenises it, one sentence a line", Run: cmdTokens},
 	},
 }
@@ -38,26 +37,8 @@ var examples = []string{
 
 func defaultModelPath() (string, error) { return datasets.CacheFile("sentiment", "model.ckpt") }
 
-// load reads -model: "builtin" is the shipped model; "" the checkpoint
-// that the demo or train saved last, or the shipped model when there is none.
-func load(env *cli.Env, c *cli.Common) (*polarity.Model, error) {
-	path := c.Model
-	if path == "" {
-		p, err := defaultModelPath()
-		if err != nil {
-			return nil, err
-		}
-		if _, err := os.Stat(p); err != nil {
-			path = "builtin"
-		} else {
-			path = p
-		}
-	}
-	fmt.Fprintf(env.Stderr, "model: %s\n", path)
-	if path == "builtin" {
-		return polarity.Pretrained()
-	}
-	return polarity.Load(path)
+func load(env *cli.Env, model string) (*polarity.Model, error) {
+	return cli.LoadModel(env, "sentiment", model, polarity.Pretrained, polarity.Load)
 }
 
 func cmdTrain(env *cli.Env, cmd string, args []string) error {
@@ -146,7 +127,7 @@ func cmdEval(env *cli.Env, args []string) error {
 	if err := c.Setup(env); err != nil {
 		return err
 	}
-	m, err := load(env, &c)
+	m, err := load(env, c.Model)
 	if err != nil {
 		return err
 	}
@@ -177,7 +158,7 @@ func cmdPredict(env *cli.Env, args []string) error {
 	if err := c.Setup(env); err != nil {
 		return err
 	}
-	m, err := load(env, &c)
+	m, err := load(env, c.Model)
 	if err != nil {
 		return err
 	}
@@ -200,25 +181,6 @@ func cmdPredict(env *cli.Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s\t%.4f\t%s\n", p.Name, p.Probabilities[p.Label], s)
 	}
 	return nil
-}
-
-func cmdExport(env *cli.Env, args []string) error {
-	fs := cli.Flags(env, "sentiment", "export")
-	var c cli.Common
-	c.Register(fs, "checkpoint to export (default: the one the demo saved, else builtin)")
-	out := fs.String("out", "", "file to write (.gz: compressed)")
-	int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column")
-	if err := cli.Parse(env, fs, args, true); err != nil {
-		return err
-	}
-	if *out == "" {
-		return cli.Usagef("-out FILE is required")
-	}
-	m, err := load(env, &c)
-	if err != nil {
-		return err
-	}
-	return m.Save(*out, *int8)
 }
 
 // cmdTokens writes the training split of a data set as the model tokenises

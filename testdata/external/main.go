@@ -9,6 +9,7 @@ import (
 	"log"
 
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
+	"github.com/rnnzoo/rnnzoo/models/translate/translator"
 )
 
 func main() {
@@ -24,4 +25,14 @@ func main() {
 		log.Fatalf("sentiment: %+v", preds)
 	}
 	fmt.Println("sentiment:", preds[0].Name, preds[1].Name)
+
+	tr, err := translator.Pretrained()
+	if err != nil {
+		log.Fatal(err)
+	}
+	out, err := tr.Translate([]string{"The Lord is my shepherd."}, translator.DefaultDecodeOptions())
+	if err != nil || out[0] == "" {
+		log.Fatalf("translate: %q, %v", out, err)
+	}
+	fmt.Println("translate:", out[0])
 }

@@ -335,17 +335,7 @@ func softmax(row []float32) ([]float64, int) {
 // matrices are stored in 8 bits with a float32 scale per row or column
 // (train.Checkpoint.Quantize8), a quarter of the size.
 func (m *Model) Save(path string, int8 bool) error {
-	ck, err := train.NewCheckpoint(m.ps, m.cfg, map[string]any{"words": m.vocab}, m.Metrics)
-	if err != nil {
-		return err
-	}
-	ck.Kind = Kind
-	if int8 {
-		if err := ck.Quantize8(1024); err != nil {
-			return err
-		}
-	}
-	return ck.Write(path)
+	return train.WriteWeights(path, Kind, m.ps, m.cfg, map[string]any{"words": m.vocab}, m.Metrics, int8)
 }
 
 // Load reads a model from a checkpoint file written by Train, the sentiment
@@ -404,11 +394,7 @@ const PretrainedFile = "pretrained/uci-bilstm.ckpt.gz"
 // Labelled Sentences (see the model card in the package doc). It is decoded
 // anew on every call; keep the model rather than calling it per request.
 func Pretrained() (*Model, error) {
-	b, err := train.Gunzip(pretrainedGz)
-	if err != nil {
-		return nil, fmt.Errorf("polarity: %s: %w", PretrainedFile, err)
-	}
-	ck, err := train.DecodeCheckpoint(b)
+	ck, err := train.DecodeGzipCheckpoint(pretrainedGz)
 	if err != nil {
 		return nil, fmt.Errorf("polarity: %s: %w", PretrainedFile, err)
 	}

@@ -1,9 +1,12 @@
-package main
+package translator
 
 import (
+	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/rnnzoo/rnnzoo/datasets/text"
@@ -12,17 +15,21 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// modelConfig is what a checkpoint needs to rebuild the translator.
-type modelConfig struct {
-	Src       string  `json:"src"` // ISO 639-3 language codes
-	Tgt       string  `json:"tgt"`
-	Cell      string  `json:"cell"`
-	Attention string  `json:"attention"`
-	EmbedDim  int     `json:"embed_dim"`
-	Hidden    int     `json:"hidden"`     // decoder state size
-	EncHidden int     `json:"enc_hidden"` // encoder state size per direction
-	Layers    int     `json:"layers"`
-	Dropout   float64 `json:"dropout"`
+// Kind is the model kind recorded in this package's checkpoints.
+const Kind = "translate"
+
+// Config describes a translator; it is stored as JSON in every checkpoint
+// and is all Load needs, with the vocabularies, to rebuild the model.
+type Config struct {
+	Src       string              `json:"src"` // ISO 639-3 language codes
+	Tgt       string              `json:"tgt"`
+	Cell      graph.CellKind      `json:"cell"` // gru or lstm
+	Attention graph.AttentionKind `json:"attention"`
+	EmbedDim  int                 `json:"embed_dim"`
+	Hidden    int                 `json:"hidden"`     // decoder state size
+	EncHidden int                 `json:"enc_hidden"` // encoder state size per direction
+	Layers    int                 `json:"layers"`
+	Dropout   float64             `json:"dropout"`
 	// LabelSmoothing is ε of the training loss (0: plain cross-entropy).
 	LabelSmoothing float64 `json:"label_smoothing,omitempty"`
 	MaxLen         int     `json:"max_len"` // longest sentence side in tokens (longer sources are truncated)
@@ -55,40 +62,48 @@ func bucketOf(n, maxLen int) int {
 	return maxLen
 }
 
-// translator is an encoder–decoder with its vocabularies, a training and an
-// evaluation graph per (source, target) bucket and step decoders per source
-// bucket, all over one parameter set.
-type translator struct {
-	cfg      modelConfig
+// Model is an encoder–decoder translator with attention:
+//
+//	h_s = [→GRU(x_s, →h_{s−1}); ←GRU(x_s, ←h_{s+1})]     (bidirectional encoder over the source words)
+//	d_t = GRU(y_{t−1}, d_{t−1})                         (decoder over the previous target word)
+//	α_ts = softmax_s score(d_t, h_s),  c_t = Σ_s α_ts·h_s  (attention: additive, dot or general)
+//	p(y_t | y_<t, x) = softmax(W·[d_t; c_t] + b)
+//
+// (LSTM cells in place of GRU when Config.Cell says so). It carries its
+// vocabularies, tokenizer (datasets/text.Tokenize) and the written forms of
+// target words, so Translate takes and returns raw text. A Model is safe
+// for concurrent use: calls are serialised, since its compiled graphs hold
+// bound buffers; pass many sentences to one call for throughput.
+type Model struct {
+	cfg      Config
 	ps       *graph.Params
 	m        *graph.Seq2Seq
 	src, tgt *text.Vocab
 	truecase map[string]string // lower-cased target token → its usual written form
 	batch    int
-	nets     map[[3]int]*graph.Seq2SeqGraph // (Ts, Tt, graph kind)
-	decs     map[[2]int]*graph.Decoder      // (Ts, rows)
-	drop     *rand.PCG                      // dropout masks
-	mix      *rand.PCG                      // teacher-forcing draws
-	tf       float64                        // teacher forcing ratio
-	words    *rand.PCG                      // word dropout draws
-	wordDrop float64                        // word dropout: the share of input tokens replaced by <unk> in training
-	path     string                         // the checkpoint it was read from or saved to
-	metrics  map[string]float64             // the metrics stored with the checkpoint it was read from
+	nets     *graph.Cache[[3]int, *graph.Seq2SeqGraph] // (Ts, Tt, graph kind)
+	decs     *graph.Cache[[2]int, *graph.Decoder]      // (Ts, rows)
+	mu       sync.Mutex                                // serialises the exported verbs
+	drop     *rand.PCG                                 // dropout masks
+	mix      *rand.PCG                                 // teacher-forcing draws
+	tf       float64                                   // teacher forcing ratio
+	words    *rand.PCG                                 // word dropout draws
+	wordDrop float64                                   // word dropout: the share of input tokens replaced by <unk> in training
+	// Metrics are the metrics stored with the weights (may be nil).
+	Metrics map[string]float64
 }
 
-func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]string, seed uint64, batch int) (*translator, error) {
-	kind, err := graph.ParseCellKind(cfg.Cell)
-	if err != nil {
-		return nil, err
-	}
-	if kind == graph.RNN {
-		return nil, fmt.Errorf("cell %q: the translator takes gru or lstm", cfg.Cell)
-	}
-	att, err := graph.ParseAttention(cfg.Attention)
-	if err != nil {
-		return nil, err
-	}
+// New returns an untrained model: cfg with the source and target
+// vocabularies (the target's with <bos>/<eos>), the written forms of target
+// words (lower-cased token → form, may be nil), the seed of the initial
+// weights and of the training draws, and the training batch size.
+func New(cfg Config, src, tgt *text.Vocab, truecase map[string]string, seed uint64, batch int) (*Model, error) {
+	kind, att := cfg.Cell, cfg.Attention
 	switch {
+	case kind != graph.GRU && kind != graph.LSTM:
+		return nil, fmt.Errorf("cell %v: the translator takes gru or lstm", cfg.Cell)
+	case att < graph.NoAttention || att > graph.General:
+		return nil, fmt.Errorf("attention kind %d", int(att))
 	case cfg.Hidden < 1 || cfg.EncHidden < 1 || cfg.EmbedDim < 1 || cfg.Layers < 1:
 		return nil, fmt.Errorf("hidden %d, encoder hidden %d, embedding %d and layers %d must be positive", cfg.Hidden, cfg.EncHidden, cfg.EmbedDim, cfg.Layers)
 	case cfg.Dropout < 0 || cfg.Dropout >= 1:
@@ -97,6 +112,8 @@ func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]st
 		return nil, fmt.Errorf("maximum length %d is too short", cfg.MaxLen)
 	case batch < 1:
 		return nil, fmt.Errorf("batch size %d", batch)
+	case src == nil || tgt == nil:
+		return nil, fmt.Errorf("a translator needs both vocabularies")
 	case src.Size() != cfg.SrcVocab || tgt.Size() != cfg.TgtVocab:
 		return nil, fmt.Errorf("vocabularies have %d and %d tokens, the config says %d and %d", src.Size(), tgt.Size(), cfg.SrcVocab, cfg.TgtVocab)
 	case tgt.BOSID() < 0 || tgt.EOSID() < 0:
@@ -123,10 +140,37 @@ func newTranslator(cfg modelConfig, src, tgt *text.Vocab, truecase map[string]st
 	// the unigram plateau (5.3 nats per token) for over 1,000 updates.
 	// With N(0, 1) the loss leaves it within the first 100.
 	initEmbeddings(ps, seed)
-	return &translator{cfg: cfg, ps: ps, m: m, src: src, tgt: tgt, truecase: truecase, batch: batch, tf: 1,
-		nets: map[[3]int]*graph.Seq2SeqGraph{}, decs: map[[2]int]*graph.Decoder{},
-		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f), words: rand.NewPCG(seed, 0x30d)}, nil
+	t := &Model{cfg: cfg, ps: ps, m: m, src: src, tgt: tgt, truecase: truecase, batch: batch, tf: 1,
+		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f), words: rand.NewPCG(seed, 0x30d)}
+	t.nets = graph.NewCache(0, func(k [3]int) (*graph.Seq2SeqGraph, error) {
+		switch k[2] {
+		case trainGraph:
+			return t.m.Compile(k[0], k[1], t.batch, true, rand.New(t.drop))
+		case logitsGraph:
+			return t.m.Compile(k[0], k[1], t.batch, false, nil)
+		}
+		return t.m.CompileLoss(k[0], k[1], t.batch)
+	})
+	t.decs = graph.NewCache(0, func(k [2]int) (*graph.Decoder, error) {
+		d, err := t.m.NewDecoder(k[0], k[1])
+		if err != nil {
+			return nil, err
+		}
+		// Never write <pad>, <unk> or <bos>: a reference has none of them.
+		d.Ban = []int{text.PadID, text.UnkID, t.tgt.BOSID()}
+		return d, nil
+	})
+	return t, nil
 }
+
+// Config returns the model's configuration.
+func (t *Model) Config() Config { return t.cfg }
+
+// Vocabs returns the source and target vocabularies (do not modify them).
+func (t *Model) Vocabs() (src, tgt *text.Vocab) { return t.src, t.tgt }
+
+// Params returns the model's weights.
+func (t *Model) Params() *graph.Params { return t.ps }
 
 // Graph kinds of translator.net.
 const (
@@ -135,42 +179,11 @@ const (
 	logitsGraph        // evaluation with the logits (for predictions)
 )
 
-func (t *translator) net(Ts, Tt, kind int) (*graph.Seq2SeqGraph, error) {
-	k := [3]int{Ts, Tt, kind}
-	if g, ok := t.nets[k]; ok {
-		return g, nil
-	}
-	var g *graph.Seq2SeqGraph
-	var err error
-	switch kind {
-	case trainGraph:
-		g, err = t.m.Compile(Ts, Tt, t.batch, true, rand.New(t.drop))
-	case logitsGraph:
-		g, err = t.m.Compile(Ts, Tt, t.batch, false, nil)
-	default:
-		g, err = t.m.CompileLoss(Ts, Tt, t.batch)
-	}
-	if err != nil {
-		return nil, err
-	}
-	t.nets[k] = g
-	return g, nil
+func (t *Model) net(Ts, Tt, kind int) (*graph.Seq2SeqGraph, error) {
+	return t.nets.Get([3]int{Ts, Tt, kind})
 }
 
-func (t *translator) decoder(Ts, rows int) (*graph.Decoder, error) {
-	k := [2]int{Ts, rows}
-	if d, ok := t.decs[k]; ok {
-		return d, nil
-	}
-	d, err := t.m.NewDecoder(Ts, rows)
-	if err != nil {
-		return nil, err
-	}
-	// Never write <pad>, <unk> or <bos>: a reference has none of them.
-	d.Ban = []int{text.PadID, text.UnkID, t.tgt.BOSID()}
-	t.decs[k] = d
-	return d, nil
-}
+func (t *Model) decoder(Ts, rows int) (*graph.Decoder, error) { return t.decs.Get([2]int{Ts, rows}) }
 
 // example is one encoded pair: source ids, and target ids ending with
 // <eos> (no <bos>).
@@ -184,11 +197,11 @@ type example struct {
 const maxSrcTokens = 60
 
 // srcMax is the longest source in tokens: MaxLen, or maxSrcTokens if more.
-func (t *translator) srcMax() int { return max(t.cfg.MaxLen, maxSrcTokens) }
+func (t *Model) srcMax() int { return max(t.cfg.MaxLen, maxSrcTokens) }
 
 // encodeSrc tokenizes and maps a source sentence (at least one token,
 // truncated to srcMax).
-func (t *translator) encodeSrc(s string) []int {
+func (t *Model) encodeSrc(s string) []int {
 	ids := t.src.Encode(text.Tokenize(s), false, false)
 	if len(ids) == 0 {
 		ids = []int{text.UnkID}
@@ -199,7 +212,7 @@ func (t *translator) encodeSrc(s string) []int {
 	return ids
 }
 
-func (t *translator) encodeTgt(s string) []int {
+func (t *Model) encodeTgt(s string) []int {
 	ids := t.tgt.Encode(text.Tokenize(s), false, false)
 	if len(ids) > t.cfg.MaxLen {
 		ids = ids[:t.cfg.MaxLen]
@@ -212,7 +225,7 @@ func (t *translator) encodeTgt(s string) []int {
 // ratio below 1, a first teacher-forced pass of the evaluation graph gives
 // the model's own predictions, and each decoder input after <bos> is the
 // gold token with probability ratio, else that prediction (graph.MixTeacherForcing).
-func (t *translator) step(batch []example, training bool) (train.Result, error) {
+func (t *Model) step(batch []example, training bool) (train.Result, error) {
 	Ts, Tt := 1, 1
 	for _, e := range batch {
 		Ts, Tt = max(Ts, len(e.src)), max(Tt, len(e.tgt))
@@ -278,7 +291,7 @@ func dropWords(seqs [][]int, p float64, skip int, rng *rand.Rand) [][]int {
 // predictTeacherForced returns each row's argmax predictions of the
 // evaluation graph fed the gold prefix; the gradients that run adds are
 // cleared.
-func (t *translator) predictTeacherForced(Ts, Tt int, srcs, tgtIn, tgts [][]int) ([][]int, error) {
+func (t *Model) predictTeacherForced(Ts, Tt int, srcs, tgtIn, tgts [][]int) ([][]int, error) {
 	g, err := t.net(Ts, Tt, logitsGraph)
 	if err != nil {
 		return nil, err
@@ -310,12 +323,12 @@ func (t *translator) predictTeacherForced(Ts, Tt int, srcs, tgtIn, tgts [][]int)
 
 // decodeLimit is the longest output for a source of n tokens: 1.5·n + 5
 // (a translation that has not ended by then is cut), at most maxOut.
-func (t *translator) decodeLimit(n, maxOut int) int {
+func (t *Model) decodeLimit(n, maxOut int) int {
 	return min(maxOut, n+n/2+5)
 }
 
 // greedy translates encoded sources (token ids out, no <bos>/<eos>).
-func (t *translator) greedy(srcs [][]int, maxOut int) ([][]int, error) {
+func (t *Model) greedy(srcs [][]int, maxOut int) ([][]int, error) {
 	out := make([][]int, 0, len(srcs))
 	for lo := 0; lo < len(srcs); lo += t.batch {
 		chunk := srcs[lo:min(lo+t.batch, len(srcs))]
@@ -344,7 +357,7 @@ func (t *translator) greedy(srcs [][]int, maxOut int) ([][]int, error) {
 
 // beam translates encoded sources one by one with a beam of k hypotheses
 // and length normalisation alpha.
-func (t *translator) beam(srcs [][]int, k int, alpha float64, maxOut int) ([][]int, error) {
+func (t *Model) beam(srcs [][]int, k int, alpha float64, maxOut int) ([][]int, error) {
 	out := make([][]int, len(srcs))
 	for i, s := range srcs {
 		d, err := t.decoder(bucketOf(len(s), t.srcMax()), k)
@@ -358,15 +371,45 @@ func (t *translator) beam(srcs [][]int, k int, alpha float64, maxOut int) ([][]i
 	return out, nil
 }
 
-// decodeOpts says how to translate: greedy (Beam ≤ 1) or beam search.
-type decodeOpts struct {
+// DecodeOptions say how to translate: greedy (Beam ≤ 1) or beam search.
+type DecodeOptions struct {
 	Beam   int
-	Alpha  float64 // length normalisation exponent
-	MaxOut int     // longest output in tokens
+	Alpha  float64 // length normalisation: a hypothesis scores log p / length^Alpha
+	MaxOut int     // longest output in tokens (each sentence also stops at 1.5·source + 5)
 }
 
-// translate turns source sentences into target sentences.
-func (t *translator) translate(sentences []string, o decodeOpts) ([]string, error) {
+// DefaultDecodeOptions are the demo's: beam 4, alpha 0.5 (the best on the
+// Bible model's validation verses), at most 80 tokens.
+func DefaultDecodeOptions() DecodeOptions { return DecodeOptions{Beam: 4, Alpha: 0.5, MaxOut: 80} }
+
+// Register adds -beam, -alpha and -max-out to fs, defaulting to o.
+func (o *DecodeOptions) Register(fs *flag.FlagSet) {
+	fs.IntVar(&o.Beam, "beam", o.Beam, "beam width (1: greedy)")
+	fs.Float64Var(&o.Alpha, "alpha", o.Alpha, "beam search length normalisation: score / length^alpha")
+	fs.IntVar(&o.MaxOut, "max-out", o.MaxOut, "longest translation in tokens")
+}
+
+// Check reports options that cannot decode.
+func (o *DecodeOptions) Check() error {
+	if o.Beam < 1 || o.MaxOut < 1 || o.Alpha < 0 || math.IsNaN(o.Alpha) {
+		return fmt.Errorf("beam %d, max-out %d and alpha %v: beam and max-out must be at least 1, alpha ≥ 0", o.Beam, o.MaxOut, o.Alpha)
+	}
+	return nil
+}
+
+// Translate turns source sentences into target sentences. An empty
+// sentence reads as one unknown word.
+func (t *Model) Translate(sentences []string, o DecodeOptions) ([]string, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.translate(sentences, o)
+}
+
+// translate is Translate without the lock.
+func (t *Model) translate(sentences []string, o DecodeOptions) ([]string, error) {
 	srcs := make([][]int, len(sentences))
 	for i, s := range sentences {
 		srcs[i] = t.encodeSrc(s)
@@ -392,7 +435,7 @@ func (t *translator) translate(sentences []string, o decodeOpts) ([]string, erro
 // reference contains it), each word takes its usual written form (learnt
 // from the training targets), a capital letter starts the text and
 // follows a sentence end, then text.Detokenize joins the tokens.
-func (t *translator) detokenize(toks []string) string {
+func (t *Model) detokenize(toks []string) string {
 	out := make([]string, 0, len(toks))
 	start := true
 	for _, w := range toks {
@@ -474,9 +517,10 @@ func learnTruecase(sentences []string) map[string]string {
 }
 
 // String describes the model.
-func (t *translator) String() string {
+func (t *Model) String() string {
+	cell := strings.ToUpper(t.cfg.Cell.String())
 	return fmt.Sprintf("%s→%s: bidirectional %s encoder %d×2, %s decoder %d, %s attention, %d layer(s), embeddings %d, vocabularies %d/%d, dropout %g (%d weights)",
-		t.cfg.Src, t.cfg.Tgt, strings.ToUpper(t.cfg.Cell), t.cfg.EncHidden, strings.ToUpper(t.cfg.Cell), t.cfg.Hidden,
+		t.cfg.Src, t.cfg.Tgt, cell, t.cfg.EncHidden, cell, t.cfg.Hidden,
 		t.cfg.Attention, t.cfg.Layers, t.cfg.EmbedDim, t.cfg.SrcVocab, t.cfg.TgtVocab, t.cfg.Dropout, t.ps.Count())
 }
 

@@ -1,14 +1,14 @@
-package main
+package translator
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
@@ -16,17 +16,23 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// alignment is the attention of one greedy translation: Weights[i][j] is
+// Alignment is the attention of one greedy translation: Weights[i][j] is
 // the weight of source token j when output token i (or the final <eos>)
 // was produced.
-type alignment struct {
-	Src, Out []string
-	Weights  [][]float64
+type Alignment struct {
+	Src, Out    []string
+	Weights     [][]float64
+	Translation string // Out as text
 }
 
-// attend translates one sentence greedily and records the attention
-// weights of every step.
-func (t *translator) attend(sentence string, maxOut int) (*alignment, error) {
+// Attention translates one sentence greedily, at most maxOut tokens, and
+// returns the attention weights of every step.
+func (t *Model) Attention(sentence string, maxOut int) (*Alignment, error) {
+	if maxOut < 1 {
+		return nil, fmt.Errorf("translator: max-out %d, want ≥ 1", maxOut)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.m.Attn == nil {
 		return nil, errors.New("the model has no attention (trained with -attention none)")
 	}
@@ -45,7 +51,7 @@ func (t *translator) attend(sentence string, maxOut int) (*alignment, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &alignment{Out: t.tgt.Decode(out[0]), Weights: rows}
+	a := &Alignment{Out: t.tgt.Decode(out[0]), Weights: rows}
 	if len(rows) > len(out[0]) {
 		a.Out = append(a.Out, text.EOS)
 		a.Weights = rows[:len(a.Out)]
@@ -53,20 +59,23 @@ func (t *translator) attend(sentence string, maxOut int) (*alignment, error) {
 	for _, id := range src {
 		a.Src = append(a.Src, t.src.Token(id))
 	}
+	a.Translation = t.detokenize(t.tgt.Decode(out[0]))
 	return a, nil
 }
 
-// grid adapts an alignment to plotter.GridXYZ: columns are source tokens,
+// grid adapts an Alignment to plotter.GridXYZ: columns are source tokens,
 // rows output tokens, the first output at the top.
-type grid struct{ a *alignment }
+type grid struct{ a *Alignment }
 
 func (g grid) Dims() (c, r int)   { return len(g.a.Src), len(g.a.Out) }
 func (g grid) Z(c, r int) float64 { return g.a.Weights[len(g.a.Out)-1-r][c] }
 func (g grid) X(c int) float64    { return float64(c) }
 func (g grid) Y(r int) float64    { return float64(r) }
 
-// writeHeatmap draws the alignment as a PNG heat map.
-func writeHeatmap(a *alignment, title, path string) error {
+// WriteHeatmap draws the alignment as a PNG heat map: source tokens across,
+// output tokens down, black for weight 0 and white for the largest weight.
+// The file is replaced atomically.
+func WriteHeatmap(a *Alignment, title, path string) error {
 	if len(a.Src) == 0 || len(a.Out) == 0 {
 		return errors.New("heatmap: nothing to draw")
 	}
@@ -97,39 +106,9 @@ func writeHeatmap(a *alignment, title, path string) error {
 	p.X.Tick.Label.YAlign = draw.YCenter
 	w := vg.Length(120+28*len(a.Src)) * vg.Points(1)
 	hgt := vg.Length(120+24*len(a.Out)) * vg.Points(1)
-	return p.Save(w, hgt, path)
-}
-
-func cmdHeatmap(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("heatmap", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	model := fs.String("model", "", "checkpoint (default: the one the demo or train saved; builtin: the embedded one)")
-	out := fs.String("out", "attention.png", "PNG file to write")
-	maxOut := fs.Int("max-out", 80, "longest translation in tokens")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return errors.New(`heatmap: give one sentence, e.g. heatmap -model M -out attn.png "The Lord is my shepherd."`)
-	}
-	t, err := loadModel(*model)
+	wt, err := p.WriterTo(w, hgt, "png")
 	if err != nil {
 		return err
 	}
-	a, err := t.attend(fs.Arg(0), *maxOut)
-	if err != nil {
-		return err
-	}
-	if err := writeHeatmap(a, fmt.Sprintf("%s attention", t.cfg.Attention), *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s\n%s: %d×%d attention weights\n", t.detokenize(trimEOS(a.Out)), *out, len(a.Out), len(a.Src))
-	return nil
-}
-
-func trimEOS(toks []string) []string {
-	if n := len(toks); n > 0 && toks[n-1] == text.EOS {
-		return toks[:n-1]
-	}
-	return toks
+	return atomicfile.Write(path, func(out io.Writer) error { _, err := wt.WriteTo(out); return err })
 }

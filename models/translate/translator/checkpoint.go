@@ -1,0 +1,152 @@
+package translator
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/rnnzoo/rnnzoo/datasets/text"
+	"github.com/rnnzoo/rnnzoo/train"
+)
+
+//go:embed pretrained/bible-eng-spa.ckpt.gz
+var pretrainedGz []byte
+
+// PretrainedFile is the name of the shipped checkpoint in this package's
+// directory (see pretrained/README.md for the command that makes it).
+const PretrainedFile = "pretrained/bible-eng-spa.ckpt.gz"
+
+// Pretrained returns the shipped English→Spanish Bible translator (see the
+// model card in the package doc). It is decoded anew on every call; keep
+// the model rather than calling it per request.
+func Pretrained() (*Model, error) {
+	ck, err := train.DecodeGzipCheckpoint(pretrainedGz)
+	if err != nil {
+		return nil, fmt.Errorf("translator: %s: %w", PretrainedFile, err)
+	}
+	t, err := FromCheckpoint(ck)
+	if err != nil {
+		return nil, fmt.Errorf("translator: %s: %w", PretrainedFile, err)
+	}
+	return t, nil
+}
+
+// Load reads a model from a checkpoint file written by Train, the translate
+// program or Save (".gz" files are decompressed).
+func Load(path string) (*Model, error) {
+	ck, err := train.ReadCheckpoint(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := FromCheckpoint(ck)
+	if err != nil {
+		return nil, fmt.Errorf("translator: %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// vocabs are the checkpoint's vocabularies.
+func (t *Model) vocabs() map[string]any {
+	return map[string]any{"src": t.src, "tgt": t.tgt, "truecase": t.truecase}
+}
+
+// Save writes the weights alone, with the configuration, vocabularies and
+// Metrics, to path (".gz" compresses it); with int8, every weight matrix
+// is stored in 8 bits with a float32 scale per row or column
+// (train.Checkpoint.Quantize8), the biases in float32.
+func (t *Model) Save(path string, int8 bool) error {
+	return train.WriteWeights(path, Kind, t.ps, t.cfg, t.vocabs(), t.Metrics, int8)
+}
+
+// Average returns a model whose weights are the element-wise mean of the
+// checkpoints' (of one model: the same configuration and vocabularies),
+// such as the last epochs of a run: the average usually translates better
+// than any one of them (Junczys-Dowmunt et al. 2016; Vaswani et al. 2017).
+func Average(paths []string) (*Model, error) {
+	var avg *Model
+	var sums [][]float64
+	for i, p := range paths {
+		t, err := Load(p)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			avg = t
+			for _, q := range t.ps.All() {
+				sums = append(sums, make([]float64, q.Size()))
+			}
+		} else {
+			if t.cfg != avg.cfg {
+				return nil, fmt.Errorf("translator: %s: model %+v differs from %s's %+v", p, t.cfg, paths[0], avg.cfg)
+			}
+			if !slices.Equal(t.src.Tokens(), avg.src.Tokens()) || !slices.Equal(t.tgt.Tokens(), avg.tgt.Tokens()) {
+				return nil, fmt.Errorf("translator: %s: vocabularies differ from %s's", p, paths[0])
+			}
+		}
+		for k, q := range t.ps.All() {
+			for j, v := range q.F32() {
+				sums[k][j] += float64(v)
+			}
+		}
+	}
+	if avg == nil {
+		return nil, fmt.Errorf("translator: no checkpoints to average")
+	}
+	for k, q := range avg.ps.All() {
+		w := q.F32()
+		for j := range w {
+			w[j] = float32(sums[k][j] / float64(len(paths)))
+		}
+	}
+	avg.Metrics = map[string]float64{"averaged": float64(len(paths))}
+	return avg, nil
+}
+
+// FromCheckpoint rebuilds a model from a decoded checkpoint.
+func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+	if err := ck.CheckKind(Kind); err != nil {
+		return nil, err
+	}
+	if ck.Config == nil {
+		return nil, fmt.Errorf("the checkpoint has no model config")
+	}
+	var cfg Config
+	if err := json.Unmarshal(ck.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("model config: %w", err)
+	}
+	vocab := func(name string) (*text.Vocab, error) {
+		raw, ok := ck.Vocabs[name]
+		if !ok {
+			return nil, fmt.Errorf("no vocabulary %q (not a translator checkpoint?)", name)
+		}
+		v := &text.Vocab{}
+		if err := json.Unmarshal(raw, v); err != nil {
+			return nil, fmt.Errorf("vocabulary %q: %w", name, err)
+		}
+		return v, nil
+	}
+	src, err := vocab("src")
+	if err != nil {
+		return nil, err
+	}
+	tgt, err := vocab("tgt")
+	if err != nil {
+		return nil, err
+	}
+	tc := map[string]string{}
+	if raw, ok := ck.Vocabs["truecase"]; ok {
+		if err := json.Unmarshal(raw, &tc); err != nil {
+			return nil, fmt.Errorf("truecase table: %w", err)
+		}
+	}
+	t, err := New(cfg, src, tgt, tc, 1, 64)
+	if err != nil {
+		return nil, err
+	}
+	if err := ck.LoadParams(t.ps); err != nil {
+		return nil, err
+	}
+	t.Metrics = ck.Metrics
+	return t, nil
+}
