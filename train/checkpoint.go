@@ -395,3 +395,34 @@ func DecodeGzipCheckpoint(gz []byte) (*Checkpoint, error) {
 	}
 	return DecodeCheckpoint(b)
 }
+
+// Load reads the checkpoint file at path (".gz": compressed) and rebuilds
+// its model with from, a model package's FromCheckpoint; errors name the
+// file.
+func Load[M any](path string, from func(*Checkpoint) (M, error)) (M, error) {
+	ck, err := ReadCheckpoint(path)
+	if err != nil {
+		var zero M
+		return zero, err
+	}
+	m, err := from(ck)
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// LoadEmbedded rebuilds a model with from out of gzip-compressed checkpoint
+// bytes embedded in a package (its shipped weights); errors say name.
+func LoadEmbedded[M any](name string, gz []byte, from func(*Checkpoint) (M, error)) (M, error) {
+	ck, err := DecodeGzipCheckpoint(gz)
+	if err != nil {
+		var zero M
+		return zero, fmt.Errorf("%s: %w", name, err)
+	}
+	m, err := from(ck)
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}

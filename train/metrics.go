@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"io"
 	"math"
 )
 
@@ -298,4 +299,25 @@ func (s *classStats) macroF1() float64 {
 		return 0
 	}
 	return sum / float64(k)
+}
+
+// Format writes the matrix as text: a header of predicted class ids, then
+// one row per true class, with its name (from names, when given) at the end.
+func (c Confusion) Format(w io.Writer, names []string) {
+	fmt.Fprintln(w, "confusion matrix (rows: true class, columns: predicted):")
+	fmt.Fprintf(w, "%6s", "")
+	for j := range c {
+		fmt.Fprintf(w, "%6d", j)
+	}
+	fmt.Fprintln(w)
+	for i, row := range c {
+		fmt.Fprintf(w, "%6d", i)
+		for _, v := range row {
+			fmt.Fprintf(w, "%6d", v)
+		}
+		if i < len(names) {
+			fmt.Fprintf(w, "   %s", names[i])
+		}
+		fmt.Fprintln(w)
+	}
 }

@@ -18,20 +18,23 @@
 //	generate  train (or load) the conditional generator and write a PNG grid,
 //	          one row per class
 //
-// Common flags: -data, -dataset, -model, -epochs, -batch, -cell
-// lstm|gru|rnn, -bidirectional, -layers, -hidden, -rows (read rows
-// instead of columns), -seed, -threads, -blas, -json (the last line of
-// standard output is one JSON object with the final metrics). Run
-// `imagecols help` or `imagecols <subcommand> -h` for all of them.
+// Common flags: -data, -dataset, -model (a checkpoint, or builtin: the
+// shipped classifier of -dataset), -epochs, -batch, -cell lstm|gru|rnn,
+// -bidirectional, -layers, -hidden, -rows (read rows instead of columns),
+// -seed, -threads, -blas, -json (standard output holds only JSON lines;
+// other text goes to standard error). `imagecols -h` lists the commands
+// and `imagecols <command> -h` their flags. Exit codes: 0 success, 1
+// error, 2 usage error, 130 interrupted (train saves a checkpoint that
+// -resume continues).
 //
 // Examples:
 //
-//	go run ./models/imagecols train -data ../shared/data/mnist -dataset mnist
-//	go run ./models/imagecols eval -dataset mnist -data ../shared/data/mnist
-//	go run ./models/imagecols predict -model M.ckpt digit.png
+//	go run ./models/imagecols train -data DIR -dataset mnist
+//	go run ./models/imagecols eval -model builtin -dataset fashion
+//	go run ./models/imagecols predict -model builtin -dataset mnist digit.png
 //	go run ./models/imagecols generate -out digits.png
 //
-// The model code lives in internal/cols; graph builds the networks and
-// train runs the loop (Adam, warm-up and cosine schedule, global-norm
+// The models live in package models/imagecols/cols; graph builds the
+// networks and train runs the loop (Adam, warm-up and cosine schedule, global-norm
 // clipping, safetensors checkpoints).
 package main

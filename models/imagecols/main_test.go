@@ -12,13 +12,14 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/internal/cli"
 )
 
 // runCmd runs the program with args and returns its exit status, standard
 // output and standard error.
 func runCmd(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := run(args, &out, &errOut)
+	code := program.Run(&cli.Env{Stdout: &out, Stderr: &errOut}, args)
 	return code, out.String(), errOut.String()
 }
 
@@ -39,7 +40,7 @@ func TestFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"fit"}, `unknown subcommand "fit"`},
+		{[]string{"fit"}, `unknown command "fit"`},
 		{[]string{"train", "-cell", "transformer"}, "-cell"},
 		{[]string{"train", "-layers", "0"}, "-layers"},
 		{[]string{"train", "-dataset", "cifar"}, "-dataset"},
@@ -55,9 +56,9 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"train", "-blas", "fortran"}, "-blas"},
 		{[]string{"train", "-nosuchflag"}, "nosuchflag"},
 		{[]string{"train", "extra"}, "unexpected"},
-		{[]string{"predict", "-model", filepath.Join(dir, "none.ckpt")}, "give an IDX or PNG"},
-		{[]string{"predict", "-model", filepath.Join(dir, "none.ckpt"), "x.png"}, "no checkpoint"},
-		{[]string{"eval", "-model", filepath.Join(dir, "none.ckpt")}, "no checkpoint"},
+		{[]string{"predict", "-model", filepath.Join(dir, "none.ckpt")}, "give IDX"},
+		{[]string{"predict", "-model", filepath.Join(dir, "none.ckpt"), "x.png"}, "none.ckpt: no such file"},
+		{[]string{"eval", "-model", filepath.Join(dir, "none.ckpt")}, "none.ckpt: no such file"},
 		{[]string{"generate", "-cols", "0"}, "-cols"},
 	}
 	for _, tc := range cases {
@@ -96,29 +97,33 @@ func TestTrainEvalPredict(t *testing.T) {
 	if !strings.Contains(errOut, "240 training, 60 validation") || !strings.Contains(errOut, "augmentation shift1,flip, reshuffle false") {
 		t.Errorf("train: stderr %q", errOut)
 	}
-	if !strings.Contains(out, "pred ") || !strings.Contains(out, "true ") {
-		t.Errorf("train -show 2 drew no predictions:\n%s", out)
+	if !strings.Contains(errOut, "pred ") || !strings.Contains(errOut, "true ") {
+		t.Errorf("train -show 2 -json drew no predictions on stderr:\n%s", errOut)
 	}
 	code, out, errOut = runCmd("eval", "-model", ckpt, "-json", "-blas", "gonum")
 	if code != 0 {
 		t.Fatalf("eval: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "confusion matrix") {
-		t.Errorf("eval printed no confusion matrix:\n%s", out)
+	if !strings.Contains(errOut, "confusion matrix") {
+		t.Errorf("eval -json printed no confusion matrix on stderr:\n%s", errOut)
 	}
 	if e := lastJSON(t, out); e["accuracy"] != m["accuracy"] {
 		t.Errorf("eval accuracy %v, train reported %v", e["accuracy"], m["accuracy"])
 	}
 	// predict on a PNG written by the generator's PNG writer.
 	pic := filepath.Join(dir, "digit.png")
-	if err := writePNG(pic, [][]float32{make([]float32, 64)}, 8, 8, 1, 4); err != nil {
+	var buf bytes.Buffer
+	if err := images.WriteGridPNG(&buf, [][]float32{make([]float32, 64)}, 8, 8, 1, 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pic, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut = runCmd("predict", "-model", ckpt, "-json", "-blas", "gonum", pic)
 	if code != 0 {
 		t.Fatalf("predict: exit %d: %s", code, errOut)
 	}
-	if p := lastJSON(t, out); p["examples"] != 1.0 {
+	if p := lastJSON(t, out); p["input"] != pic || p["name"] == nil {
 		t.Errorf("predict -json: %v", p)
 	}
 }
@@ -182,8 +187,8 @@ func TestMNISTShared(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("predict: exit %d: %s", code, errOut)
 	}
-	if m := lastJSON(t, out); m["examples"] != 3.0 {
-		t.Errorf("predict: %v", m)
+	if n := strings.Count(out, "\n"); n != 3 || lastJSON(t, out)["name"] == nil {
+		t.Errorf("predict -limit 3 -json printed %d lines:\n%s", n, out)
 	}
 }
 

@@ -340,17 +340,7 @@ func (m *Model) Save(path string, int8 bool) error {
 
 // Load reads a model from a checkpoint file written by Train, the sentiment
 // program or Save (".gz" files are decompressed).
-func Load(path string) (*Model, error) {
-	ck, err := train.ReadCheckpoint(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := FromCheckpoint(ck)
-	if err != nil {
-		return nil, fmt.Errorf("polarity: %s: %w", path, err)
-	}
-	return m, nil
-}
+func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
 
 // FromCheckpoint rebuilds a model from a decoded checkpoint.
 func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
@@ -394,13 +384,5 @@ const PretrainedFile = "pretrained/uci-bilstm.ckpt.gz"
 // Labelled Sentences (see the model card in the package doc). It is decoded
 // anew on every call; keep the model rather than calling it per request.
 func Pretrained() (*Model, error) {
-	ck, err := train.DecodeGzipCheckpoint(pretrainedGz)
-	if err != nil {
-		return nil, fmt.Errorf("polarity: %s: %w", PretrainedFile, err)
-	}
-	m, err := FromCheckpoint(ck)
-	if err != nil {
-		return nil, fmt.Errorf("polarity: %s: %w", PretrainedFile, err)
-	}
-	return m, nil
+	return train.LoadEmbedded("polarity: "+PretrainedFile, pretrainedGz, FromCheckpoint)
 }

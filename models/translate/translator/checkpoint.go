@@ -21,30 +21,12 @@ const PretrainedFile = "pretrained/bible-eng-spa.ckpt.gz"
 // model card in the package doc). It is decoded anew on every call; keep
 // the model rather than calling it per request.
 func Pretrained() (*Model, error) {
-	ck, err := train.DecodeGzipCheckpoint(pretrainedGz)
-	if err != nil {
-		return nil, fmt.Errorf("translator: %s: %w", PretrainedFile, err)
-	}
-	t, err := FromCheckpoint(ck)
-	if err != nil {
-		return nil, fmt.Errorf("translator: %s: %w", PretrainedFile, err)
-	}
-	return t, nil
+	return train.LoadEmbedded("translator: "+PretrainedFile, pretrainedGz, FromCheckpoint)
 }
 
 // Load reads a model from a checkpoint file written by Train, the translate
 // program or Save (".gz" files are decompressed).
-func Load(path string) (*Model, error) {
-	ck, err := train.ReadCheckpoint(path)
-	if err != nil {
-		return nil, err
-	}
-	t, err := FromCheckpoint(ck)
-	if err != nil {
-		return nil, fmt.Errorf("translator: %s: %w", path, err)
-	}
-	return t, nil
-}
+func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
 
 // vocabs are the checkpoint's vocabularies.
 func (t *Model) vocabs() map[string]any {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
@@ -86,6 +87,7 @@ type Generator struct {
 	graphs  map[int]*graph.OneToManyGraph
 	gen     *graph.Generator
 	Dropout *rand.PCG
+	mu      sync.Mutex // serialises Generate, GenerateFrom and Grid
 }
 
 // NewGenerator creates a generator with weights drawn from seed. The
@@ -169,9 +171,32 @@ func b2i(b bool) int {
 	return 0
 }
 
-// Generate draws one image per condition (see Condition), each column
+// Generate draws one image (H×W, values in [0, 1]) of class k with the
+// raw style features style (see Styles; nil: the mean style), each column
+// written from the previous ones. It is safe for concurrent use.
+func (g *Generator) Generate(k int, style []float64) ([]float32, error) {
+	if k < 0 || k >= g.Config.Classes {
+		return nil, fmt.Errorf("class %d outside [0,%d)", k, g.Config.Classes)
+	}
+	if style != nil && len(style) != NumStyles {
+		return nil, fmt.Errorf("%d style numbers, want %d", len(style), NumStyles)
+	}
+	imgs, err := g.GenerateFrom([][]float64{g.Condition(k, style)})
+	if err != nil {
+		return nil, err
+	}
+	return imgs[0], nil
+}
+
+// GenerateFrom draws one image per condition (see Condition), each column
 // generated from the previous ones by graph.Generator.
-func (g *Generator) Generate(conds [][]float64) ([][]float32, error) {
+func (g *Generator) GenerateFrom(conds [][]float64) ([][]float32, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.generate(conds)
+}
+
+func (g *Generator) generate(conds [][]float64) ([][]float32, error) {
 	const B = 16
 	if g.gen == nil {
 		var err error
@@ -214,7 +239,7 @@ func (g *Generator) Grid(ref *images.Set, cols int, seed int64) ([][]float32, er
 			conds = append(conds, g.Condition(k, style))
 		}
 	}
-	return g.Generate(conds)
+	return g.GenerateFrom(conds)
 }
 
 // GenTask is a generator with its training and validation images, ready
@@ -270,4 +295,22 @@ func (t *GenTask) NumValid() int {
 // EvalBatch implements train.Task.
 func (t *GenTask) EvalBatch(i int) (train.Result, error) {
 	return t.G.batch(t.Valid, seq(i*t.B, min((i+1)*t.B, t.Valid.N)), t.B, false)
+}
+
+// Loss is the generator's mean binary cross-entropy per pixel on a
+// labelled set, teacher forced (each step reads the true previous column):
+// how well it predicts each next column of unseen images.
+func (g *Generator) Loss(s *images.Set, B int) (float64, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	task, err := g.NewTask(s, s, B, 1)
+	if err != nil {
+		return 0, err
+	}
+	ev, err := train.Evaluate(task.NumValid(), task.EvalBatch, train.EvalOptions{})
+	g.Params.ZeroGrad()
+	if err != nil {
+		return 0, err
+	}
+	return ev.Loss, nil
 }

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/train"
 )
 
@@ -24,7 +26,7 @@ func digits(t *testing.T) (tr, test *images.Set) {
 }
 
 func smallConfig(kind string, s *images.Set) Config {
-	return Config{Kind: kind, Dataset: "digits", H: s.H, W: s.W, Cell: "lstm", Layers: 1, Hidden: 32, Classes: s.Classes}
+	return Config{Kind: kind, Dataset: "digits", H: s.H, W: s.W, Cell: graph.LSTM, Layers: 1, Hidden: 32, Classes: s.Classes}
 }
 
 // fitClassifier trains a small LSTM on the first n training digits.
@@ -125,7 +127,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	tr, _ := digits(t)
 	cfg := smallConfig(KindClassifier, tr)
 	cfg.Rows = true
-	cfg.Cell = "gru"
+	cfg.Cell = graph.GRU
 	cfg.Bidirectional = true
 	clf, test := fitClassifier(t, cfg, 64, 1)
 	path := filepath.Join(t.TempDir(), "m.ckpt")
@@ -140,7 +142,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Classifier == nil || !m.Config.Rows || m.Config.Cell != "gru" || !m.Config.Bidirectional {
+	if m.Classifier == nil || !m.Config.Rows || m.Config.Cell != graph.GRU || !m.Config.Bidirectional {
 		t.Fatalf("loaded config %+v", m.Config)
 	}
 	imgs := [][]float32{test.Image(0), test.Image(1), test.Image(2)}
@@ -160,12 +162,12 @@ func TestCheckpointRoundTrip(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	base := Config{Kind: KindClassifier, H: 8, W: 8, Cell: "lstm", Layers: 1, Hidden: 8, Classes: 10}
+	base := Config{Kind: KindClassifier, H: 8, W: 8, Cell: graph.LSTM, Layers: 1, Hidden: 8, Classes: 10}
 	cases := []struct {
 		edit func(*Config)
 		want string
 	}{
-		{func(c *Config) { c.Cell = "transformer" }, "-cell"},
+		{func(c *Config) { c.Cell = graph.CellKind(7) }, "cell 7"},
 		{func(c *Config) { c.Layers = 0 }, "-layers"},
 		{func(c *Config) { c.Hidden = -1 }, "-hidden"},
 		{func(c *Config) { c.Dropout = 1 }, "-dropout"},
@@ -357,4 +359,83 @@ func clone(imgs [][]float32) [][]float32 {
 		out[i] = append([]float32(nil), v...)
 	}
 	return out
+}
+
+// TestPretrained holds each shipped classifier to its model card's floor
+// on its test set (the data sets that are not on this machine are
+// skipped), and checks that goroutines sharing one model agree with one.
+func TestPretrained(t *testing.T) {
+	floors := map[string]float64{Digits: 0.975, images.MNIST: 0.99, images.Fashion: 0.90}
+	for _, name := range PretrainedNames() {
+		clf, err := Pretrained(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var test *images.Set
+		if name == Digits {
+			_, test, err = images.DigitsSplit()
+		} else {
+			d := Data{Dataset: name}
+			if name == images.MNIST {
+				d.Dir, err = datasets.SharedPath("data/mnist")
+				if err != nil {
+					t.Logf("%s: no shared MNIST (%v): accuracy not checked", name, err)
+					continue
+				}
+			}
+			_, test, err = d.Load()
+		}
+		if err != nil {
+			t.Logf("%s: test set not found (%v): accuracy not checked", name, err)
+			continue
+		}
+		ev, err := clf.Evaluate(test, 256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := ev.Metrics["accuracy"]
+		t.Logf("%s: test accuracy %.4f on %d images", name, acc, test.N)
+		if acc < floors[name] {
+			t.Errorf("%s: test accuracy %.4f below the model card's %.3f", name, acc, floors[name])
+		}
+	}
+	if _, err := Pretrained("cifar"); err == nil {
+		t.Error("an unknown data set was accepted")
+	}
+}
+
+func TestConcurrentClassify(t *testing.T) {
+	clf, err := Pretrained(Digits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, test, err := images.DigitsSplit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := make([][]float32, 100)
+	for i := range imgs {
+		imgs[i] = test.Image(i)
+	}
+	want, err := clf.Classify(imgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 6)
+	for g := 0; g < 6; g++ {
+		go func() {
+			got, err := clf.Classify(imgs[g:])
+			for i := 0; err == nil && i < len(got); i++ {
+				if got[i].Class != want[g+i].Class || got[i].Prob != want[g+i].Prob {
+					err = fmt.Errorf("goroutine %d, image %d: %+v, want %+v", g, i, got[i], want[g+i])
+				}
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < 6; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/rnnzoo/rnnzoo/datasets/images"
 	"github.com/rnnzoo/rnnzoo/graph"
@@ -27,17 +28,17 @@ type Config struct {
 	W int `json:"w"`
 	// Rows reads the image row by row (H steps of W pixels) instead of
 	// column by column (W steps of H pixels).
-	Rows          bool    `json:"rows"`
-	Cell          string  `json:"cell"` // lstm, gru or rnn
-	Bidirectional bool    `json:"bidirectional"`
-	Layers        int     `json:"layers"`
-	Hidden        int     `json:"hidden"`
-	Dropout       float64 `json:"dropout"`
-	Classes       int     `json:"classes"`
+	Rows          bool           `json:"rows"`
+	Cell          graph.CellKind `json:"cell"` // lstm, gru or rnn
+	Bidirectional bool           `json:"bidirectional"`
+	Layers        int            `json:"layers"`
+	Hidden        int            `json:"hidden"`
+	Dropout       float64        `json:"dropout"`
+	Classes       int            `json:"classes"`
 	// Pool is how the classifier reduces the recurrent outputs over the
-	// steps: last (the default, also when empty), max or mean.
-	Pool       string   `json:"pool,omitempty"`
-	ClassNames []string `json:"class_names,omitempty"`
+	// steps: last (the zero value), max or mean.
+	Pool       graph.Pool `json:"pool,omitempty"`
+	ClassNames []string   `json:"class_names,omitempty"`
 	// StyleMean and StyleStd standardise the generator's style features.
 	StyleMean []float64 `json:"style_mean,omitempty"`
 	StyleStd  []float64 `json:"style_std,omitempty"`
@@ -69,8 +70,8 @@ func (c *Config) Validate() error {
 	if c.H < 1 || c.W < 1 {
 		errs = append(errs, fmt.Errorf("image size %d×%d must be positive", c.H, c.W))
 	}
-	if _, err := graph.ParseCellKind(c.Cell); err != nil {
-		errs = append(errs, fmt.Errorf("-cell %q: want lstm, gru or rnn", c.Cell))
+	if c.Cell < graph.RNN || c.Cell > graph.GRU {
+		errs = append(errs, fmt.Errorf("cell %d: want lstm, gru or rnn", int(c.Cell)))
 	}
 	if c.Layers < 1 {
 		errs = append(errs, fmt.Errorf("-layers %d: need at least 1", c.Layers))
@@ -81,10 +82,8 @@ func (c *Config) Validate() error {
 	if c.Dropout < 0 || c.Dropout >= 1 {
 		errs = append(errs, fmt.Errorf("-dropout %g: want 0 ≤ p < 1", c.Dropout))
 	}
-	if c.Pool != "" {
-		if _, err := graph.ParsePool(c.Pool); err != nil {
-			errs = append(errs, fmt.Errorf("-pool %q: want last, max or mean", c.Pool))
-		}
+	if c.Pool < graph.PoolLast || c.Pool > graph.PoolMean {
+		errs = append(errs, fmt.Errorf("pool %d: want last, max or mean", int(c.Pool)))
 	}
 	if c.Classes < 2 {
 		errs = append(errs, fmt.Errorf("%d classes: need at least 2", c.Classes))
@@ -100,19 +99,9 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// pool is the classifier's pooling (last when Pool is empty).
-func (c *Config) pool() graph.Pool {
-	p, err := graph.ParsePool(c.Pool)
-	if err != nil {
-		return graph.PoolLast
-	}
-	return p
-}
-
 func (c *Config) stack() graph.StackConfig {
-	kind, _ := graph.ParseCellKind(c.Cell)
 	return graph.StackConfig{
-		Kind: kind, Hidden: c.Hidden, Layers: c.Layers,
+		Kind: c.Cell, Hidden: c.Hidden, Layers: c.Layers,
 		Bidirectional: c.Bidirectional, Merge: graph.Concat, Dropout: c.Dropout,
 	}
 }
@@ -142,6 +131,26 @@ func (c *Config) ClassName(k int) string {
 	return fmt.Sprint(k)
 }
 
+// Kind is the model kind recorded in this package's checkpoints (Config.Kind
+// says which of the two models a checkpoint holds).
+const Kind = "imagecols"
+
+// Name names the architecture: the cell, "bi" for bidirectional, the
+// number of layers above one, "-rows" when reading rows, e.g. "bilstm".
+func (c *Config) Name() string {
+	n := c.Cell.String()
+	if c.Bidirectional {
+		n = "bi" + n
+	}
+	if c.Layers > 1 {
+		n += strconv.Itoa(c.Layers)
+	}
+	if c.Rows {
+		n += "-rows"
+	}
+	return n
+}
+
 // Model is a classifier or a generator rebuilt from a checkpoint.
 type Model struct {
 	Config     Config
@@ -150,27 +159,31 @@ type Model struct {
 	Checkpoint *train.Checkpoint
 }
 
-// Load reads a checkpoint written by this package and rebuilds its model
-// with the saved weights.
-func Load(path string) (*Model, error) {
-	ck, err := train.ReadCheckpoint(path)
-	if err != nil {
+// Load reads a checkpoint written by this package (".gz": compressed) and
+// rebuilds its model with the saved weights.
+func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
+
+// FromCheckpoint rebuilds a model from a decoded checkpoint.
+func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+	if err := ck.CheckKind(Kind); err != nil {
 		return nil, err
 	}
 	var cfg Config
 	if err := json.Unmarshal(ck.Config, &cfg); err != nil {
-		return nil, fmt.Errorf("%s: model configuration: %w", path, err)
+		return nil, fmt.Errorf("model configuration: %w", err)
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: not an imagecols model: %w", path, err)
+		return nil, fmt.Errorf("not an imagecols model: %w", err)
 	}
 	m := &Model{Config: cfg, Checkpoint: ck}
 	var ps *graph.Params
+	var err error
 	switch cfg.Kind {
 	case KindClassifier:
 		if m.Classifier, err = NewClassifier(cfg, 0); err != nil {
 			return nil, err
 		}
+		m.Classifier.Metrics = ck.Metrics
 		ps = m.Classifier.Params
 	default:
 		if m.Generator, err = NewGenerator(cfg, 0); err != nil {
@@ -179,9 +192,45 @@ func Load(path string) (*Model, error) {
 		ps = m.Generator.Params
 	}
 	if err := ck.LoadParams(ps); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return m, nil
+}
+
+// LoadClassifier reads a classifier checkpoint; a generator's is refused.
+func LoadClassifier(path string) (*Classifier, error) {
+	m, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if m.Classifier == nil {
+		return nil, fmt.Errorf("%s holds a %s, not a classifier", path, m.Config.Kind)
+	}
+	return m.Classifier, nil
+}
+
+// LoadGenerator reads a generator checkpoint; a classifier's is refused.
+func LoadGenerator(path string) (*Generator, error) {
+	m, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if m.Generator == nil {
+		return nil, fmt.Errorf("%s holds a %s, not a generator", path, m.Config.Kind)
+	}
+	return m.Generator, nil
+}
+
+// Save writes the classifier's weights and configuration (".gz": compressed;
+// int8: 8-bit weight matrices).
+func (c *Classifier) Save(path string, int8 bool) error {
+	return train.WriteWeights(path, Kind, c.Params, c.Config, nil, c.Metrics, int8)
+}
+
+// Save writes the generator's weights and configuration (".gz": compressed;
+// int8: 8-bit weight matrices).
+func (g *Generator) Save(path string, int8 bool) error {
+	return train.WriteWeights(path, Kind, g.Params, g.Config, nil, nil, int8)
 }
 
 func newParams(seed uint64) *graph.Params { return graph.NewParams(tensor.Float32, seed) }

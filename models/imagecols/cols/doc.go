@@ -1,7 +1,15 @@
-// Package cols holds the models of the imagecols program: an image read as
-// a sequence of pixel columns (or rows) and classified by a many-to-one
+// Package cols is the imagecols models as a library: an image read as a
+// sequence of pixel columns (or rows) and classified by a many-to-one
 // recurrent network, and the reverse, a conditional one-to-many network that
 // writes an image column by column.
+//
+//	clf, err := cols.Pretrained("mnist")   // or cols.LoadClassifier("model.ckpt")
+//	preds, err := clf.Classify(imgs)       // imgs: 28×28 pixels in [0, 1], row-major
+//	fmt.Println(preds[0].Name, preds[0].Prob)
+//
+// TrainClassifier and TrainGenerator train new models (cancellably through
+// their context); Generator.Generate draws an image of a class and style.
+// The program models/imagecols is flags and wiring over this package.
 //
 // Classifier wraps graph.ManyToOne: each image of H×W pixels becomes W steps
 // of H features (Config.Rows: H steps of W features), the recurrent stack
@@ -19,5 +27,10 @@
 //
 // Both keep their configuration in Config, which is stored in the
 // checkpoint (train's safetensors format) so that Load can rebuild the
-// model for eval, predict and generate.
+// model for eval, predict and generate. Classify, Predict, Evaluate and
+// Generate are safe for concurrent use (calls are serialised).
+//
+// # Model cards: the shipped classifiers (Pretrained)
+//
+// MODELCARDS
 package cols

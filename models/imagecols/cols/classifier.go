@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
@@ -22,6 +23,9 @@ type Classifier struct {
 	// Dropout is the source of the training graphs' dropout masks; give it
 	// to train.Config.RandSources so that a resumed run continues it.
 	Dropout *rand.PCG
+	// Metrics are the held-out metrics stored with the weights (may be nil).
+	Metrics map[string]float64
+	mu      sync.Mutex // serialises Classify, Predict and Evaluate
 }
 
 // NewClassifier creates a classifier with weights drawn from seed.
@@ -34,7 +38,7 @@ func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 	m, err := graph.NewManyToOne(ps, "clf", graph.ManyToOneConfig{
 		Input:   graph.InputConfig{Features: cfg.Features()},
 		RNN:     cfg.stack(),
-		Pool:    cfg.pool(),
+		Pool:    cfg.Pool,
 		Dropout: cfg.Dropout,
 		Classes: cfg.Classes,
 	})
@@ -131,12 +135,19 @@ func Softmax(z []float32) []float64 {
 // Prediction is the class of one image with its probability.
 type Prediction struct {
 	Class int
+	Name  string // the class name, e.g. "7" or "Sneaker"
 	Prob  float64
-	Probs []float64
+	Probs []float64 // per class, summing to 1
 }
+
+// Classify classifies images (each H×W, values in [0, 1], ink light on
+// a dark background as in MNIST). It is safe for concurrent use.
+func (c *Classifier) Classify(imgs [][]float32) ([]Prediction, error) { return c.Predict(imgs, 64) }
 
 // Predict classifies images (each H×W, values in [0, 1]) in batches of B.
 func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if B < 1 {
 		return nil, fmt.Errorf("batch size %d", B)
 	}
@@ -149,7 +160,7 @@ func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
 		for _, z := range logits {
 			p := Softmax(z)
 			k := argmax(z)
-			preds = append(preds, Prediction{Class: k, Prob: p[k], Probs: p})
+			preds = append(preds, Prediction{Class: k, Name: c.Config.ClassName(k), Prob: p[k], Probs: p})
 		}
 	}
 	c.Params.ZeroGrad() // evaluation runs accumulate gradients too
@@ -159,6 +170,8 @@ func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
 // Evaluate scores a labelled set in batches of B: loss, accuracy, macro-F1
 // and the confusion matrix.
 func (c *Classifier) Evaluate(s *images.Set, B int) (*train.Eval, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if err := c.Config.CheckSet(s); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package cols
 
 import (
+	"github.com/rnnzoo/rnnzoo/graph"
 	"math/rand/v2"
 	"testing"
 
@@ -32,9 +33,9 @@ func BenchmarkTrainStep(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name  string
-		cell  string
+		cell  graph.CellKind
 		bidir bool
-	}{{"lstm_imagecols", "lstm", false}, {"gru_imagecols", "gru", false}, {"rnn_imagecols", "rnn", false}, {"bilstm_imagecols", "lstm", true}} {
+	}{{"lstm_imagecols", graph.LSTM, false}, {"gru_imagecols", graph.GRU, false}, {"rnn_imagecols", graph.RNN, false}, {"bilstm_imagecols", graph.LSTM, true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			cfg := Config{Kind: KindClassifier, H: side, W: side, Cell: bc.cell, Bidirectional: bc.bidir, Layers: 1, Hidden: 128, Classes: 10}
 			clf, err := NewClassifier(cfg, 1)

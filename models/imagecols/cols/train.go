@@ -1,0 +1,255 @@
+package cols
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/rnnzoo/rnnzoo/datasets"
+	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/train"
+)
+
+// Options configure TrainClassifier and TrainGenerator: the architecture,
+// and Adam with a linear warm-up (a tenth of the updates, at most 200) and
+// a cosine decay from LR to LR·LRMin, clipping the global gradient norm.
+type Options struct {
+	Cell          graph.CellKind
+	Bidirectional bool // classifier only
+	Rows          bool // read rows instead of columns
+	Layers        int
+	Hidden        int // units per layer and direction
+	Dropout       float64
+	Pool          graph.Pool // classifier only
+
+	Epochs, Batch  int
+	LR, LRMin      float64 // peak rate; floor of the cosine decay as a fraction of LR
+	Clip           float64 // global gradient-norm clipping (0: off)
+	Valid          float64 // training images held out for validation: a fraction (< 1) or a number
+	Patience       int     // early stopping on validation accuracy (needs Valid); the best epoch is kept
+	Limit          int     // train on the first Limit images only (0: all)
+	Reshuffle      bool    // recompose the batches every epoch (classifier)
+	Augment        string  // classifier augmentation: "none", "shiftN", "flip", comma-separated
+	Seed           uint64
+	Checkpoint     string // where the training state is saved after every epoch and on cancel
+	Resume         bool   // continue the training saved in Checkpoint
+	Log, Plots     string // JSONL log; directory of PNG curves
+	Progress, Info io.Writer
+}
+
+// DefaultOptions are the settings the program uses for a data set: for
+// the 8×8 digits an LSTM of 128 units, 30 epochs in batches of 32, peak
+// rate 3e-3, dropout 0.5 (1,438 training images: without it the LSTM
+// overfits), fixed batches; for mnist and fashion 12 epochs in batches of
+// 64, peak rate 2e-3, no dropout, batches recomposed every epoch.
+func DefaultOptions(dataset string) Options {
+	o := Options{Cell: graph.LSTM, Layers: 1, Hidden: 128, Epochs: 12, Batch: 64, LR: 2e-3, LRMin: 0.05, Clip: 5,
+		Reshuffle: true, Augment: "none", Seed: 1}
+	if dataset == Digits {
+		o.Epochs, o.Batch, o.LR, o.Dropout, o.Reshuffle = 30, 32, 3e-3, 0.5, false
+	}
+	return o
+}
+
+// Digits names the embedded 8×8 digits (images.DigitsSplit).
+const Digits = "digits"
+
+// Register adds the training flags to fs, defaulting to o; gen leaves out
+// the classifier's -bidirectional, -pool, -reshuffle and -augment.
+func (o *Options) Register(fs *flag.FlagSet, gen bool) {
+	fs.TextVar(&o.Cell, "cell", o.Cell, "recurrent cell: lstm, gru or rnn")
+	fs.BoolVar(&o.Rows, "rows", o.Rows, "read images row by row instead of column by column")
+	if !gen {
+		fs.BoolVar(&o.Bidirectional, "bidirectional", o.Bidirectional, "read the columns in both directions")
+		fs.TextVar(&o.Pool, "pool", o.Pool, "how the classifier reduces the outputs over the steps: last, max or mean")
+		fs.BoolVar(&o.Reshuffle, "reshuffle", o.Reshuffle, "draw new batches every epoch (otherwise the batches are fixed and only their order is shuffled)")
+		fs.StringVar(&o.Augment, "augment", o.Augment, "training augmentation redrawn every epoch: shiftN (random shifts of up to N pixels), flip (left–right mirror), comma-separated, or none")
+	}
+	fs.IntVar(&o.Layers, "layers", o.Layers, "stacked recurrent layers")
+	fs.IntVar(&o.Hidden, "hidden", o.Hidden, "hidden units per layer and direction")
+	fs.Float64Var(&o.Dropout, "dropout", o.Dropout, "dropout between layers and before the output layer")
+	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "training epochs")
+	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size")
+	fs.Float64Var(&o.LR, "lr", o.LR, "peak Adam learning rate, after a warm-up, then cosine decay")
+	fs.Float64Var(&o.LRMin, "lr-min", o.LRMin, "floor of the cosine decay, as a fraction of -lr")
+	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the global gradient norm to this (0: off)")
+	fs.Float64Var(&o.Valid, "valid", o.Valid, "training images held out for validation: a fraction (< 1) or a number of images")
+	fs.IntVar(&o.Patience, "patience", o.Patience, "early stopping after this many epochs without better validation accuracy (needs -valid); the best epoch's weights are kept")
+	fs.IntVar(&o.Limit, "limit", o.Limit, "train on the first N training images only (0: all)")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the weights, batches, augmentation and dropout")
+	fs.StringVar(&o.Log, "log", o.Log, "JSONL training log")
+	fs.StringVar(&o.Plots, "plots", o.Plots, "directory for loss.png and accuracy.png")
+	fs.BoolVar(&o.Resume, "resume", o.Resume, "continue the training saved in -model")
+}
+
+// Check reports the first option that cannot train, named as its flag.
+func (o *Options) Check() error {
+	switch {
+	case o.Epochs < 1 || o.Batch < 1 || o.Limit < 0 || o.Patience < 0:
+		return fmt.Errorf("-epochs %d and -batch %d must be at least 1, -limit %d and -patience %d not negative", o.Epochs, o.Batch, o.Limit, o.Patience)
+	case o.Valid < 0 || (o.Valid >= 1 && o.Valid != math.Trunc(o.Valid)) || math.IsNaN(o.Valid):
+		return fmt.Errorf("-valid %g: want a fraction 0 ≤ v < 1 or a whole number of images", o.Valid)
+	case o.LRMin < 0 || o.LRMin > 1 || math.IsNaN(o.LRMin):
+		return fmt.Errorf("-lr-min %g: want a fraction of -lr in [0, 1]", o.LRMin)
+	case !(o.LR > 0) || o.Clip < 0 || math.IsNaN(o.Clip):
+		return fmt.Errorf("-lr %g must be positive and -clip %g not negative", o.LR, o.Clip)
+	case o.Patience > 0 && o.Valid == 0:
+		return fmt.Errorf("-patience needs a validation split (-valid 0.1)")
+	}
+	if _, err := images.ParseAugment(o.Augment); err != nil {
+		return fmt.Errorf("-augment: %w", err)
+	}
+	cfg := o.config(KindClassifier, Digits, &images.Set{H: 1, W: 1, Classes: 2})
+	return cfg.Validate()
+}
+
+// config is the model configuration of these options for a data set.
+func (o *Options) config(kind, dataset string, set *images.Set) Config {
+	return Config{Kind: kind, Dataset: dataset, H: set.H, W: set.W, Rows: o.Rows,
+		Cell: o.Cell, Bidirectional: o.Bidirectional && kind == KindClassifier, Layers: o.Layers, Hidden: o.Hidden,
+		Dropout: o.Dropout, Classes: max(set.Classes, 2), ClassNames: set.ClassNames, Pool: o.Pool}
+}
+
+// Split applies Limit and Valid to a training set: the first Limit images,
+// then a seeded random validation part.
+func (o *Options) Split(trainSet *images.Set) (tr, valid *images.Set, err error) {
+	tr = trainSet
+	if o.Limit > 0 && o.Limit < tr.N {
+		tr = tr.Subset(seq(0, o.Limit))
+	}
+	if o.Valid > 0 {
+		frac := o.Valid
+		if frac >= 1 {
+			if int(frac) >= tr.N {
+				return nil, nil, fmt.Errorf("-valid %g of %d images leaves no training images", o.Valid, tr.N)
+			}
+			frac = frac / float64(tr.N)
+		}
+		parts, err := datasets.Split(tr.N, int64(o.Seed)+17, 1-frac, frac)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(parts[1]) == 0 || len(parts[0]) == 0 {
+			return nil, nil, fmt.Errorf("-valid %g of %d images leaves an empty part", o.Valid, tr.N)
+		}
+		tr, valid = tr.Subset(parts[0]), tr.Subset(parts[1])
+	}
+	return tr, valid, nil
+}
+
+// Result is what training reports besides the model.
+type Result struct {
+	Report       *train.Report
+	Seconds      float64 // wall time of the training loop
+	Train, Valid int     // images in each part
+}
+
+// fit runs train's loop over task with the options' schedule.
+func (o *Options) fit(ctx context.Context, task train.Task, cfg Config, monitor string, drop *rand.PCG, eval train.EvalOptions) (*train.Report, float64, error) {
+	steps := int64(o.Epochs * task.NumTrain())
+	warm := min(steps/10, 200)
+	tr, err := train.New(task, train.Config{
+		Epochs: o.Epochs, Seed: o.Seed,
+		Optimizer: train.NewAdam(task.Params()),
+		LR:        train.Warmup{Steps: warm, Then: train.Cosine{Base: o.LR, Min: o.LR * o.LRMin, Steps: steps - warm}},
+		ClipNorm:  o.Clip, Patience: o.Patience, Monitor: monitor, Eval: eval,
+		Checkpoint: o.Checkpoint, ModelKind: Kind, ModelConfig: cfg,
+		RandSources: map[string]*rand.PCG{"dropout": drop},
+		Log:         o.Log, PlotDir: o.Plots, Progress: o.Progress,
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if o.Resume {
+		if err := tr.Resume(o.Checkpoint); err != nil {
+			return nil, 0, fmt.Errorf("resume: %w", err)
+		}
+		if o.Info != nil {
+			fmt.Fprintf(o.Info, "resuming %s at update %d\n", o.Checkpoint, tr.Step())
+		}
+	}
+	start := time.Now()
+	rep, err := tr.FitContext(ctx)
+	return rep, time.Since(start).Seconds(), err
+}
+
+// TrainClassifier trains a classifier of the images of trainSet (dataset
+// names it in the checkpoint). Cancelling ctx stops after the update under
+// way, saves a resumable checkpoint to o.Checkpoint (when set) and returns
+// ctx's error.
+func TrainClassifier(ctx context.Context, dataset string, trainSet *images.Set, o Options) (*Classifier, *Result, error) {
+	if err := o.Check(); err != nil {
+		return nil, nil, err
+	}
+	tr, valid, err := o.Split(trainSet)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := o.config(KindClassifier, dataset, trainSet)
+	clf, err := NewClassifier(cfg, o.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	task, err := clf.NewTask(tr, valid, o.Batch, int64(o.Seed))
+	if err != nil {
+		return nil, nil, err
+	}
+	task.Reshuffle = o.Reshuffle
+	if task.Augment, err = images.ParseAugment(o.Augment); err != nil {
+		return nil, nil, err
+	}
+	res := &Result{Train: tr.N, Valid: setLen(valid)}
+	if o.Info != nil {
+		fmt.Fprintf(o.Info, "%s: %d training, %d validation images of %d×%d; %s reads %d steps of %d pixels; %d weights; augmentation %s, reshuffle %v\n",
+			dataset, tr.N, res.Valid, cfg.H, cfg.W, cfg.Name(), cfg.Steps(), cfg.Features(), clf.Params.Count(), task.Augment, o.Reshuffle)
+	}
+	res.Report, res.Seconds, err = o.fit(ctx, task, cfg, "accuracy", clf.Dropout, train.EvalOptions{Classes: cfg.Classes})
+	if err != nil {
+		return nil, res, err
+	}
+	clf.Metrics = res.Report.Metrics
+	return clf, res, nil
+}
+
+// TrainGenerator trains a conditional generator of the images of trainSet
+// (see TrainClassifier for ctx).
+func TrainGenerator(ctx context.Context, dataset string, trainSet *images.Set, o Options) (*Generator, *Result, error) {
+	if err := o.Check(); err != nil {
+		return nil, nil, err
+	}
+	tr, valid, err := o.Split(trainSet)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := o.config(KindGenerator, dataset, trainSet)
+	cfg.StyleMean, cfg.StyleStd = StyleStats(tr)
+	gen, err := NewGenerator(cfg, o.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	task, err := gen.NewTask(tr, valid, o.Batch, int64(o.Seed))
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Info != nil {
+		fmt.Fprintf(o.Info, "%s: training the generator on %d images (%d weights)\n", dataset, tr.N, gen.Params.Count())
+	}
+	res := &Result{Train: tr.N, Valid: setLen(valid)}
+	res.Report, res.Seconds, err = o.fit(ctx, task, cfg, "loss", gen.Dropout, train.EvalOptions{})
+	if err != nil {
+		return nil, res, err
+	}
+	return gen, res, nil
+}
+
+func setLen(s *images.Set) int {
+	if s == nil {
+		return 0
+	}
+	return s.N
+}
