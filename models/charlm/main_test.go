@@ -8,7 +8,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rnnzoo/rnnzoo/internal/cli"
 )
+
+// run runs the program and returns its exit code and standard output.
+func run(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var out, errs bytes.Buffer
+	code := program.Run(&cli.Env{Stdout: &out, Stderr: &errs}, args)
+	if code != 0 {
+		t.Logf("%v: exit %d: %s", args, code, errs.String())
+	}
+	return code, out.String()
+}
 
 // train on a small file, then eval and sample from the checkpoint.
 func TestTrainEvalSample(t *testing.T) {
@@ -19,36 +32,40 @@ func TestTrainEvalSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	model := filepath.Join(dir, "m.ckpt")
-	var out bytes.Buffer
-	err := run([]string{"train", "-data", data, "-model", model, "-hidden", "8", "-embed", "4", "-batch", "4", "-bptt", "8",
-		"-steps", "20", "-eval-every", "10", "-ngram", "3", "-samples", "1", "-blas", "go", "-json"}, &out, io.Discard)
-	if err != nil {
-		t.Fatal(err)
+	code, out := run(t, "train", "-data", data, "-model", model, "-hidden", "8", "-embed", "4", "-batch", "4", "-bptt", "8",
+		"-steps", "20", "-eval-every", "10", "-ngram", "3", "-samples", "1", "-blas", "go", "-json")
+	if code != 0 {
+		t.Fatal("train failed")
 	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	var final map[string]float64
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &final); err != nil {
-		t.Fatalf("last line %q: %v", lines[len(lines)-1], err)
+	if err := json.Unmarshal([]byte(out), &final); err != nil {
+		t.Fatalf("-json: stdout %q is not one JSON line: %v", out, err)
 	}
 	if final["steps"] != 20 || final["bpc"] <= 0 || final["ngram_bpc"] <= 0 {
 		t.Fatalf("final metrics %v", final)
 	}
-	out.Reset()
-	if err := run([]string{"eval", "-model", model, "-data", data, "-batch", "4", "-bptt", "8", "-json"}, &out, io.Discard); err != nil {
-		t.Fatal(err)
+	if code, out = run(t, "eval", "-model", model, "-data", data, "-batch", "4", "-bptt", "8", "-json"); code != 0 || !strings.Contains(out, `"bpc"`) {
+		t.Fatalf("eval: %q", out)
 	}
-	var a, b bytes.Buffer
-	for _, w := range []*bytes.Buffer{&a, &b} {
-		if err := run([]string{"sample", "-model", model, "-prime", "the ", "-n", "30", "-seed", "3"}, w, io.Discard); err != nil {
-			t.Fatal(err)
-		}
+	_, a := run(t, "sample", "-model", model, "-prime", "the ", "-n", "30", "-seed", "3")
+	_, b := run(t, "sample", "-model", model, "-prime", "the ", "-n", "30", "-seed", "3")
+	if a != b || !strings.HasPrefix(a, "the ") {
+		t.Fatalf("samples %q and %q", a, b)
 	}
-	if a.String() != b.String() || !strings.HasPrefix(a.String(), "the ") {
-		t.Fatalf("samples %q and %q", a.String(), b.String())
-	}
-	for _, args := range [][]string{{"sample"}, {"eval"}, {"bogus"}, {"train", "-valid", "2"}} {
-		if err := run(args, io.Discard, io.Discard); err == nil {
-			t.Errorf("%v accepted", args)
+	for _, c := range []struct {
+		code int
+		args []string
+	}{
+		{2, []string{"sample", "-n", "-1"}},
+		{1, []string{"eval", "-model", filepath.Join(dir, "missing.ckpt")}},
+		{2, []string{"bogus"}},
+		{2, []string{"train", "-valid", "2"}},
+		{2, []string{"train", "-batch", "0"}},
+		{2, []string{"train", "-cell", "transformer"}},
+	} {
+		var errs bytes.Buffer
+		if code := program.Run(&cli.Env{Stdout: io.Discard, Stderr: &errs}, c.args); code != c.code {
+			t.Errorf("%v: exit %d, want %d: %s", c.args, code, c.code, errs.String())
 		}
 	}
 }

@@ -13,16 +13,19 @@
 //
 // Usage:
 //
-//	go run ./models/gradflow                 # the quick demo (~2 minutes) into a temporary directory
-//	go run ./models/gradflow -quick -out DIR # the same into DIR
-//	go run ./models/gradflow -out DIR        # the full experiment (at most about 2 hours on 2 cores)
+//	go run ./models/gradflow                 # the quick demo (about a minute) into a temporary directory
+//	go run ./models/gradflow -out DIR        # the same into DIR
+//	go run ./models/gradflow -full -out DIR  # the full experiment (at most about 2 hours on 2 cores)
+//	go run ./models/gradflow replot -out DIR # figures and tables again, also of a stopped grid
 //
 // It writes DIR/runs.jsonl (one line per run: its configuration, test curve,
 // pre-clip norms and per-step gradient profiles; "init" lines are untrained
 // float64 profiles), DIR/summary.json, and the PNG figures
 // gradnorm_init_<task>.png, gradnorm_train_<task>.png, success_<task>.png,
-// metric_<task>.png and preclip_<task>.png; -replot redraws them (and
+// metric_<task>.png and preclip_<task>.png; replot redraws them (and
 // summary.json) from grid.json and runs.jsonl, also for a stopped run.
+// Ctrl-C stops starting runs, waits for those under way, and exits 130;
+// replot then reports what finished.
 //
 // The quick grid: lengths 10 and 20 (initialisation profiles also at 200),
 // one seed, 400 updates per run. The full grid: lengths 10, 20, 50, 100 and
@@ -30,7 +33,11 @@
 // 8 (Arjovsky et al. 2016 use 10; -copyk sets it), batch 32, 64 hidden
 // units, Adam with learning rate 0.01, clipping threshold 1, float32
 // training; the test set (256 examples in the full grid, 128 in the
-// quick one) is scored every 100 (50) updates and a run stops once solved. With -json the last line on
-// stdout is a JSON object with the success rates and the initial gradient
-// ratios. The same -seed gives the same runs.
+// quick one) is scored every 100 (50) updates and a run stops once solved. With -json
+// stdout holds one JSON object with the success rates and the initial
+// gradient ratios. The same -seed gives the same runs.
+//
+// The experiment is a library, models/gradflow/flow: QuickGrid, FullGrid
+// and Grid run it from Go and return the results; Report draws and
+// summarises them.
 package main

@@ -6,6 +6,8 @@ import (
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
+	"github.com/rnnzoo/rnnzoo/embeddings"
+	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
 )
@@ -69,7 +71,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "data: %s: %d train, %d validation, %d test sentences\n", ds.Name, len(ds.Train), len(ds.Valid), len(ds.Test))
-	if o.Vectors, o.VectorsName, err = polarity.LoadVectors(vectors, vecFormat); err != nil {
+	if o.Vectors, o.VectorsName, err = loadVectors(vectors, vecFormat); err != nil {
 		return err
 	}
 	if o.Checkpoint = c.Model; o.Checkpoint == "" {
@@ -110,6 +112,24 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return cli.PrintJSON(env.Stdout, metrics)
 	}
 	return nil
+}
+
+// loadVectors reads -vectors: builtin (package embeddings/pretrained), none,
+// or a file.
+func loadVectors(spec, format string) (*embeddings.Vectors, string, error) {
+	switch spec {
+	case "none", "":
+		return nil, "none", nil
+	case "builtin":
+		v, err := pretrained.Shared()
+		return v, "builtin (" + pretrained.File + ")", err
+	}
+	f, err := embeddings.ParseFormat(format)
+	if err != nil {
+		return nil, "", cli.Usagef("-vectors-format: %v", err)
+	}
+	v, err := embeddings.Load(spec, f)
+	return v, spec, err
 }
 
 func cmdEval(env *cli.Env, args []string) error {

@@ -8,7 +8,11 @@ import (
 	"fmt"
 	"log"
 
+	"context"
+
 	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/models/charlm/lm"
+	"github.com/rnnzoo/rnnzoo/models/gradflow/flow"
 	"github.com/rnnzoo/rnnzoo/models/imagecols/cols"
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
 	"github.com/rnnzoo/rnnzoo/models/translate/translator"
@@ -61,4 +65,27 @@ func main() {
 	if p, err := digits.Classify([][]float32{test.Image(0)}); err != nil || p[0].Class != test.Labels[0] {
 		log.Fatalf("imagecols digits: %+v, %v", p, err)
 	}
+
+	clm, err := lm.Pretrained()
+	if err != nil {
+		log.Fatal(err)
+	}
+	text, err := clm.Sample("My fellow citizens", 40, 0.7, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	bpc, n, err := clm.BitsPerChar("The Congress shall assemble at least once in every year.")
+	if err != nil || bpc <= 0 || bpc > 8 {
+		log.Fatalf("charlm: %v bits per character over %d, %v", bpc, n, err)
+	}
+	fmt.Printf("charlm: My fellow citizens%s (%.2f bits per character)\n", text, bpc)
+
+	g := flow.QuickGrid()
+	g.Tasks, g.Cells, g.Lengths, g.ProfileLengths = []string{flow.Adding}, []string{"lstm"}, []int{5}, nil
+	g.Run.Steps, g.Run.Hidden = 10, 4
+	_, runs, err := flow.Grid(context.Background(), g, nil, nil)
+	if err != nil || len(runs) != 2 {
+		log.Fatalf("gradflow: %d runs, %v", len(runs), err)
+	}
+	fmt.Printf("gradflow: %d runs, final test MSE %.3f\n", len(runs), runs[0].Metric)
 }

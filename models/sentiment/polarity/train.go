@@ -11,7 +11,6 @@ import (
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/embeddings"
-	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/train"
 )
@@ -29,7 +28,8 @@ type Options struct {
 	Model Config
 	// Vectors are the initial word vectors (nil: a random embedding of
 	// Model.EmbedDim); VectorsName says where they came from (stored in the
-	// checkpoint). See BuiltinVectors.
+	// checkpoint). The demo starts from the vectors shipped in package
+	// embeddings/pretrained (pretrained.Shared()).
 	Vectors     *embeddings.Vectors
 	VectorsName string
 	// VectorsVocab adds this many of the vectors' most frequent words to the
@@ -57,8 +57,8 @@ type Options struct {
 // model, 12 epochs of Adam at a constant 2e-3, clipping at 5, early stopping
 // after 4 epochs without a better validation accuracy, batches of 32,
 // every training word in the vocabulary plus the vectors' 20,000 most
-// frequent words. Vectors are not loaded: set Vectors (BuiltinVectors gives
-// the shipped ones, as the demo uses).
+// frequent words. Vectors are not loaded: set Vectors (the demo uses
+// embeddings/pretrained's).
 func DefaultOptions() Options {
 	f := train.DefaultFlags()
 	f.Epochs, f.LR, f.Patience = 12, 2e-3, 4
@@ -98,35 +98,6 @@ func (o *Options) Check() error {
 		return fmt.Errorf("epochs %d, want ≥ 1", o.Train.Epochs)
 	}
 	return nil
-}
-
-// BuiltinVectors returns the 100-d word vectors shipped with rnnzoo
-// (package embeddings/pretrained) and their name.
-func BuiltinVectors() (*embeddings.Vectors, string, error) {
-	v, err := pretrained.Shared()
-	if err != nil {
-		return nil, "", err
-	}
-	return v, "builtin (" + pretrained.File + ")", nil
-}
-
-// LoadVectors reads initial word vectors for Options.Vectors: "builtin"
-// (BuiltinVectors), "none" or "" (nil), or a word-vector file in format
-// ("auto", "text", "binary" or "glove"; see embeddings.ParseFormat). It
-// returns the vectors and their name.
-func LoadVectors(spec, format string) (*embeddings.Vectors, string, error) {
-	switch spec {
-	case "none", "":
-		return nil, "none", nil
-	case "builtin":
-		return BuiltinVectors()
-	}
-	f, err := embeddings.ParseFormat(format)
-	if err != nil {
-		return nil, "", err
-	}
-	v, err := embeddings.Load(spec, f)
-	return v, spec, err
 }
 
 // Result is what Train reports besides the model.

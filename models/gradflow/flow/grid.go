@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -79,8 +80,10 @@ func (gc GridConfig) Configs() (inits, runs []Config) {
 // Grid runs every configuration of gc on gc.Workers goroutines, writes
 // one JSON line per finished run to out (in completion order) and a
 // progress line per run to progress, and returns the results in the order
-// of Configs.
-func Grid(gc GridConfig, out, progress io.Writer) (inits, runs []*Result, err error) {
+// of Configs. Cancelling ctx starts no more runs; Grid then waits for the
+// runs under way and returns ctx's error (their lines are in out, and
+// Replot can report them).
+func Grid(ctx context.Context, gc GridConfig, out, progress io.Writer) (inits, runs []*Result, err error) {
 	ic, rc := gc.Configs()
 	all := append(append([]Config(nil), ic...), rc...)
 	results := make([]*Result, len(all))
@@ -126,15 +129,21 @@ func Grid(gc GridConfig, out, progress io.Writer) (inits, runs []*Result, err er
 		mu.Lock()
 		stop := firstErr != nil
 		mu.Unlock()
-		if stop {
+		if stop || ctx.Err() != nil {
 			break
 		}
-		jobs <- i
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+		}
 	}
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
 		return nil, nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
 	return results[:len(ic)], results[len(ic):], nil
 }

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"context"
 	"math"
 	"reflect"
 	"testing"
@@ -142,7 +143,7 @@ func TestGridAndPlots(t *testing.T) {
 		Run: tinyRun("", "", 0), Workers: 2,
 	}
 	gc.Run.Steps = 3
-	inits, runs, err := Grid(gc, nil, nil)
+	inits, runs, err := Grid(context.Background(), gc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,12 @@
 package lm
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/rnnzoo/rnnzoo/graph"
@@ -14,39 +16,45 @@ import (
 
 // Config is the model's configuration, stored in checkpoints.
 type Config struct {
-	Cell    string  `json:"cell"` // lstm, gru or rnn
-	Act     string  `json:"act,omitempty"`
-	Layers  int     `json:"layers"`
-	Hidden  int     `json:"hidden"`
-	Embed   int     `json:"embed"`
-	Dropout float64 `json:"dropout"`
-	Vocab   int     `json:"vocab"`
-	Seed    uint64  `json:"seed"`
+	Cell    graph.CellKind   `json:"cell"` // lstm, gru or rnn
+	Act     graph.Activation `json:"act"`  // of an Elman cell
+	Layers  int              `json:"layers"`
+	Hidden  int              `json:"hidden"`
+	Embed   int              `json:"embed"`
+	Dropout float64          `json:"dropout"`
+	Vocab   int              `json:"vocab"`
+	Seed    uint64           `json:"seed"`
 	// EmbedStd, when > 0, draws the initial embedding from N(0, EmbedStd²)
 	// (PyTorch's default is 1) instead of graph's U(−0.1, 0.1).
 	EmbedStd float64 `json:"embed_std,omitempty"`
 }
 
+// Kind is the model kind recorded in this package's checkpoints.
+const Kind = "charlm"
+
 // Model is a character language model: embedding → stacked recurrent
-// layers → softmax over the next character at every step (graph.Synced).
+// layers → softmax over the next character at every step (graph.Synced):
+//
+//	x_t = E[c_t],  h_t = RNN(x_t, h_{t−1}),  p(c_{t+1} | c_≤t) = softmax(W·h_t + b)
+//
+// Sample, Evaluate and BitsPerChar are safe for concurrent use (calls are
+// serialised: the recurrent layers share working memory across graphs).
 type Model struct {
 	Config Config
 	Vocab  *Vocab
 	Params *graph.Params
 	Net    *graph.Synced
+	// Metrics are the held-out metrics stored with the weights (may be nil).
+	Metrics map[string]float64
+
+	mu sync.Mutex
 }
 
 // NewModel creates a model with freshly initialised weights.
 func NewModel(cfg Config, v *Vocab) (*Model, error) {
-	kind, err := graph.ParseCellKind(cfg.Cell)
-	if err != nil {
-		return nil, err
-	}
-	act := graph.Tanh
-	if cfg.Act != "" {
-		if act, err = graph.ParseActivation(cfg.Act); err != nil {
-			return nil, err
-		}
+	kind, act := cfg.Cell, cfg.Act
+	if v == nil || v.Validate() != nil {
+		return nil, fmt.Errorf("charlm: no valid vocabulary")
 	}
 	if cfg.Layers < 1 || cfg.Hidden < 1 || cfg.Embed < 1 {
 		return nil, fmt.Errorf("charlm: need layers, hidden and embed ≥ 1, got %d, %d, %d", cfg.Layers, cfg.Hidden, cfg.Embed)
@@ -73,45 +81,44 @@ func NewModel(cfg Config, v *Vocab) (*Model, error) {
 	return &Model{Config: cfg, Vocab: v, Params: ps, Net: net}, nil
 }
 
-// Save writes the model (weights, configuration, vocabulary and metrics)
-// as a checkpoint file.
-func (m *Model) Save(path string, metrics map[string]float64) error {
-	ck, err := train.NewCheckpoint(m.Params, m.Config, map[string]any{"chars": m.Vocab}, metrics)
-	if err != nil {
-		return err
-	}
-	return ck.Write(path)
+// Save writes the model (weights, configuration, vocabulary and Metrics)
+// as a checkpoint file (".gz": compressed; int8: 8-bit weight matrices).
+func (m *Model) Save(path string, int8 bool) error {
+	return train.WriteWeights(path, Kind, m.Params, m.Config, map[string]any{"chars": m.Vocab}, m.Metrics, int8)
 }
 
-// Load reads a model written by Save.
-func Load(path string) (*Model, map[string]float64, error) {
-	ck, err := train.ReadCheckpoint(path)
-	if err != nil {
-		return nil, nil, err
+// Load reads a model written by Save or the charlm program.
+func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
+
+// FromCheckpoint rebuilds a model from a decoded checkpoint.
+func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+	if err := ck.CheckKind(Kind); err != nil {
+		return nil, err
 	}
 	var cfg Config
 	if err := jsonUnmarshal(ck.Config, &cfg); err != nil {
-		return nil, nil, fmt.Errorf("charlm: %s: model config: %w", path, err)
+		return nil, fmt.Errorf("model config: %w", err)
 	}
 	v := &Vocab{}
 	raw, ok := ck.Vocabs["chars"]
 	if !ok {
-		return nil, nil, fmt.Errorf("charlm: %s has no character vocabulary", path)
+		return nil, fmt.Errorf("no character vocabulary")
 	}
 	if err := jsonUnmarshal(raw, v); err != nil {
-		return nil, nil, fmt.Errorf("charlm: %s: vocabulary: %w", path, err)
+		return nil, fmt.Errorf("vocabulary: %w", err)
 	}
 	if err := v.Validate(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	m, err := NewModel(cfg, v)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := ck.LoadParams(m.Params); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return m, ck.Metrics, nil
+	m.Metrics = ck.Metrics
+	return m, nil
 }
 
 // TrainConfig sets up training.
@@ -151,7 +158,12 @@ type Report struct {
 // Train trains the model on the training ids with truncated BPTT (the
 // state carried from batch to batch, reset at the start of each pass) and
 // evaluates it on the held-out ids.
-func (m *Model) Train(trainIDs, validIDs []int, tc TrainConfig) (*Report, error) {
+//
+// Cancelling ctx stops after the update under way and returns the report
+// so far with ctx's error (the model keeps the weights it has).
+func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainConfig) (*Report, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if tc.Steps <= 0 && tc.Time <= 0 {
 		return nil, fmt.Errorf("charlm: set a number of steps or a time budget")
 	}
@@ -175,7 +187,7 @@ func (m *Model) Train(trainIDs, validIDs []int, tc TrainConfig) (*Report, error)
 	point := func(step int) error {
 		t0 := time.Now()
 		defer func() { evalTime += time.Since(t0) }()
-		nll, chars, err := m.Evaluate(validIDs, tc.Batch, tc.BPTT)
+		nll, chars, err := m.evaluate(validIDs, tc.Batch, tc.BPTT)
 		if err != nil {
 			return err
 		}
@@ -200,6 +212,10 @@ func (m *Model) Train(trainIDs, validIDs []int, tc TrainConfig) (*Report, error)
 	nb := st.Batches()
 	step := 0
 	for ; (tc.Steps <= 0 || step < tc.Steps) && (tc.Time <= 0 || time.Since(start)-evalTime < tc.Time); step++ {
+		if err := ctx.Err(); err != nil {
+			rep.Steps, rep.Seconds = step, (time.Since(start) - evalTime).Seconds()
+			return rep, err
+		}
 		k := step % nb
 		if k == 0 {
 			g.ResetState()
@@ -253,6 +269,35 @@ func (m *Model) Train(trainIDs, validIDs []int, tc TrainConfig) (*Report, error)
 // predictions of the first character of each stream and of the characters
 // after the last whole batch are not scored).
 func (m *Model) Evaluate(ids []int, B, T int) (float64, int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.evaluate(ids, B, T)
+}
+
+// BitsPerChar returns the model's bits per character on text read as one
+// stream (the first character is given, each next one scored), and the
+// number of characters scored: all of them up to 4,097 characters; in a
+// longer text, whole chunks of 4,096 with the state carried between them,
+// and the characters after the last whole chunk are not scored.
+func (m *Model) BitsPerChar(text string) (float64, int, error) {
+	ids := m.Vocab.Encode([]rune(text))
+	if len(ids) < 2 {
+		return 0, 0, fmt.Errorf("charlm: a text of %d characters has nothing to score", len(ids))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	T := min(4096, len(ids)-1)
+	nll, n, err := m.evaluate(ids, 1, T)
+	if err != nil {
+		return 0, 0, err
+	}
+	return train.BitsPerChar(nll), n, nil
+}
+
+func (m *Model) evaluate(ids []int, B, T int) (float64, int, error) {
+	if B < 1 || T < 1 {
+		return 0, 0, fmt.Errorf("charlm: batch %d and steps %d must be at least 1", B, T)
+	}
 	if len(ids)/B < T+1 {
 		B = max(1, len(ids)/(T+1))
 	}
@@ -287,9 +332,14 @@ func (m *Model) Evaluate(ids []int, B, T int) (float64, int, error) {
 // characters, each from softmax(logits/temperature) (temperature 0: the
 // most probable character), from a generator seeded by seed.
 func (m *Model) Sample(prime string, n int, temperature float64, seed uint64) (string, error) {
-	if temperature < 0 {
-		return "", fmt.Errorf("charlm: negative temperature %v", temperature)
+	if temperature < 0 || math.IsNaN(temperature) {
+		return "", fmt.Errorf("charlm: temperature %v, want ≥ 0", temperature)
 	}
+	if n < 0 || n > MaxSample {
+		return "", fmt.Errorf("charlm: %d characters to draw, want 0 to %d", n, MaxSample)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	g, err := m.Net.Compile(1, 1, false, nil)
 	if err != nil {
 		return "", err
@@ -333,6 +383,9 @@ func (m *Model) Sample(prime string, n int, temperature float64, seed uint64) (s
 	m.Params.ZeroGrad()
 	return string(out), nil
 }
+
+// MaxSample is the most characters one Sample call draws.
+const MaxSample = 1 << 20
 
 // draw picks an id from logits at a temperature; the unknown character is
 // never drawn.

@@ -1,6 +1,9 @@
 package lm
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -50,7 +53,7 @@ func TestVocabAndStreams(t *testing.T) {
 func TestEvaluateMatchesDirect(t *testing.T) {
 	text := []rune(tiny)
 	v := NewVocab(text, 0)
-	m, err := NewModel(Config{Cell: "rnn", Layers: 1, Hidden: 5, Embed: 3, Seed: 4}, v)
+	m, err := NewModel(Config{Cell: graph.RNN, Layers: 1, Hidden: 5, Embed: 3, Seed: 4}, v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,12 +119,12 @@ func TestTrainSampleSaveLoad(t *testing.T) {
 	text := []rune(tiny + tiny + tiny)
 	v := NewVocab(text, 0)
 	ids := v.Encode(text)
-	for _, cell := range []string{"lstm", "gru"} {
+	for _, cell := range []graph.CellKind{graph.LSTM, graph.GRU} {
 		m, err := NewModel(Config{Cell: cell, Layers: 2, Hidden: 8, Embed: 4, Seed: 2}, v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := m.Train(ids, ids, TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01, Clip: 5, EvalEvery: 20})
+		rep, err := m.Train(context.Background(), ids, ids, TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01, Clip: 5, EvalEvery: 20})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,16 +141,23 @@ func TestTrainSampleSaveLoad(t *testing.T) {
 			t.Fatalf("%s: samples %q and %q", cell, a, b)
 		}
 		path := filepath.Join(t.TempDir(), "m.ckpt")
-		if err := m.Save(path, map[string]float64{"bpc": rep.ValidBPC}); err != nil {
+		m.Metrics = map[string]float64{"bpc": rep.ValidBPC}
+		if err := m.Save(path, false); err != nil {
 			t.Fatal(err)
 		}
-		m2, metrics, err := Load(path)
+		m2, err := Load(path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c, _ := m2.Sample("abra", 50, 0.8, 9)
-		if c != a || metrics["bpc"] != rep.ValidBPC {
-			t.Fatalf("%s: after loading: %q (metrics %v)", cell, c, metrics)
+		if c != a || m2.Metrics["bpc"] != rep.ValidBPC {
+			t.Fatalf("%s: after loading: %q (metrics %v)", cell, c, m2.Metrics)
+		}
+		// A cancelled context stops training at once.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if r, err := m.Train(ctx, ids, ids, TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01}); !errors.Is(err, context.Canceled) || r.Steps != 0 {
+			t.Fatalf("%s: cancelled training: %v, %+v", cell, err, r)
 		}
 	}
 }
@@ -183,5 +193,51 @@ func TestNGram(t *testing.T) {
 	}
 	if _, err := NewNGram(ids, 8, v.Size()); err == nil {
 		t.Fatal("order 8 accepted")
+	}
+}
+
+// TestPretrained holds the shipped model to its model card (held-out bits
+// per character of the demo split) and checks that goroutines sharing it
+// sample as one does.
+func TestPretrained(t *testing.T) {
+	m, err := Pretrained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, err := LoadText("", 2000000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, held := Split(text, 0.05)
+	nll, n, err := m.Evaluate(m.Vocab.Encode(held), 32, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bpc := nll / math.Ln2
+	t.Logf("held-out %.4f bits per character on %d characters", bpc, n)
+	if bpc > 2.30 {
+		t.Fatalf("held-out %.4f bits per character, the model card says ≤ 2.30", bpc)
+	}
+	want, err := m.Sample("The Congress", 40, 0.7, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			got, err := m.Sample("The Congress", 40, 0.7, 5)
+			if err == nil && got != want {
+				err = fmt.Errorf("goroutine %d sampled %q, want %q", g, got, want)
+			}
+			if err == nil {
+				_, _, err = m.BitsPerChar("The Congress shall assemble at least once in every year.")
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

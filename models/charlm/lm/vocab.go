@@ -2,7 +2,12 @@ package lm
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"sort"
+	"unicode/utf8"
+
+	"github.com/rnnzoo/rnnzoo/datasets/corpus"
 )
 
 // Unknown is the id of characters outside the vocabulary.
@@ -125,4 +130,34 @@ func (s *Streams) Batch(k int) (in, out [][]int) {
 		out[b] = st[k*s.T+1 : (k+1)*s.T+1]
 	}
 	return in, out
+}
+
+// LoadText reads a UTF-8 text file, or the embedded corpus (the State of
+// the Union addresses, datasets/corpus) when path is empty, keeping the
+// last maxChars characters (0: all); it returns the text and its name.
+func LoadText(path string, maxChars int) ([]rune, string, error) {
+	var b []byte
+	var err error
+	name := path
+	if path == "" {
+		rc, err := corpus.Open()
+		if err != nil {
+			return nil, "", err
+		}
+		defer rc.Close()
+		if b, err = io.ReadAll(rc); err != nil {
+			return nil, "", err
+		}
+		name = "embedded corpus: " + corpus.Name
+	} else if b, err = os.ReadFile(path); err != nil {
+		return nil, "", err
+	}
+	if !utf8.Valid(b) {
+		return nil, "", fmt.Errorf("%s: not UTF-8 text", name)
+	}
+	text := []rune(string(b))
+	if maxChars > 0 && len(text) > maxChars {
+		text = text[len(text)-maxChars:]
+	}
+	return text, name, nil
 }
