@@ -27,9 +27,10 @@
 //
 // Flags registers the shared training flags (-epochs, -lr, -optimizer,
 // -schedule, -warmup, -clip, -patience, -log, -plots, ...) and turns them
-// into a Config. For eval and predict, ReadCheckpoint gives back the
-// configuration and vocabularies (to rebuild the model) and
-// Checkpoint.LoadParams the weights.
+// into a Config. For eval and predict, package train/checkpoint reads the
+// file back: checkpoint.Read gives the configuration and vocabularies (to
+// rebuild the model) and Checkpoint.LoadParams the weights. Curves
+// (Config.PlotDir, -plots) need package train/plots in the program.
 //
 // # One update
 //
@@ -43,8 +44,8 @@
 //
 // # Checkpoints
 //
-// A checkpoint is one safetensors file (see the comment on Checkpoint for
-// the metadata keys and tensor names): the weights under their parameter
+// A checkpoint is one safetensors file (package train/checkpoint, which
+// lists the metadata keys and tensor names): the weights under their parameter
 // names, optimizer moments as "optim.<slot>.<param>", best weights as
 // "best.<param>", and in the metadata the model config, vocabularies,
 // metrics, a format version, the training state (step, epoch, position
@@ -52,7 +53,7 @@
 // and a SHA-256 of the data. It is written atomically (temporary file,
 // fsync, rename); the reader checks every length, offset, dtype, shape and
 // the checksum, and refuses a damaged file with an error wrapping
-// ErrCorrupt.
+// checkpoint.ErrCorrupt.
 //
 // # Reproducibility
 //

@@ -3,6 +3,7 @@ package train_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -170,10 +171,10 @@ func Example() {
 	// restored best: validation loss 0.42, accuracy 0.76, macro-F1 0.76
 }
 
-// ExampleReadCheckpoint is what a program's eval and predict commands do:
+// Example_checkpoint is what a program's eval and predict commands do:
 // read the checkpoint a training run wrote, rebuild the model from the
 // stored configuration and load the weights.
-func ExampleReadCheckpoint() {
+func Example_checkpoint() {
 	dir, err := os.MkdirTemp("", "rnnzoo-example")
 	if err != nil {
 		panic(err)
@@ -204,7 +205,7 @@ func ExampleReadCheckpoint() {
 	}
 
 	// Later, in another process: read, rebuild, load, evaluate.
-	ck, err := train.ReadCheckpoint(path)
+	ck, err := checkpoint.Read(path)
 	if err != nil {
 		panic(err)
 	}

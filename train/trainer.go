@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -84,7 +85,7 @@ type Config struct {
 	Checkpoint string
 	SaveEvery  int64
 	// ModelConfig and Vocabs are stored in every checkpoint as JSON; the
-	// program reads them back to rebuild the model (see ReadCheckpoint).
+	// program reads them back to rebuild the model (see checkpoint.Read).
 	ModelConfig any
 	Vocabs      map[string]any
 	// ModelKind names the model in every checkpoint (Checkpoint.Kind).
@@ -98,8 +99,9 @@ type Config struct {
 	// Log, if set, is a JSONL file: one line per epoch and per evaluation
 	// (see Record). It is appended to, so a resumed run continues it.
 	Log string
-	// PlotDir, if set, receives the PNG curves after every epoch (see
-	// WritePlots).
+	// PlotDir, if set, receives the PNG curves after every epoch; it needs
+	// package train/plots in the program (import it, a blank import will
+	// do), which registers the plotter.
 	PlotDir string
 	// Progress receives the progress display: a progress bar with the
 	// running loss, rate and ETA when it is a terminal; otherwise one line
@@ -279,6 +281,9 @@ func New(task Task, cfg Config) (*Trainer, error) {
 	}
 	if cfg.Monitor == "" {
 		cfg.Monitor = "loss"
+	}
+	if cfg.PlotDir != "" && plotter == nil {
+		return nil, errors.New(`train: Config.PlotDir (-plots) needs the plotter of package train/plots: import _ "github.com/rnnzoo/rnnzoo/train/plots"`)
 	}
 	t := &Trainer{cfg: cfg, task: task, ps: task.Params(), opt: cfg.Optimizer, sched: cfg.LR}
 	t.params = t.ps.All()
@@ -622,6 +627,14 @@ func (t *Trainer) update(i int) error {
 	return nil
 }
 
+// plotter draws the curves of Config.PlotDir; package train/plots sets it.
+var plotter func(dir string, history []Record) error
+
+// RegisterPlotter sets the function that draws the curves of a history
+// into Config.PlotDir after every epoch. Package train/plots calls it when
+// it is imported.
+func RegisterPlotter(f func(dir string, history []Record) error) { plotter = f }
+
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // endEpoch logs the epoch, validates, updates early stopping and says
@@ -695,7 +708,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	t.st.Pos = 0
 	t.st.Perm = nil
 	if t.cfg.PlotDir != "" {
-		if err := WritePlots(t.cfg.PlotDir, t.st.History); err != nil {
+		if err := plotter(t.cfg.PlotDir, t.st.History); err != nil {
 			return false, err
 		}
 	}
@@ -761,28 +774,28 @@ func (t *Trainer) writeLog(r Record) error {
 // Save writes a checkpoint with the weights, the optimizer state, the
 // training state and the random sources' states to path (atomically).
 func (t *Trainer) Save(path string) error {
-	c, err := NewCheckpoint(t.ps, t.cfg.ModelConfig, t.cfg.Vocabs, t.st.Metrics)
+	c, err := checkpoint.New(t.ps, t.cfg.ModelConfig, t.cfg.Vocabs, t.st.Metrics)
 	if err != nil {
 		return err
 	}
 	c.Kind = t.cfg.ModelKind
 	os := t.opt.State()
 	for _, s := range os.Slots {
-		tt, err := DenseTensor("optim."+s.Name, s.Value)
+		tt, err := checkpoint.DenseTensor("optim."+s.Name, s.Value)
 		if err != nil {
 			return err
 		}
-		if err := c.add(tt); err != nil {
+		if err := c.Add(tt); err != nil {
 			return err
 		}
 	}
 	if t.st.HaveBest && t.best != nil {
 		for i, p := range t.params {
-			tt, err := DenseTensor("best."+p.Name, t.best[i])
+			tt, err := checkpoint.DenseTensor("best."+p.Name, t.best[i])
 			if err != nil {
 				return err
 			}
-			if err := c.add(tt); err != nil {
+			if err := c.Add(tt); err != nil {
 				return err
 			}
 		}
@@ -811,7 +824,7 @@ func (t *Trainer) Save(path string) error {
 // step (hence learning rate), batch order and dropout masks. The Config
 // must be the one of the saved run (epochs and MaxSteps may grow).
 func (t *Trainer) Resume(path string) error {
-	c, err := ReadCheckpoint(path)
+	c, err := checkpoint.Read(path)
 	if err != nil {
 		return err
 	}
@@ -851,7 +864,7 @@ func (t *Trainer) Resume(path string) error {
 			if !ok {
 				return fmt.Errorf("train: %s lacks the best weights of %s", path, p.Name)
 			}
-			if err := bt.decodeInto(t.best[i]); err != nil {
+			if err := bt.DecodeInto(t.best[i]); err != nil {
 				return fmt.Errorf("train: %s: best weights: %w", path, err)
 			}
 		}
@@ -876,7 +889,7 @@ func (t *Trainer) Resume(path string) error {
 	return nil
 }
 
-func sortedTensorNames(c *Checkpoint) []string {
+func sortedTensorNames(c *checkpoint.Checkpoint) []string {
 	out := make([]string, 0, len(c.Tensors))
 	for k := range c.Tensors {
 		out = append(out, k)

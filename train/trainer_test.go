@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"image/png"
 	"io"
 	"math"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/train"
+	_ "github.com/rnnzoo/rnnzoo/train/plots" // Config.PlotDir
 )
 
 func blobsConfig(dropout *rand.PCG) train.Config {
@@ -426,7 +428,7 @@ func trainerState(t *testing.T, tr *train.Trainer) string {
 	if err := tr.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	c, err := train.ReadCheckpoint(path)
+	c, err := checkpoint.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}

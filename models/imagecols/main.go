@@ -10,6 +10,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/imagecols/cols"
+	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
 )
 
 func main() { program.Main() }
@@ -42,14 +43,11 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs, c := cli.Start(env, "imagecols", cmd, "checkpoint to write (default: in the cache directory)")
 	d := cols.Data{}
 	d.Register(fs)
-	show := fs.Int("show", 0, "show this many test images with their predictions (default: 6 in the demo)")
+	show := fs.Int("show", map[bool]int{true: 6}[cmd == "demo"], "show this many test images with their predictions")
 	o := cols.DefaultOptions(cols.Digits)
 	o.Register(fs, false)
 	if err := c.Ready(env, fs, args, true, d.Check, func() error { o.DataDefaults(d.Dataset, func(n string) bool { return isFlagSet(fs, n) }); return nil }, o.Check); err != nil {
 		return err
-	}
-	if cmd == "demo" && *show == 0 {
-		*show = 6
 	}
 	trainSet, test, err := d.Load()
 	if err != nil {

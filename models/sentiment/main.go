@@ -10,6 +10,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
+	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
 )
 
 func main() { program.Main() }

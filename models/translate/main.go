@@ -11,6 +11,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/translate/translator"
+	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
 )
 
 func main() { program.Main() }

@@ -3,6 +3,7 @@ package lm
 import (
 	"context"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -84,14 +85,14 @@ func NewModel(cfg Config, v *Vocab) (*Model, error) {
 // Save writes the model (weights, configuration, vocabulary and Metrics)
 // as a checkpoint file (".gz": compressed; int8: 8-bit weight matrices).
 func (m *Model) Save(path string, int8 bool) error {
-	return train.WriteWeights(path, Kind, m.Params, m.Config, map[string]any{"chars": m.Vocab}, m.Metrics, int8)
+	return checkpoint.WriteWeights(path, Kind, m.Params, m.Config, map[string]any{"chars": m.Vocab}, m.Metrics, int8)
 }
 
 // Load reads a model written by Save or the charlm program.
-func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
+func Load(path string) (*Model, error) { return checkpoint.Load(path, FromCheckpoint) }
 
 // FromCheckpoint rebuilds a model from a decoded checkpoint.
-func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	if err := ck.CheckKind(Kind); err != nil {
 		return nil, err
 	}

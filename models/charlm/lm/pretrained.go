@@ -2,8 +2,7 @@ package lm
 
 import (
 	_ "embed"
-
-	"github.com/rnnzoo/rnnzoo/train"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 )
 
 //go:embed pretrained/sotu.ckpt.gz
@@ -17,5 +16,5 @@ const PretrainedFile = "pretrained/sotu.ckpt.gz"
 // addresses (see the model card in the package doc). It is decoded anew on
 // every call; keep the model rather than calling it per request.
 func Pretrained() (*Model, error) {
-	return train.LoadEmbedded("lm: "+PretrainedFile, pretrainedGz, FromCheckpoint)
+	return checkpoint.LoadEmbedded("lm: "+PretrainedFile, pretrainedGz, FromCheckpoint)
 }

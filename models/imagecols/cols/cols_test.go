@@ -3,6 +3,7 @@ package cols
 import (
 	"bytes"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"image/png"
 	"io"
 	"math"
@@ -131,7 +132,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	cfg.Bidirectional = true
 	clf, test := fitClassifier(t, cfg, 64, 1)
 	path := filepath.Join(t.TempDir(), "m.ckpt")
-	ck, err := train.NewCheckpoint(clf.Params, clf.Config, nil, nil)
+	ck, err := checkpoint.New(clf.Params, clf.Config, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

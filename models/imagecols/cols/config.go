@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"strconv"
 
 	"github.com/rnnzoo/rnnzoo/datasets/images"
 	"github.com/rnnzoo/rnnzoo/graph"
-	"github.com/rnnzoo/rnnzoo/train"
 	"gorgonia.org/tensor"
 )
 
@@ -156,15 +156,15 @@ type Model struct {
 	Config     Config
 	Classifier *Classifier
 	Generator  *Generator
-	Checkpoint *train.Checkpoint
+	Checkpoint *checkpoint.Checkpoint
 }
 
 // Load reads a checkpoint written by this package (".gz": compressed) and
 // rebuilds its model with the saved weights.
-func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
+func Load(path string) (*Model, error) { return checkpoint.Load(path, FromCheckpoint) }
 
 // FromCheckpoint rebuilds a model from a decoded checkpoint.
-func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	if err := ck.CheckKind(Kind); err != nil {
 		return nil, err
 	}
@@ -224,13 +224,13 @@ func LoadGenerator(path string) (*Generator, error) {
 // Save writes the classifier's weights and configuration (".gz": compressed;
 // int8: 8-bit weight matrices).
 func (c *Classifier) Save(path string, int8 bool) error {
-	return train.WriteWeights(path, Kind, c.Params, c.Config, nil, c.Metrics, int8)
+	return checkpoint.WriteWeights(path, Kind, c.Params, c.Config, nil, c.Metrics, int8)
 }
 
 // Save writes the generator's weights and configuration (".gz": compressed;
 // int8: 8-bit weight matrices).
 func (g *Generator) Save(path string, int8 bool) error {
-	return train.WriteWeights(path, Kind, g.Params, g.Config, nil, nil, int8)
+	return checkpoint.WriteWeights(path, Kind, g.Params, g.Config, nil, nil, int8)
 }
 
 func newParams(seed uint64) *graph.Params { return graph.NewParams(tensor.Float32, seed) }

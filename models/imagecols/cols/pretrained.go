@@ -3,10 +3,9 @@ package cols
 import (
 	"embed"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"sort"
 	"strings"
-
-	"github.com/rnnzoo/rnnzoo/train"
 )
 
 // pretrainedFS holds the shipped classifiers, one file per data set (see
@@ -39,7 +38,7 @@ func Pretrained(dataset string) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cols: no shipped classifier for %q (there are: %s)", dataset, strings.Join(PretrainedNames(), ", "))
 	}
-	m, err := train.LoadEmbedded("cols: "+pretrainedFile(dataset), gz, FromCheckpoint)
+	m, err := checkpoint.LoadEmbedded("cols: "+pretrainedFile(dataset), gz, FromCheckpoint)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -333,17 +334,17 @@ func softmax(row []float32) ([]float64, int) {
 // Save writes the model's weights, configuration and vocabulary to path (a
 // weights-only checkpoint; ".gz" compresses it). With int8 the weight
 // matrices are stored in 8 bits with a float32 scale per row or column
-// (train.Checkpoint.Quantize8), a quarter of the size.
+// (checkpoint.Checkpoint.Quantize8), a quarter of the size.
 func (m *Model) Save(path string, int8 bool) error {
-	return train.WriteWeights(path, Kind, m.ps, m.cfg, map[string]any{"words": m.vocab}, m.Metrics, int8)
+	return checkpoint.WriteWeights(path, Kind, m.ps, m.cfg, map[string]any{"words": m.vocab}, m.Metrics, int8)
 }
 
 // Load reads a model from a checkpoint file written by Train, the sentiment
 // program or Save (".gz" files are decompressed).
-func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
+func Load(path string) (*Model, error) { return checkpoint.Load(path, FromCheckpoint) }
 
 // FromCheckpoint rebuilds a model from a decoded checkpoint.
-func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	if err := ck.CheckKind(Kind); err != nil {
 		return nil, err
 	}
@@ -384,5 +385,5 @@ const PretrainedFile = "pretrained/uci-bilstm.ckpt.gz"
 // Labelled Sentences (see the model card in the package doc). It is decoded
 // anew on every call; keep the model rather than calling it per request.
 func Pretrained() (*Model, error) {
-	return train.LoadEmbedded("polarity: "+PretrainedFile, pretrainedGz, FromCheckpoint)
+	return checkpoint.LoadEmbedded("polarity: "+PretrainedFile, pretrainedGz, FromCheckpoint)
 }

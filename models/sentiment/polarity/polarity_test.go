@@ -3,6 +3,7 @@ package polarity
 import (
 	"context"
 	"errors"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/graph"
-	"github.com/rnnzoo/rnnzoo/train"
 )
 
 // TestPretrained holds the shipped model to its model card: the test
@@ -110,7 +110,7 @@ func TestTrainCancelResume(t *testing.T) {
 		t.Fatalf("cancelled Train: %v, %+v", err, res.Report)
 	}
 	opts.Progress = io.Discard
-	ck, err := train.ReadCheckpoint(opts.Checkpoint)
+	ck, err := checkpoint.Read(opts.Checkpoint)
 	if err != nil || ck.Kind != Kind {
 		t.Fatalf("checkpoint kind %q, %v", ck.Kind, err)
 	}
@@ -151,7 +151,7 @@ func TestLoadRefusesOtherKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ck, err := train.NewCheckpoint(m.Params(), m.Config(), map[string]any{"words": m.Vocab()}, nil)
+	ck, err := checkpoint.New(m.Params(), m.Config(), map[string]any{"words": m.Vocab()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,10 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"slices"
 
 	"github.com/rnnzoo/rnnzoo/datasets/text"
-	"github.com/rnnzoo/rnnzoo/train"
 )
 
 //go:embed pretrained/bible-eng-spa.ckpt.gz
@@ -21,12 +21,12 @@ const PretrainedFile = "pretrained/bible-eng-spa.ckpt.gz"
 // model card in the package doc). It is decoded anew on every call; keep
 // the model rather than calling it per request.
 func Pretrained() (*Model, error) {
-	return train.LoadEmbedded("translator: "+PretrainedFile, pretrainedGz, FromCheckpoint)
+	return checkpoint.LoadEmbedded("translator: "+PretrainedFile, pretrainedGz, FromCheckpoint)
 }
 
 // Load reads a model from a checkpoint file written by Train, the translate
 // program or Save (".gz" files are decompressed).
-func Load(path string) (*Model, error) { return train.Load(path, FromCheckpoint) }
+func Load(path string) (*Model, error) { return checkpoint.Load(path, FromCheckpoint) }
 
 // vocabs are the checkpoint's vocabularies.
 func (t *Model) vocabs() map[string]any {
@@ -36,9 +36,9 @@ func (t *Model) vocabs() map[string]any {
 // Save writes the weights alone, with the configuration, vocabularies and
 // Metrics, to path (".gz" compresses it); with int8, every weight matrix
 // is stored in 8 bits with a float32 scale per row or column
-// (train.Checkpoint.Quantize8), the biases in float32.
+// (checkpoint.Checkpoint.Quantize8), the biases in float32.
 func (t *Model) Save(path string, int8 bool) error {
-	return train.WriteWeights(path, Kind, t.ps, t.cfg, t.vocabs(), t.Metrics, int8)
+	return checkpoint.WriteWeights(path, Kind, t.ps, t.cfg, t.vocabs(), t.Metrics, int8)
 }
 
 // Average returns a model whose weights are the element-wise mean of the
@@ -86,7 +86,7 @@ func Average(paths []string) (*Model, error) {
 }
 
 // FromCheckpoint rebuilds a model from a decoded checkpoint.
-func FromCheckpoint(ck *train.Checkpoint) (*Model, error) {
+func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	if err := ck.CheckKind(Kind); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -19,7 +20,6 @@ import (
 	"github.com/rnnzoo/rnnzoo/datasets/parallel"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/graph"
-	"github.com/rnnzoo/rnnzoo/train"
 )
 
 func TestMain(m *testing.M) {
@@ -209,7 +209,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dataBytes := func(path string) int {
-		ck, err := train.ReadCheckpoint(path)
+		ck, err := checkpoint.Read(path)
 		if err != nil {
 			t.Fatal(err)
 		}

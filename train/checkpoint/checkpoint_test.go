@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"bytes"
@@ -121,7 +121,7 @@ func smallParams(seed uint64) *graph.Params {
 
 func writeSmall(t *testing.T, path string, ps *graph.Params) {
 	t.Helper()
-	c, err := NewCheckpoint(ps, map[string]any{"hidden": 3}, map[string]any{"words": []string{"a", "b"}}, map[string]float64{"accuracy": 0.5})
+	c, err := New(ps, map[string]any{"hidden": 3}, map[string]any{"words": []string{"a", "b"}}, map[string]float64{"accuracy": 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "m.ckpt")
 	ps := smallParams(1)
 	writeSmall(t, path, ps)
-	c, err := ReadCheckpoint(path)
+	c, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,20 +187,20 @@ func TestCheckpointCorruptionRefused(t *testing.T) {
 	bad := append([]byte{}, good...)
 	bad[len(bad)-3] ^= 0x40
 	os.WriteFile(path, bad, 0o644)
-	_, err := ReadCheckpoint(path)
+	_, err := Read(path)
 	if err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "SHA-256") {
 		t.Fatalf("flipped byte: %v", err)
 	}
 	// Every truncation is refused.
 	for _, n := range []int{0, 7, 8, 100, len(good) / 2, len(good) - 1} {
 		os.WriteFile(path, good[:n], 0o644)
-		if _, err := ReadCheckpoint(path); err == nil || !errors.Is(err, ErrCorrupt) {
+		if _, err := Read(path); err == nil || !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("truncated to %d bytes: %v", n, err)
 		}
 	}
 	// A plain safetensors file is not a checkpoint.
 	os.WriteFile(path, fixture, 0o644)
-	if _, err := ReadCheckpoint(path); err == nil || !strings.Contains(err.Error(), "not an rnnzoo checkpoint") {
+	if _, err := Read(path); err == nil || !strings.Contains(err.Error(), "not an rnnzoo checkpoint") {
 		t.Fatalf("foreign file: %v", err)
 	}
 }
@@ -229,14 +229,14 @@ func TestInterruptedWriteKeepsPreviousCheckpoint(t *testing.T) {
 	atomicfile.WrapForTest = func(w io.Writer) io.Writer { return &failingWriter{w: w, n: 100} }
 	defer func() { atomicfile.WrapForTest = nil }()
 	err := func() error {
-		c, _ := NewCheckpoint(smallParams(7), nil, nil, nil)
+		c, _ := New(smallParams(7), nil, nil, nil)
 		return c.Write(path)
 	}()
 	if err == nil || !strings.Contains(err.Error(), "simulated disk failure") || !strings.Contains(err.Error(), "left unchanged") {
 		t.Fatalf("interrupted write: %v", err)
 	}
 	atomicfile.WrapForTest = nil
-	c, err := ReadCheckpoint(path)
+	c, err := Read(path)
 	if err != nil {
 		t.Fatalf("previous checkpoint unreadable: %v", err)
 	}
@@ -255,13 +255,13 @@ func FuzzReadSafetensors(f *testing.F) {
 	f.Add(fixture[:20])
 	f.Add([]byte("\x08\x00\x00\x00\x00\x00\x00\x00{}      "))
 	var buf bytes.Buffer
-	c, _ := NewCheckpoint(smallParams(1), map[string]int{"a": 1}, nil, nil)
+	c, _ := New(smallParams(1), map[string]int{"a": 1}, nil, nil)
 	ts, meta, _ := c.encode()
 	WriteSafetensors(&buf, ts, meta)
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ts, meta, err := ReadSafetensors(b)
-		_, _ = DecodeCheckpoint(b)
+		_, _ = Decode(b)
 		if err != nil {
 			return
 		}
@@ -280,7 +280,7 @@ func FuzzReadSafetensors(f *testing.F) {
 func TestCheckpointKind(t *testing.T) {
 	ps := graph.NewParams(tensor.Float32, 1)
 	graph.NewLinear(ps, "out", 2, 3)
-	c, err := NewCheckpoint(ps, nil, nil, nil)
+	c, err := New(ps, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestCheckpointKind(t *testing.T) {
 	if err := c.Write(path); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadCheckpoint(path)
+	back, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestCheckpointKind(t *testing.T) {
 	if err := back.Write(gz); err != nil {
 		t.Fatal(err)
 	}
-	again, err := ReadCheckpoint(gz)
+	again, err := Read(gz)
 	if err != nil || again.Kind != "translate" || len(again.Params) != 2 {
 		t.Fatalf("gzip round trip: %v, %+v", err, again)
 	}

@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"bytes"
@@ -63,20 +63,20 @@ type Checkpoint struct {
 	Meta    map[string]string // the raw safetensors metadata
 }
 
-// NewCheckpoint returns a checkpoint holding a copy of the weights of ps,
+// New returns a checkpoint holding a copy of the weights of ps,
 // the model configuration config (marshalled to JSON unless it is already
 // a json.RawMessage or nil), vocabularies (each marshalled likewise) and
 // metrics. Use it to write a model without a Trainer; Trainer.Save adds
 // the training state.
-func NewCheckpoint(ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64) (*Checkpoint, error) {
+func New(ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64) (*Checkpoint, error) {
 	c := &Checkpoint{Version: checkpointVersion, Vocabs: map[string]json.RawMessage{}, Metrics: metrics, Tensors: map[string]Tensor{}}
 	var err error
 	if c.Config, err = rawJSON(config); err != nil {
-		return nil, fmt.Errorf("train: model config: %w", err)
+		return nil, fmt.Errorf("checkpoint: model config: %w", err)
 	}
 	for k, v := range vocabs {
 		if c.Vocabs[k], err = rawJSON(v); err != nil {
-			return nil, fmt.Errorf("train: vocabulary %q: %w", k, err)
+			return nil, fmt.Errorf("checkpoint: vocabulary %q: %w", k, err)
 		}
 	}
 	for _, p := range ps.All() {
@@ -114,10 +114,11 @@ func (c *Checkpoint) CheckKind(want string) error {
 	return nil
 }
 
-// add stores a tensor under name.
-func (c *Checkpoint) add(t Tensor) error {
+// Add stores a tensor under its name; a second tensor of that name is an
+// error.
+func (c *Checkpoint) Add(t Tensor) error {
 	if _, dup := c.Tensors[t.Name]; dup {
-		return fmt.Errorf("train: two checkpoint tensors named %q", t.Name)
+		return fmt.Errorf("checkpoint: two checkpoint tensors named %q", t.Name)
 	}
 	c.Tensors[t.Name] = t
 	return nil
@@ -165,11 +166,11 @@ func (c *Checkpoint) LoadParams(ps *graph.Params) error {
 			parts = append(parts, "not in the model: "+strings.Join(extra, ", "))
 		}
 		parts = append(parts, bad...)
-		return fmt.Errorf("train: the checkpoint does not fit the model: %s", strings.Join(parts, "; "))
+		return fmt.Errorf("checkpoint: the checkpoint does not fit the model: %s", strings.Join(parts, "; "))
 	}
 	for _, p := range ps.All() {
-		if err := c.Tensors[p.Name].decodeInto(p.Value); err != nil {
-			return fmt.Errorf("train: loading %w", err)
+		if err := c.Tensors[p.Name].DecodeInto(p.Value); err != nil {
+			return fmt.Errorf("checkpoint: loading %w", err)
 		}
 	}
 	return nil
@@ -216,7 +217,7 @@ func (c *Checkpoint) encode() ([]Tensor, map[string]string, error) {
 	if c.Metrics != nil {
 		b, err := json.Marshal(c.Metrics)
 		if err != nil {
-			return nil, nil, fmt.Errorf("train: metrics: %w", err)
+			return nil, nil, fmt.Errorf("checkpoint: metrics: %w", err)
 		}
 		meta["metrics"] = string(b)
 	}
@@ -246,7 +247,7 @@ func (c *Checkpoint) encode() ([]Tensor, map[string]string, error) {
 //
 // A path ending in ".gz" is written gzip-compressed (best compression, no
 // name or time in the gzip header, so equal checkpoints give equal files);
-// ReadCheckpoint reads it back.
+// Read reads it back.
 func (c *Checkpoint) Write(path string) error {
 	tensors, meta, err := c.encode()
 	if err != nil {
@@ -287,29 +288,29 @@ func Gunzip(b []byte) ([]byte, error) {
 	return out, nil
 }
 
-// ReadCheckpoint reads and verifies a checkpoint file. A truncated,
+// Read reads and verifies a checkpoint file. A truncated,
 // corrupted or foreign file is refused with an error wrapping ErrCorrupt
 // that says what is wrong.
 // A path ending in ".gz" is decompressed first.
-func ReadCheckpoint(path string) (*Checkpoint, error) {
+func Read(path string) (*Checkpoint, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("train: reading checkpoint: %w", err)
+		return nil, fmt.Errorf("checkpoint: reading checkpoint: %w", err)
 	}
 	if strings.HasSuffix(path, ".gz") {
 		if b, err = Gunzip(b); err != nil {
-			return nil, fmt.Errorf("train: checkpoint %s: %w", path, err)
+			return nil, fmt.Errorf("checkpoint: checkpoint %s: %w", path, err)
 		}
 	}
-	c, err := DecodeCheckpoint(b)
+	c, err := Decode(b)
 	if err != nil {
-		return nil, fmt.Errorf("train: checkpoint %s: %w", path, err)
+		return nil, fmt.Errorf("checkpoint: checkpoint %s: %w", path, err)
 	}
 	return c, nil
 }
 
-// DecodeCheckpoint decodes and verifies a checkpoint held in memory.
-func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
+// Decode decodes and verifies a checkpoint held in memory.
+func Decode(b []byte) (*Checkpoint, error) {
 	tensors, meta, err := ReadSafetensors(b)
 	if err != nil {
 		return nil, err
@@ -369,11 +370,11 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, error) {
 }
 
 // WriteWeights writes a weights-only checkpoint of a model of kind (the
-// weights of ps, its config, vocabularies and metrics; see NewCheckpoint)
+// weights of ps, its config, vocabularies and metrics; see New)
 // to path (".gz" compresses it). With int8, weights of at least 1,024
 // elements are stored in 8 bits (Quantize8).
 func WriteWeights(path, kind string, ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64, int8 bool) error {
-	ck, err := NewCheckpoint(ps, config, vocabs, metrics)
+	ck, err := New(ps, config, vocabs, metrics)
 	if err != nil {
 		return err
 	}
@@ -386,21 +387,21 @@ func WriteWeights(path, kind string, ps *graph.Params, config any, vocabs map[st
 	return ck.Write(path)
 }
 
-// DecodeGzipCheckpoint decodes a gzip-compressed checkpoint held in memory,
+// DecodeGzip decodes a gzip-compressed checkpoint held in memory,
 // such as a model package's embedded pretrained weights.
-func DecodeGzipCheckpoint(gz []byte) (*Checkpoint, error) {
+func DecodeGzip(gz []byte) (*Checkpoint, error) {
 	b, err := Gunzip(gz)
 	if err != nil {
 		return nil, err
 	}
-	return DecodeCheckpoint(b)
+	return Decode(b)
 }
 
 // Load reads the checkpoint file at path (".gz": compressed) and rebuilds
 // its model with from, a model package's FromCheckpoint; errors name the
 // file.
 func Load[M any](path string, from func(*Checkpoint) (M, error)) (M, error) {
-	ck, err := ReadCheckpoint(path)
+	ck, err := Read(path)
 	if err != nil {
 		var zero M
 		return zero, err
@@ -415,7 +416,7 @@ func Load[M any](path string, from func(*Checkpoint) (M, error)) (M, error) {
 // LoadEmbedded rebuilds a model with from out of gzip-compressed checkpoint
 // bytes embedded in a package (its shipped weights); errors say name.
 func LoadEmbedded[M any](name string, gz []byte, from func(*Checkpoint) (M, error)) (M, error) {
-	ck, err := DecodeGzipCheckpoint(gz)
+	ck, err := DecodeGzip(gz)
 	if err != nil {
 		var zero M
 		return zero, fmt.Errorf("%s: %w", name, err)

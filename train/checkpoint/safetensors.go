@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"bytes"
@@ -379,8 +379,8 @@ func (t Tensor) Dense() (*tensor.Dense, error) {
 	return nil, fmt.Errorf("safetensors: tensor %q has dtype %s; only F32 and F64 can be loaded", t.Name, t.Dtype)
 }
 
-// decodeInto copies an F32/F64 tensor into dst of the same dtype and size.
-func (t Tensor) decodeInto(dst *tensor.Dense) error {
+// DecodeInto copies an F32/F64 tensor into dst of the same dtype and size.
+func (t Tensor) DecodeInto(dst *tensor.Dense) error {
 	switch d := dst.Data().(type) {
 	case []float32:
 		if t.Dtype != "F32" || len(t.Data) != 4*len(d) {

@@ -1,4 +1,10 @@
-package train
+// Package plots draws the curves of a training history as PNG files with
+// gonum/plot. It is apart from package train so that a program that only
+// loads a model and predicts does not link the plotting code (fonts, PDF
+// and LaTeX support come with gonum/plot); importing it (for its effect, a
+// blank import will do) registers Write with train, so that
+// train.Config.PlotDir works.
+package plots
 
 import (
 	"fmt"
@@ -12,18 +18,19 @@ import (
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
+	"github.com/rnnzoo/rnnzoo/train"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 )
 
-// WritePlots draws the curves of a training history into dir: loss.png
+// Write draws the curves of a training history into dir: loss.png
 // (training and validation loss per epoch), accuracy.png when the history
 // has an accuracy, gradnorm.png (mean and maximum global gradient norm per
 // epoch) and stepnorms-<layer>.png for every layer that reported
 // per-time-step gradient norms. The files are replaced atomically.
-func WritePlots(dir string, history []Record) error {
+func Write(dir string, history []train.Record) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("train: plot directory: %w", err)
 	}
@@ -37,7 +44,7 @@ func WritePlots(dir string, history []Record) error {
 			if !ok {
 				v, ok = r.Metrics[metric]
 			}
-			if ok && isFinite(v) {
+			if ok && finite(v) {
 				xy = append(xy, plotter.XY{X: float64(r.Epoch), Y: v})
 			}
 		}
@@ -95,7 +102,7 @@ func WritePlots(dir string, history []Record) error {
 
 // writeGradNormPlot draws gradnorm.png: the mean and maximum global
 // gradient norm (before clipping) per epoch, on a log scale.
-func writeGradNormPlot(dir string, history []Record) error {
+func writeGradNormPlot(dir string, history []train.Record) error {
 	var mean, most plotter.XYs
 	for _, r := range history {
 		if r.Event != "epoch" || r.GradNormMean == nil || r.GradNormMax == nil || *r.GradNormMean <= 0 || *r.GradNormMax <= 0 {
@@ -146,8 +153,8 @@ func savePlot(p *plot.Plot, path string) error {
 // writeStepNormPlots draws, for every layer that reported per-time-step
 // gradient norms, stepnorms-<layer>.png: the mean ‖∂L/∂h_t‖ against t on a
 // log scale, one curve for each of up to five epochs spread over the run.
-func writeStepNormPlots(dir string, history []Record) error {
-	byLayer := map[string][]Record{}
+func writeStepNormPlots(dir string, history []train.Record) error {
+	byLayer := map[string][]train.Record{}
 	for _, r := range history {
 		for name := range r.StepNorms {
 			byLayer[name] = append(byLayer[name], r)
@@ -178,7 +185,7 @@ func writeStepNormPlots(dir string, history []Record) error {
 			}
 			var xy plotter.XYs
 			for t, v := range r.StepNorms[name] {
-				if v > 0 && isFinite(v) {
+				if v > 0 && finite(v) {
 					xy = append(xy, plotter.XY{X: float64(t), Y: v})
 				}
 			}
@@ -211,7 +218,7 @@ func writeStepNormPlots(dir string, history []Record) error {
 }
 
 // bestEpoch returns the epoch of the last evaluation marked best (0 if none).
-func bestEpoch(history []Record) int {
+func bestEpoch(history []train.Record) int {
 	best := 0
 	for _, r := range history {
 		if r.Event == "eval" && r.Best {
@@ -235,3 +242,7 @@ func (epochTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	return out
 }
+
+func init() { train.RegisterPlotter(Write) }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

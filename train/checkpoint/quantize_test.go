@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"encoding/binary"
@@ -20,7 +20,7 @@ func TestQuantize8RoundTrip(t *testing.T) {
 	for i := 10; i < 15; i++ {
 		w[i] = 0
 	}
-	c, err := NewCheckpoint(ps, map[string]int{"n": 1}, nil, nil)
+	c, err := New(ps, map[string]int{"n": 1}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestQuantize8RoundTrip(t *testing.T) {
 	if err := c.Write(path); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadCheckpoint(path)
+	back, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestQuantize8PerColumn(t *testing.T) {
 	for r := 0; r < 3; r++ {
 		w[r*8+2] *= 1e-3 // column 2 is small: its own scale keeps it precise
 	}
-	c, err := NewCheckpoint(ps, nil, nil, nil)
+	c, err := New(ps, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestQuantize8DamageRefused(t *testing.T) {
 	build := func() *Checkpoint {
 		ps := graph.NewParams(tensor.Float32, 1)
 		ps.New("w", tensor.Shape{2, 3}, graph.Uniform(1))
-		c, err := NewCheckpoint(ps, nil, nil, nil)
+		c, err := New(ps, nil, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

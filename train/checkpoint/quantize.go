@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"encoding/binary"
@@ -30,13 +30,13 @@ func (c *Checkpoint) Quantize8(minSize int) error {
 			continue
 		}
 		if _, dup := c.Tensors[q8ScalePrefix+name]; dup {
-			return fmt.Errorf("train: quantizing %s: a tensor %s%s exists already", name, q8ScalePrefix, name)
+			return fmt.Errorf("checkpoint: quantizing %s: a tensor %s%s exists already", name, q8ScalePrefix, name)
 		}
 		w := make([]float32, len(t.Data)/4)
 		for i := range w {
 			w[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
 			if math.IsNaN(float64(w[i])) || math.IsInf(float64(w[i]), 0) {
-				return fmt.Errorf("train: quantizing %s: non-finite weight %v at %d", name, w[i], i)
+				return fmt.Errorf("checkpoint: quantizing %s: non-finite weight %v at %d", name, w[i], i)
 			}
 		}
 		sshape := q8ScaleShape(t.Shape)
