@@ -81,19 +81,21 @@ func (s *SeqInput) SetFeatures(seqs [][][]float64) {
 	s.Mask.Set(mask)
 }
 
-// encoder is the shared front of the configurations: embedding (or raw
-// features) and a recurrent stack.
-type encoder struct {
+// Encoder is the shared front of the configurations: an embedding (Embed,
+// nil for feature inputs) and a recurrent stack (RNN) over the steps. The
+// many-to-one and synchronised models embed it, so their Embed and RNN are
+// its fields; a Seq2Seq has one for each side (Enc, Dec).
+type Encoder struct {
 	In    InputConfig
 	Embed *Embedding
 	RNN   *Stack
 }
 
-func newEncoder(ps *Params, name string, in InputConfig, st StackConfig) (*encoder, error) {
+func newEncoder(ps *Params, name string, in InputConfig, st StackConfig) (*Encoder, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	e := &encoder{In: in}
+	e := &Encoder{In: in}
 	if in.Vocab > 0 {
 		if in.Pretrained != nil {
 			e.Embed = NewEmbeddingFrom(ps, name+".embed", in.Vocab, in.EmbedDim, in.Pretrained, in.FreezeEmbedding)
@@ -112,7 +114,7 @@ func newEncoder(ps *Params, name string, in InputConfig, st StackConfig) (*encod
 
 // inputs creates the input nodes for a [T,B] batch and returns the step
 // inputs [T,B,D].
-func (e *encoder) inputs(b *Builder, prefix string, T, B int) (*SeqInput, *G.Node, error) {
+func (e *Encoder) inputs(b *Builder, prefix string, T, B int) (*SeqInput, *G.Node, error) {
 	s := &SeqInput{T: T, B: B, Mask: b.Input(prefix+"mask", T, B)}
 	if e.Embed != nil {
 		s.Tokens = b.IntInput(prefix+"tokens", T, B)
@@ -142,7 +144,7 @@ type ManyToOneConfig struct {
 type ManyToOne struct {
 	Config ManyToOneConfig
 	Params *Params
-	*encoder
+	*Encoder
 	Head *Linear
 }
 
@@ -158,7 +160,7 @@ func NewManyToOne(ps *Params, name string, cfg ManyToOneConfig) (*ManyToOne, err
 	if err != nil {
 		return nil, err
 	}
-	return &ManyToOne{Config: cfg, Params: ps, encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), outs)}, nil
+	return &ManyToOne{Config: cfg, Params: ps, Encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), outs)}, nil
 }
 
 // ClassifierGraph is a compiled many-to-one graph for one batch shape.
@@ -263,7 +265,7 @@ type SyncedConfig struct {
 type Synced struct {
 	Config SyncedConfig
 	Params *Params
-	*encoder
+	*Encoder
 	Head *Linear
 }
 
@@ -276,7 +278,7 @@ func NewSynced(ps *Params, name string, cfg SyncedConfig) (*Synced, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Synced{Config: cfg, Params: ps, encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), cfg.Classes)}, nil
+	return &Synced{Config: cfg, Params: ps, Encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), cfg.Classes)}, nil
 }
 
 // SyncedGraph is a compiled synced graph. Net.Output(0) is the logits

@@ -33,8 +33,8 @@ type Seq2SeqConfig struct {
 type Seq2Seq struct {
 	Config  Seq2SeqConfig
 	Params  *Params
-	Enc     *encoder
-	Dec     *encoder
+	Enc     *Encoder
+	Dec     *Encoder
 	Bridge  []*Linear // per decoder layer: h, then c for LSTM
 	Attn    *Attention
 	Combine *Linear

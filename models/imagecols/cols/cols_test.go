@@ -373,6 +373,10 @@ func TestPretrained(t *testing.T) {
 			t.Fatal(err)
 		}
 		var test *images.Set
+		if raceEnabled && name != Digits {
+			t.Logf("%s: accuracy checked in the run without -race", name)
+			continue
+		}
 		if name == Digits {
 			_, test, err = images.DigitsSplit()
 		} else {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cols
+
+const raceEnabled = false
