@@ -342,3 +342,14 @@ func ranks(x []float64) []float64 {
 	}
 	return r
 }
+
+// Write prints the score as compute-accuracy does: one line per section,
+// then the semantic and syntactic accuracies and the total.
+func (s AnalogyScore) Write(w io.Writer) {
+	for _, sec := range s.Sections {
+		fmt.Fprintf(w, "%-28s %6.2f%%  (%d/%d answered of %d)\n", sec.Name, 100*sec.Accuracy, sec.Correct, sec.Answered, sec.Total)
+	}
+	fmt.Fprintf(w, "semantic %.2f%%  syntactic %.2f%%\n", 100*s.Semantic, 100*s.Syntactic)
+	fmt.Fprintf(w, "total accuracy %.2f%% (%d/%d)  coverage %.2f%% (%d/%d questions)\n",
+		100*s.Accuracy, s.Correct, s.Answered, 100*s.Coverage, s.Answered, s.Total)
+}

@@ -3,6 +3,7 @@ package embeddings
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sort"
 
@@ -336,4 +337,13 @@ func (v *Vectors) SortByFrequency(count func(word string) int64) {
 		v.index[words[j]] = j
 	}
 	v.Words, v.Data, v.unit = words, data, nil
+}
+
+// WriteNeighbors writes "word:" and then each neighbour with its score, one
+// a line, as the similar command prints them.
+func WriteNeighbors(w io.Writer, word string, nn []Neighbor) {
+	fmt.Fprintf(w, "%s:\n", word)
+	for _, x := range nn {
+		fmt.Fprintf(w, "  %-20s %.4f\n", x.Word, x.Score)
+	}
 }

@@ -4,13 +4,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rnnzoo/rnnzoo/embeddings"
+	"github.com/rnnzoo/rnnzoo/internal/cli"
 )
+
+// run runs the program; a non-zero exit is an error holding what the
+// program wrote to standard error.
+func run(args []string, stdout, stderr io.Writer) error {
+	var errs bytes.Buffer
+	if code := program.Run(&cli.Env{Stdout: stdout, Stderr: io.MultiWriter(stderr, &errs)}, args); code != 0 {
+		return fmt.Errorf("exit %d: %s", code, errs.String())
+	}
+	return nil
+}
 
 func writeCorpus(t *testing.T, dir string) string {
 	var b strings.Builder

@@ -3,6 +3,8 @@ package trainer
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -526,6 +528,31 @@ func (w *worker) cbow(sen []int32, alpha float32) {
 				o := int(sen[c]) * d
 				vecmath.Axpy(1, neu1e, syn0[o:o+d:o+d])
 			}
+		}
+	}
+}
+
+// ProgressPrinter returns a Config.Progress that writes the C tool's
+// progress line to w: rewritten in place on a terminal, else one line
+// every 10 seconds and one at the end.
+func ProgressPrinter(w io.Writer) func(Progress) {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	var last time.Time
+	return func(p Progress) {
+		line := fmt.Sprintf("Alpha: %f  Progress: %.2f%%  Words/sec: %.1fk", p.Alpha, 100*p.Fraction, p.WordsPerSec/1000)
+		switch {
+		case tty && p.Done:
+			fmt.Fprintf(w, "\r%s\n", line)
+		case tty:
+			fmt.Fprintf(w, "\r%s  ", line)
+		case p.Done || time.Since(last) >= 10*time.Second:
+			fmt.Fprintln(w, line)
+			last = time.Now()
 		}
 	}
 }

@@ -377,3 +377,19 @@ func VocabFromCounts(entries []embeddings.WordCount, minCount, maxVocab int) *Vo
 	}
 	return newVocab(words, counts, total, minCount, maxVocab)
 }
+
+// ReadVocabFile reads a vocabulary written by SaveVocab (the C tool's
+// -save-vocab format, "word count" per line) and keeps the words as
+// VocabFromCounts does.
+func ReadVocabFile(path string, minCount, maxVocab int) (*Vocab, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	wc, err := embeddings.ReadVocab(fh, path)
+	if err != nil {
+		return nil, err
+	}
+	return VocabFromCounts(wc, minCount, maxVocab), nil
+}
