@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 
@@ -54,11 +55,33 @@ func zeroDense(t *tensor.Dense) {
 // The order is the order of creation, which fixes the order in which
 // optimizers and checkpoints see them.
 type Params struct {
-	Dtype  tensor.Dtype
-	list   []*Param
-	byName map[string]*Param
-	rng    *rand.Rand
+	Dtype   tensor.Dtype
+	list    []*Param
+	byName  map[string]*Param
+	rng     *rand.Rand
+	sources map[string]*rand.PCG
 }
+
+// Source returns the model's random source of that name (dropout masks,
+// word dropout, teacher forcing …), made from the two seeds on first use;
+// later calls return the same source whatever the seeds. Registering the
+// sources here, once, lets the training loop save and restore every one
+// of them (train saves Sources in its checkpoints), so a resumed run draws
+// exactly what an uninterrupted one would.
+func (ps *Params) Source(name string, seed1, seed2 uint64) *rand.PCG {
+	if src, ok := ps.sources[name]; ok {
+		return src
+	}
+	if ps.sources == nil {
+		ps.sources = map[string]*rand.PCG{}
+	}
+	src := rand.NewPCG(seed1, seed2)
+	ps.sources[name] = src
+	return src
+}
+
+// Sources returns the random sources made by Source, by name.
+func (ps *Params) Sources() map[string]*rand.PCG { return maps.Clone(ps.sources) }
 
 // NewParams returns an empty parameter set of the given dtype (tensor.Float32
 // or tensor.Float64) whose initialisers draw from a generator seeded by seed.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -93,7 +94,9 @@ type Config struct {
 	// RandSources are random sources the model draws from during training
 	// (e.g. the dropout generator given to graph.Builder.Compile, built as
 	// rand.New(src)). Their states are saved in checkpoints and restored by
-	// Resume, so that dropout masks continue exactly.
+	// Resume, so that dropout masks continue exactly. The sources a model
+	// made with graph.Params.Source are added by New: a model that takes
+	// its sources from its Params need not list them here.
 	RandSources map[string]*rand.PCG
 
 	// Log, if set, is a JSONL file: one line per epoch and per evaluation
@@ -284,6 +287,19 @@ func New(task Task, cfg Config) (*Trainer, error) {
 	}
 	if cfg.PlotDir != "" && plotter == nil {
 		return nil, errors.New(`train: Config.PlotDir (-plots) needs the plotter of package train/plots: import _ "github.com/rnnzoo/rnnzoo/train/plots"`)
+	}
+	if srcs := task.Params().Sources(); len(srcs) > 0 {
+		all := maps.Clone(cfg.RandSources)
+		if all == nil {
+			all = map[string]*rand.PCG{}
+		}
+		for name, src := range srcs {
+			if other, ok := all[name]; ok && other != src {
+				return nil, fmt.Errorf("train: two random sources named %q (Config.RandSources and the model's Params)", name)
+			}
+			all[name] = src
+		}
+		cfg.RandSources = all
 	}
 	t := &Trainer{cfg: cfg, task: task, ps: task.Params(), opt: cfg.Optimizer, sched: cfg.LR}
 	t.params = t.ps.All()

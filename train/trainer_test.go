@@ -659,3 +659,38 @@ func TestFitContextCancelResumes(t *testing.T) {
 		t.Errorf("the plot directory was not created: %v", err)
 	}
 }
+
+// TestParamsSourcesAreSaved: a random source registered with the model's
+// Params is saved and restored without being listed in Config.RandSources,
+// and a second source of the same name is refused.
+func TestParamsSourcesAreSaved(t *testing.T) {
+	mk := func(seed uint64) (*blobs, *rand.PCG, *train.Trainer) {
+		task, err := newBlobs(1, 1, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := task.Params().Source("noise", seed, 3)
+		tr, err := train.New(task, train.Config{Epochs: 1, Progress: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return task, src, tr
+	}
+	_, a, tra := mk(1)
+	a.Uint64()
+	path := filepath.Join(t.TempDir(), "s.ckpt")
+	if err := tra.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	_, b, trb := mk(99)
+	if err := trb.Resume(path); err != nil {
+		t.Fatal(err)
+	}
+	if a.Uint64() != b.Uint64() {
+		t.Fatal("the Params' source was not restored")
+	}
+	task, _, _ := mk(1)
+	if _, err := train.New(task, train.Config{RandSources: map[string]*rand.PCG{"noise": rand.NewPCG(1, 1)}, Progress: io.Discard}); err == nil {
+		t.Fatal("two sources of one name accepted")
+	}
+}

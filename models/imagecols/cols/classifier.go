@@ -46,7 +46,7 @@ func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 		return nil, err
 	}
 	return &Classifier{Config: cfg, Params: ps, Model: m, graphs: map[[2]int]*graph.ClassifierGraph{},
-		Dropout: rand.NewPCG(seed, 0x1d0e)}, nil
+		Dropout: ps.Source("dropout", seed, 0x1d0e)}, nil
 }
 
 func (c *Classifier) graph(B int, training bool) (*graph.ClassifierGraph, error) {

@@ -108,7 +108,7 @@ func NewGenerator(cfg Config, seed uint64) (*Generator, error) {
 		return nil, err
 	}
 	return &Generator{Config: cfg, Params: ps, Model: m, graphs: map[int]*graph.OneToManyGraph{},
-		Dropout: rand.NewPCG(seed, 0x6e4)}, nil
+		Dropout: ps.Source("dropout", seed, 0x6e4)}, nil
 }
 
 // Condition is the generator's input for class k with raw style features

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"time"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
@@ -150,7 +149,7 @@ type Result struct {
 }
 
 // fit runs train's loop over task with the options' schedule.
-func (o *Options) fit(ctx context.Context, task train.Task, cfg Config, monitor string, drop *rand.PCG, eval train.EvalOptions) (*train.Report, float64, error) {
+func (o *Options) fit(ctx context.Context, task train.Task, cfg Config, monitor string, eval train.EvalOptions) (*train.Report, float64, error) {
 	steps := int64(o.Epochs * task.NumTrain())
 	warm := min(steps/10, 200)
 	tr, err := train.New(task, train.Config{
@@ -159,8 +158,7 @@ func (o *Options) fit(ctx context.Context, task train.Task, cfg Config, monitor 
 		LR:        train.Warmup{Steps: warm, Then: train.Cosine{Base: o.LR, Min: o.LR * o.LRMin, Steps: steps - warm}},
 		ClipNorm:  o.Clip, Patience: o.Patience, Monitor: monitor, Eval: eval,
 		Checkpoint: o.Checkpoint, ModelKind: Kind, ModelConfig: cfg,
-		RandSources: map[string]*rand.PCG{"dropout": drop},
-		Log:         o.Log, PlotDir: o.Plots, Progress: o.Progress,
+		Log: o.Log, PlotDir: o.Plots, Progress: o.Progress,
 	})
 	if err != nil {
 		return nil, 0, err
@@ -208,7 +206,7 @@ func TrainClassifier(ctx context.Context, dataset string, trainSet *images.Set, 
 		fmt.Fprintf(o.Info, "%s: %d training, %d validation images of %d×%d; %s reads %d steps of %d pixels; %d weights; augmentation %s, reshuffle %v\n",
 			dataset, tr.N, res.Valid, cfg.H, cfg.W, cfg.Name(), cfg.Steps(), cfg.Features(), clf.Params.Count(), task.Augment, o.Reshuffle)
 	}
-	res.Report, res.Seconds, err = o.fit(ctx, task, cfg, "accuracy", clf.Dropout, train.EvalOptions{Classes: cfg.Classes})
+	res.Report, res.Seconds, err = o.fit(ctx, task, cfg, "accuracy", train.EvalOptions{Classes: cfg.Classes})
 	if err != nil {
 		return nil, res, err
 	}
@@ -240,7 +238,7 @@ func TrainGenerator(ctx context.Context, dataset string, trainSet *images.Set, o
 		fmt.Fprintf(o.Info, "%s: training the generator on %d images (%d weights)\n", dataset, tr.N, gen.Params.Count())
 	}
 	res := &Result{Train: tr.N, Valid: setLen(valid)}
-	res.Report, res.Seconds, err = o.fit(ctx, task, cfg, "loss", gen.Dropout, train.EvalOptions{})
+	res.Report, res.Seconds, err = o.fit(ctx, task, cfg, "loss", train.EvalOptions{})
 	if err != nil {
 		return nil, res, err
 	}

@@ -156,7 +156,7 @@ func New(cfg Config, vocab *text.Vocab, embedding []float64, seed uint64, batch 
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, vocab: vocab, ps: ps, net: net, batch: batch, drop: rand.NewPCG(seed, 0xd509)}
+	m := &Model{cfg: cfg, vocab: vocab, ps: ps, net: net, batch: batch, drop: ps.Source("dropout", seed, 0xd509)}
 	m.graphs = graph.NewCache(0, func(k graphKey) (*graph.ClassifierGraph, error) {
 		var rng *rand.Rand
 		if k.training {

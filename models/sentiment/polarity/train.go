@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"time"
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
@@ -183,7 +182,6 @@ func Train(ctx context.Context, data Data, opts Options) (*Model, *Result, error
 	tc.Eval = train.EvalOptions{Classes: cfg.Classes}
 	tc.Checkpoint, tc.ModelKind, tc.ModelConfig = opts.Checkpoint, Kind, cfg
 	tc.Vocabs = map[string]any{"words": vocab}
-	tc.RandSources = map[string]*rand.PCG{"dropout": m.drop}
 	tc.Progress = opts.Progress
 	tr, err := train.New(t, tc)
 	if err != nil {

@@ -141,7 +141,7 @@ func New(cfg Config, src, tgt *text.Vocab, truecase map[string]string, seed uint
 	// With N(0, 1) the loss leaves it within the first 100.
 	initEmbeddings(ps, seed)
 	t := &Model{cfg: cfg, ps: ps, m: m, src: src, tgt: tgt, truecase: truecase, batch: batch, tf: 1,
-		drop: rand.NewPCG(seed, 0xd509), mix: rand.NewPCG(seed, 0x7f), words: rand.NewPCG(seed, 0x30d)}
+		drop: ps.Source("dropout", seed, 0xd509), mix: ps.Source("teacher-forcing", seed, 0x7f), words: ps.Source("word-dropout", seed, 0x30d)}
 	t.nets = graph.NewCache(0, func(k [3]int) (*graph.Seq2SeqGraph, error) {
 		switch k[2] {
 		case trainGraph:

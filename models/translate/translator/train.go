@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -193,8 +192,7 @@ func Train(ctx context.Context, ds *Dataset, maxLen int, opts Options) (*Model, 
 		Patience: opts.Patience, Monitor: monitor,
 		Eval:       train.EvalOptions{Extra: extra},
 		Checkpoint: opts.Checkpoint, ModelKind: Kind, ModelConfig: cfg, Vocabs: t.vocabs(),
-		RandSources: map[string]*rand.PCG{"dropout": t.drop, "teacher-forcing": t.mix, "word-dropout": t.words},
-		Log:         opts.Log, PlotDir: opts.Plots, Progress: opts.Progress,
+		Log: opts.Log, PlotDir: opts.Plots, Progress: opts.Progress,
 	})
 	if err != nil {
 		return nil, nil, err
