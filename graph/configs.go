@@ -365,6 +365,40 @@ func (g *SyncedGraph) CarryState() {
 	}
 }
 
+// State returns a copy of the carried state: per Init input (layer by
+// layer, h then c for LSTM) its values.
+func (g *SyncedGraph) State() [][]float64 {
+	out := make([][]float64, len(g.Init))
+	for i, in := range g.Init {
+		switch d := in.Value.Data().(type) {
+		case []float32:
+			out[i] = make([]float64, len(d))
+			for j, v := range d {
+				out[i][j] = float64(v)
+			}
+		case []float64:
+			out[i] = append([]float64(nil), d...)
+		}
+	}
+	return out
+}
+
+// SetState sets the carried state to values that State returned.
+func (g *SyncedGraph) SetState(state [][]float64) error {
+	if len(state) != len(g.Init) {
+		return fmt.Errorf("graph: %d state tensors for %d", len(state), len(g.Init))
+	}
+	for i, in := range g.Init {
+		if n := in.Value.Shape().TotalSize(); len(state[i]) != n {
+			return fmt.Errorf("graph: state %d has %d values, want %d", i, len(state[i]), n)
+		}
+	}
+	for i, in := range g.Init {
+		in.Set(state[i])
+	}
+	return nil
+}
+
 // ResetState zeroes the carried state.
 func (g *SyncedGraph) ResetState() {
 	for _, in := range g.Init {

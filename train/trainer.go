@@ -119,6 +119,24 @@ type Config struct {
 	// clipping in grad_norm_mean and grad_norm_max, clipped_share 0 or 1).
 	// These lines go to the file only, not into History.
 	LogEvery int64
+	// Every > 0 calls Hook after every Every-th update with an "interval"
+	// record of the updates since the previous call: their mean training
+	// loss, mean and largest gradient norm, clipped share, and in Seconds
+	// the time spent in updates so far. A model evaluates there on a
+	// schedule of updates rather than epochs (e.g. held-out bits per
+	// character every 200 updates); Hook returning stop ends training with
+	// Stopped "hook" (a stop predicate, e.g. once a task is solved).
+	Every int64
+	Hook  func(r Record) (stop bool, err error)
+	// TimeBudget > 0 ends training, with Stopped "time", once the updates
+	// (not the validations or hooks) have taken this long; the run then
+	// depends on the machine's speed.
+	TimeBudget time.Duration
+	// A model trained by truncated backpropagation through time carries its
+	// recurrent state from batch to batch inside its TrainBatch (with
+	// NoShuffle, batch i follows batch i−1), and resets it when an epoch
+	// starts (EpochStarter, or batch 0).
+
 	// StepNorms, if set, is where the model's recurrent layers report their
 	// per-time-step gradient norms (see StepNormLog); their per-epoch means
 	// go into the log.
@@ -240,6 +258,9 @@ type state struct {
 	Sources   map[string][]byte   `json:"sources,omitempty"`
 	Optim     *OptimState         `json:"optim"`
 	Acc       epochAcc            `json:"acc"`
+	Win       epochAcc            `json:"window"` // the updates since the last Hook call
+	TaskState json.RawMessage     `json:"task_state,omitempty"`
+	TrainSecs float64             `json:"train_seconds"`
 	HaveBest  bool                `json:"have_best"`
 	Best      float64             `json:"best"`
 	BestEpoch int                 `json:"best_epoch"`
@@ -249,6 +270,15 @@ type state struct {
 	BestMet   map[string]float64  `json:"best_metrics,omitempty"`
 	Stopped   string              `json:"stopped,omitempty"`
 	History   []Record            `json:"history,omitempty"`
+}
+
+// CarriedState is implemented by a task that carries state from batch to
+// batch (truncated backpropagation through time): Save stores the state,
+// as JSON, in checkpoints and Resume gives it back, so that a resumed epoch
+// continues from the state the interrupted one had.
+type CarriedState interface {
+	CarriedState() (json.RawMessage, error)
+	SetCarriedState(json.RawMessage) error
 }
 
 // Trainer runs the training loop of one Task.
@@ -478,8 +508,27 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 				return nil, err
 			}
 			t.st.Pos++
-			t.st.Acc.Seconds += time.Since(start).Seconds()
+			secs := time.Since(start).Seconds()
+			t.st.Acc.Seconds += secs
+			t.st.TrainSecs += secs
 			t.out.step(t.st.Acc.LossSum / t.st.Acc.Weight)
+			if t.cfg.Every > 0 && t.cfg.Hook != nil && t.st.Step%t.cfg.Every == 0 {
+				stop, err := t.cfg.Hook(t.interval())
+				if err != nil {
+					t.out.pause()
+					return nil, err
+				}
+				if stop {
+					t.out.pause()
+					t.st.Stopped = "hook"
+					return t.report(), nil
+				}
+			}
+			if t.cfg.TimeBudget > 0 && t.st.TrainSecs >= t.cfg.TimeBudget.Seconds() {
+				t.out.pause()
+				t.st.Stopped = "time"
+				return t.report(), nil
+			}
 			if t.cfg.SaveEvery > 0 && t.st.Step%t.cfg.SaveEvery == 0 && t.cfg.Checkpoint != "" {
 				if err := t.Save(t.cfg.Checkpoint); err != nil {
 					return nil, err
@@ -612,6 +661,15 @@ func (t *Trainer) update(i int) error {
 		a.Clipped++
 	}
 	a.LR = lr
+	win := &t.st.Win
+	win.LossSum += res.Loss * w
+	win.Weight += w
+	win.Steps++
+	win.NormSum += norm
+	win.NormMax = math.Max(win.NormMax, norm)
+	if clipped {
+		win.Clipped++
+	}
 	if t.cfg.LogEvery > 0 && t.st.Step%t.cfg.LogEvery == 0 {
 		c := 0.0
 		if clipped {
@@ -655,6 +713,22 @@ func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 // endEpoch logs the epoch, validates, updates early stopping and says
 // whether to stop.
+// Interval returns the "interval" record of the updates since the last
+// Hook call (see Config.Every) and starts a new window: after Fit, the
+// updates after the last call.
+func (t *Trainer) Interval() Record { return t.interval() }
+
+func (t *Trainer) interval() Record {
+	w := t.st.Win
+	t.st.Win = epochAcc{}
+	steps := float64(max(w.Steps, 1))
+	r := Record{Event: "interval", Split: "train", Epoch: t.st.Epoch + 1, Step: t.st.Step, Loss: w.LossSum / math.Max(w.Weight, 1e-300),
+		Weight: w.Weight, GradNormMean: ptr(w.NormSum / steps), GradNormMax: ptr(w.NormMax),
+		Clipped: ptr(float64(w.Clipped) / steps), Seconds: t.st.TrainSecs}
+	r.sanitize()
+	return r
+}
+
 func (t *Trainer) endEpoch() (stop bool, err error) {
 	a := t.st.Acc
 	epoch := t.st.Epoch + 1
@@ -817,6 +891,11 @@ func (t *Trainer) Save(path string) error {
 		}
 	}
 	st := t.st
+	if cs, ok := t.task.(CarriedState); ok {
+		if st.TaskState, err = cs.CarriedState(); err != nil {
+			return fmt.Errorf("train: the task's carried state: %w", err)
+		}
+	}
 	st.StepNorms = t.norms.snapshot()
 	st.Optim = &OptimState{Kind: os.Kind, Steps: os.Steps, Hyper: os.Hyper}
 	if st.Shuffle, err = t.shuffle.MarshalBinary(); err != nil {
@@ -899,6 +978,12 @@ func (t *Trainer) Resume(path string) error {
 			return fmt.Errorf("train: %s: random source %q: %w", path, name, err)
 		}
 	}
+	if cs, ok := t.task.(CarriedState); ok && st.TaskState != nil {
+		if err := cs.SetCarriedState(st.TaskState); err != nil {
+			return fmt.Errorf("train: %s: the task's carried state: %w", path, err)
+		}
+	}
+	st.TaskState = nil
 	t.norms.restore(st.StepNorms)
 	st.Optim, st.Shuffle, st.Sources, st.StepNorms = nil, nil, nil, nil
 	t.st = st

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gorgonia.org/tensor"
 
@@ -438,6 +439,7 @@ func trainerState(t *testing.T, tr *train.Trainer) string {
 	}
 	delete(m, "history")
 	delete(m["acc"].(map[string]any), "seconds")
+	delete(m, "train_seconds") // wall-clock time
 	for _, k := range []string{"shuffle", "sources"} {
 		if m[k] == nil {
 			t.Fatalf("state lacks %s", k)
@@ -692,5 +694,29 @@ func TestParamsSourcesAreSaved(t *testing.T) {
 	task, _, _ := mk(1)
 	if _, err := train.New(task, train.Config{RandSources: map[string]*rand.PCG{"noise": rand.NewPCG(1, 1)}, Progress: io.Discard}); err == nil {
 		t.Fatal("two sources of one name accepted")
+	}
+}
+
+// TestHookEveryAndTimeBudget: Hook is called every Every updates with the
+// mean loss of those updates, and can stop training; a time budget ends it.
+func TestHookEveryAndTimeBudget(t *testing.T) {
+	var steps []int64
+	_, tr := newBlobsTrainer(t, 1, 1, func(c *train.Config) {
+		c.Every = 5
+		c.Hook = func(r train.Record) (bool, error) {
+			if r.Event != "interval" || !(r.Loss > 0) || r.Weight == 0 || *r.GradNormMean <= 0 {
+				return false, fmt.Errorf("interval record %+v", r)
+			}
+			steps = append(steps, r.Step)
+			return r.Step >= 15, nil
+		}
+	})
+	rep := fit(t, tr)
+	if rep.Stopped != "hook" || rep.Steps != 15 || fmt.Sprint(steps) != "[5 10 15]" {
+		t.Fatalf("stopped %q after %d updates, hook at %v", rep.Stopped, rep.Steps, steps)
+	}
+	_, tr = newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.TimeBudget = time.Nanosecond })
+	if rep := fit(t, tr); rep.Stopped != "time" || rep.Steps != 1 {
+		t.Fatalf("time budget: stopped %q after %d updates", rep.Stopped, rep.Steps)
 	}
 }

@@ -64,6 +64,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	samples := fs.Int("samples", 3, "samples to print after training")
 	temp := fs.Float64("temperature", 0.7, "temperature of the printed samples")
 	logPath := fs.String("log", "", "JSONL file of the evaluations during training")
+	fs.BoolVar(&tc.Resume, "resume", false, "continue the training state saved in -model (after Ctrl-C; same flags)")
 	check := func() error {
 		if *validFrac <= 0 || *validFrac >= 1 || tc.Batch < 1 || tc.BPTT < 1 || tc.Steps < 0 || *maxChars < 0 || *samples < 0 {
 			return fmt.Errorf("-valid must be in (0,1), -batch and -bptt at least 1, -steps, -maxchars and -samples not negative")
@@ -99,10 +100,15 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		defer f.Close()
 		tc.JSONL = f
 	}
+	if tc.Checkpoint = c.Model; tc.Checkpoint == "" {
+		if tc.Checkpoint, err = datasets.CacheFile("charlm", "model.ckpt"); err != nil {
+			return err
+		}
+	}
 	tc.Log = out
 	rep, err := m.Train(env.Ctx, trIDs, vaIDs, tc)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (training state in %s; -resume continues it)", err, tc.Checkpoint)
 	}
 	final := map[string]float64{"bpc": rep.ValidBPC, "perplexity": rep.ValidPPL, "nll": rep.ValidNLL,
 		"steps": float64(rep.Steps), "train_seconds": rep.Seconds, "chars_seen": float64(rep.Chars), "valid_chars": float64(rep.ValidSize)}
@@ -127,12 +133,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		fmt.Fprintf(out, "baseline PyTorch (same split and batches, %.0fs, %v updates): held-out %.3f bits/char\n", tb["train_seconds"], tb["steps"], tb["bpc"])
 		final["torch_bpc"], final["torch_steps"] = tb["bpc"], tb["steps"]
 	}
-	path := c.Model
-	if path == "" {
-		if path, err = datasets.CacheFile("charlm", "model.ckpt"); err != nil {
-			return err
-		}
-	}
+	path := tc.Checkpoint
 	m.Metrics = map[string]float64{"bpc": rep.ValidBPC, "perplexity": rep.ValidPPL, "steps": float64(rep.Steps)}
 	if err := m.Save(path, false); err != nil {
 		return err

@@ -241,3 +241,43 @@ func TestPretrained(t *testing.T) {
 		}
 	}
 }
+
+type cancelWriter context.CancelFunc
+
+func (c cancelWriter) Write(p []byte) (int, error) {
+	c()
+	return len(p), nil
+}
+
+// TestTrainCancelResume: training cancelled after its first evaluation and
+// resumed from its checkpoint ends with the weights of an uninterrupted run.
+func TestTrainCancelResume(t *testing.T) {
+	text := []rune(tiny + tiny + tiny)
+	v := NewVocab(text, 0)
+	ids := v.Encode(text)
+	cfg := Config{Cell: graph.GRU, Layers: 1, Hidden: 8, Embed: 4, Seed: 3, Dropout: 0.1}
+	tc := TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01, Clip: 5, EvalEvery: 20}
+	straight, _ := NewModel(cfg, v)
+	if _, err := straight.Train(context.Background(), ids, ids, tc); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	first, _ := NewModel(cfg, v)
+	tc.Checkpoint, tc.Log = filepath.Join(t.TempDir(), "run.ckpt"), cancelWriter(cancel)
+	if rep, err := first.Train(ctx, ids, ids, tc); !errors.Is(err, context.Canceled) || rep.Steps != 20 {
+		t.Fatalf("cancelled run: %v after %d steps", err, rep.Steps)
+	}
+	resumed, _ := NewModel(Config{Cell: graph.GRU, Layers: 1, Hidden: 8, Embed: 4, Seed: 77, Dropout: 0.1}, v)
+	tc.Resume, tc.Log = true, nil
+	if rep, err := resumed.Train(context.Background(), ids, ids, tc); err != nil || rep.Steps != 40 {
+		t.Fatalf("resumed run: %v after %d steps", err, rep.Steps)
+	}
+	for i, p := range straight.Params.All() {
+		a, b := p.F32(), resumed.Params.All()[i].F32()
+		for j := range a {
+			if a[j] != b[j] {
+				t.Fatalf("%s[%d]: resumed %v, straight %v", p.Name, j, b[j], a[j])
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package lm
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
@@ -132,6 +133,11 @@ type TrainConfig struct {
 	EvalEvery   int           // updates between held-out evaluations (0: only at the end)
 	Log         io.Writer     // progress lines (nil: none)
 	JSONL       io.Writer     // one JSON line per evaluation (nil: none)
+	// Checkpoint, if set, receives the training state when ctx is
+	// cancelled; with Resume, training continues from it (the curve of
+	// the report starts anew).
+	Checkpoint string
+	Resume     bool
 }
 
 // Point is one evaluation during training.
@@ -156,12 +162,57 @@ type Report struct {
 	Curve     []Point `json:"curve"`
 }
 
+// streamTask is the training text as train.Task: batch k of an epoch is
+// the k-th window of the parallel streams, the recurrent state carried
+// from batch to batch (truncated BPTT) and reset at batch 0.
+type streamTask struct {
+	m  *Model
+	st *Streams
+	g  *graph.SyncedGraph
+}
+
+func (k *streamTask) Params() *graph.Params { return k.m.Params }
+func (k *streamTask) NumTrain() int         { return k.st.Batches() }
+func (k *streamTask) NumValid() int         { return 0 }
+func (k *streamTask) EvalBatch(int) (train.Result, error) {
+	return train.Result{}, fmt.Errorf("charlm: no validation batches")
+}
+
+// CarriedState implements train.CarriedState: the recurrent state after
+// the last batch, so that a resumed run continues the streams exactly.
+func (k *streamTask) CarriedState() (json.RawMessage, error) { return json.Marshal(k.g.State()) }
+
+// SetCarriedState implements train.CarriedState.
+func (k *streamTask) SetCarriedState(b json.RawMessage) error {
+	var st [][]float64
+	if err := json.Unmarshal(b, &st); err != nil {
+		return err
+	}
+	return k.g.SetState(st)
+}
+
+func (k *streamTask) TrainBatch(i int) (train.Result, error) {
+	if i == 0 {
+		k.g.ResetState()
+	}
+	in, out := k.st.Batch(i)
+	k.g.SetTokens(in)
+	k.g.SetTargets(out)
+	if err := k.g.Net.Run(); err != nil {
+		return train.Result{}, err
+	}
+	k.g.CarryState()
+	return train.Result{Loss: k.g.Net.LossValue(), Weight: 1}, nil
+}
+
 // Train trains the model on the training ids with truncated BPTT (the
-// state carried from batch to batch, reset at the start of each pass) and
-// evaluates it on the held-out ids.
+// state carried from batch to batch, reset at the start of each pass) with
+// train's loop (Adam, clipping, NaN guard), and evaluates it on the
+// held-out ids every tc.EvalEvery updates and at the end.
 //
 // Cancelling ctx stops after the update under way and returns the report
-// so far with ctx's error (the model keeps the weights it has).
+// so far with ctx's error (the model keeps the weights it has; with
+// tc.Checkpoint, the training state is saved there).
 func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainConfig) (*Report, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -172,36 +223,29 @@ func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainCon
 	if err != nil {
 		return nil, err
 	}
-	rng := rand.New(rand.NewPCG(m.Config.Seed, 0xd40))
-	g, err := m.Net.Compile(tc.BPTT, tc.Batch, true, rng)
+	g, err := m.Net.Compile(tc.BPTT, tc.Batch, true, rand.New(m.Params.Source("dropout", m.Config.Seed, 0xd40)))
 	if err != nil {
 		return nil, err
 	}
 	defer g.Net.Close()
-	opt := train.NewAdam(m.Params)
-	params := m.Params.Trainable()
 	rep := &Report{}
-	start := time.Now()
-	var lossSum, normSum float64
-	var n, clipped int
 	var evalTime time.Duration
-	point := func(step int) error {
+	point := func(r train.Record) error {
 		t0 := time.Now()
 		defer func() { evalTime += time.Since(t0) }()
 		nll, chars, err := m.evaluate(validIDs, tc.Batch, tc.BPTT)
 		if err != nil {
 			return err
 		}
-		p := Point{Step: step, Seconds: time.Since(start).Seconds(), ValidBPC: train.BitsPerChar(nll)}
-		if n > 0 {
-			p.TrainLoss, p.GradNorm, p.Clipped = lossSum/float64(n), normSum/float64(n), float64(clipped)/float64(n)
+		p := Point{Step: int(r.Step), Seconds: r.Seconds, ValidBPC: train.BitsPerChar(nll), TrainLoss: r.Loss}
+		if r.GradNormMean != nil {
+			p.GradNorm, p.Clipped = *r.GradNormMean, *r.Clipped
 		}
-		lossSum, normSum, n, clipped = 0, 0, 0, 0
 		rep.Curve = append(rep.Curve, p)
 		rep.ValidNLL, rep.ValidBPC, rep.ValidPPL, rep.ValidSize = nll, p.ValidBPC, train.Perplexity(nll), chars
 		if tc.Log != nil {
 			fmt.Fprintf(tc.Log, "step %5d  %5.0fs  train %.3f bpc  held-out %.3f bpc  grad norm %.2f  clipped %.0f%%\n",
-				step, p.Seconds, train.BitsPerChar(p.TrainLoss), p.ValidBPC, p.GradNorm, 100*p.Clipped)
+				p.Step, p.Seconds, train.BitsPerChar(p.TrainLoss), p.ValidBPC, p.GradNorm, 100*p.Clipped)
 		}
 		if tc.JSONL != nil {
 			if b, err := jsonMarshal(p); err == nil {
@@ -210,54 +254,35 @@ func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainCon
 		}
 		return nil
 	}
-	nb := st.Batches()
-	step := 0
-	for ; (tc.Steps <= 0 || step < tc.Steps) && (tc.Time <= 0 || time.Since(start)-evalTime < tc.Time); step++ {
-		if err := ctx.Err(); err != nil {
-			rep.Steps, rep.Seconds = step, (time.Since(start) - evalTime).Seconds()
-			return rep, err
-		}
-		k := step % nb
-		if k == 0 {
-			g.ResetState()
-		}
-		in, out := st.Batch(k)
-		g.SetTokens(in)
-		g.SetTargets(out)
-		if err := g.Net.Run(); err != nil {
+	epochs := 1 << 30 // a time budget: as many passes as it allows
+	if tc.Steps > 0 {
+		epochs = (tc.Steps + st.Batches() - 1) / st.Batches()
+	}
+	tr, err := train.New(&streamTask{m: m, st: st, g: g}, train.Config{
+		Epochs: epochs, MaxSteps: int64(tc.Steps), NoShuffle: true, Seed: m.Config.Seed,
+		Optimizer: train.NewAdam(m.Params), LR: train.Constant(tc.LR), ClipNorm: tc.Clip,
+		Every: int64(tc.EvalEvery), Hook: func(r train.Record) (bool, error) { return false, point(r) },
+		TimeBudget: tc.Time, Checkpoint: tc.Checkpoint, ModelKind: Kind, ModelConfig: m.Config,
+		Vocabs: map[string]any{"chars": m.Vocab}, Progress: io.Discard,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if tc.Resume {
+		if err := tr.Resume(tc.Checkpoint); err != nil {
 			return nil, err
 		}
-		loss := g.Net.LossValue()
-		var norm float64
-		if tc.Clip > 0 {
-			var c bool
-			norm, c = train.ClipGradNorm(params, tc.Clip)
-			if c {
-				clipped++
-			}
-		} else {
-			norm = train.GradNorm(params)
-		}
-		if math.IsNaN(loss) || math.IsInf(norm, 0) || math.IsNaN(norm) {
-			return nil, fmt.Errorf("charlm: non-finite loss %v or gradient norm %v at step %d", loss, norm, step)
-		}
-		lossSum += loss
-		normSum += norm
-		n++
-		opt.Step(tc.LR)
-		m.Params.ZeroGrad()
-		g.CarryState()
-		rep.Chars += tc.Batch * tc.BPTT
-		if tc.EvalEvery > 0 && (step+1)%tc.EvalEvery == 0 {
-			if err := point(step + 1); err != nil {
-				return nil, err
-			}
-		}
 	}
-	rep.Steps = step
+	start := time.Now()
+	_, err = tr.FitContext(ctx)
+	rep.Steps = int(tr.Step())
 	rep.Seconds = (time.Since(start) - evalTime).Seconds()
-	if len(rep.Curve) == 0 || rep.Curve[len(rep.Curve)-1].Step != step {
-		if err := point(step); err != nil {
+	rep.Chars = rep.Steps * tc.Batch * tc.BPTT
+	if err != nil {
+		return rep, err
+	}
+	if len(rep.Curve) == 0 || rep.Curve[len(rep.Curve)-1].Step != rep.Steps {
+		if err := point(tr.Interval()); err != nil {
 			return nil, err
 		}
 	}
