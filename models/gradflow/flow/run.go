@@ -1,7 +1,9 @@
 package flow
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -180,8 +182,6 @@ func Run(cfg Config) (*Result, error) {
 	}
 	defer m.close()
 	res := &Result{Config: cfg, SolvedAt: -1}
-	params := m.ps.Trainable()
-	opt := train.NewAdam(m.ps)
 
 	// evaluate scores the test set and returns the per-step norms.
 	evaluate := func(step int) (Point, []float64, error) {
@@ -218,60 +218,73 @@ func Run(cfg Config) (*Result, error) {
 	tenth := cfg.Steps / 10
 	var lastProfile Profile
 	haveEarly := false
-	for step := 0; ; step++ {
-		if step%cfg.EvalEvery == 0 || step == cfg.Steps {
-			p, norms, err := evaluate(step)
-			if err != nil {
-				return nil, err
-			}
-			res.Curve = append(res.Curve, p)
-			res.Metric = p.Metric
-			prof := Profile{Step: step, Norms: norms}
-			switch {
-			case step == 0:
-				res.Profiles = append(res.Profiles, prof)
-			case !haveEarly && step >= tenth:
-				res.Profiles = append(res.Profiles, prof)
-				haveEarly = true
-			default:
-				lastProfile = prof
-			}
-			if !finite(p.Loss) {
-				res.Diverged = true
-				break
-			}
-			if m.solved(p.Metric) {
-				res.Solved, res.SolvedAt = true, step
-				break
-			}
+	// point evaluates after step updates and says whether the run is over
+	// (solved, or a non-finite test loss).
+	point := func(step int) (bool, error) {
+		p, norms, err := evaluate(step)
+		if err != nil {
+			return false, err
 		}
-		if step == cfg.Steps {
-			break
+		res.Curve = append(res.Curve, p)
+		res.Metric = p.Metric
+		prof := Profile{Step: step, Norms: norms}
+		switch {
+		case step == 0:
+			res.Profiles = append(res.Profiles, prof)
+		case !haveEarly && step >= tenth:
+			res.Profiles = append(res.Profiles, prof)
+			haveEarly = true
+		default:
+			lastProfile = prof
 		}
-		if err := m.batch(-1); err != nil {
+		if !finite(p.Loss) {
+			res.Diverged = true
+			return true, nil
+		}
+		if m.solved(p.Metric) {
+			res.Solved, res.SolvedAt = true, step
+			return true, nil
+		}
+		return false, nil
+	}
+	if over, err := point(0); err != nil || over || cfg.Steps == 0 {
+		if err != nil {
 			return nil, err
 		}
-		if err := m.net.Run(); err != nil {
-			return nil, err
-		}
-		var norm float64
-		if cfg.Clip > 0 {
-			var clipped bool
-			norm, clipped = train.ClipGradNorm(params, cfg.Clip)
-			if clipped {
+		res.Seconds = time.Since(start).Seconds()
+		return res, nil
+	}
+	// Training is train's loop, one update a Hook call: the hook records
+	// the pre-clip norm and evaluates every EvalEvery updates and at the
+	// end, stopping the run once it is solved.
+	tr, err := train.New(&runTask{m: m, steps: cfg.Steps}, train.Config{
+		Epochs: 1, NoShuffle: true, Seed: cfg.Seed, Optimizer: train.NewAdam(m.ps), LR: train.Constant(cfg.LR),
+		ClipNorm: cfg.Clip, Every: 1, Progress: io.Discard,
+		Hook: func(r train.Record) (bool, error) {
+			res.PreClip = append(res.PreClip, *r.GradNormMean)
+			if *r.Clipped > 0 {
 				res.Clipped++
 			}
-		} else {
-			norm = train.GradNorm(params)
+			res.Updates++
+			if step := int(r.Step); step%cfg.EvalEvery == 0 || step == cfg.Steps {
+				return point(step)
+			}
+			return false, nil
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tr.Fit(); err != nil {
+		var nf *train.NonFiniteError
+		if !errors.As(err, &nf) {
+			return nil, err
 		}
-		res.PreClip = append(res.PreClip, norm)
+		// The update that went non-finite: its norm is recorded, the
+		// weights are not changed, and the run has diverged.
+		res.PreClip = append(res.PreClip, train.GradNorm(m.ps.Trainable()))
 		res.Updates++
-		if !finite(norm) || !finite(m.net.LossValue()) {
-			res.Diverged = true
-			m.ps.ZeroGrad()
-			break
-		}
-		opt.Step(cfg.LR)
+		res.Diverged = true
 		m.ps.ZeroGrad()
 	}
 	if lastProfile.Norms != nil && (len(res.Profiles) == 0 || res.Profiles[len(res.Profiles)-1].Step != lastProfile.Step) {
@@ -279,6 +292,29 @@ func Run(cfg Config) (*Result, error) {
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// runTask is a run's training batches as train.Task: fresh batches of
+// the task, drawn in order from the run's generator.
+type runTask struct {
+	m     *model
+	steps int
+}
+
+func (k *runTask) Params() *graph.Params { return k.m.ps }
+func (k *runTask) NumTrain() int         { return k.steps }
+func (k *runTask) NumValid() int         { return 0 }
+func (k *runTask) EvalBatch(int) (train.Result, error) {
+	return train.Result{}, errors.New("gradflow: no validation batches")
+}
+func (k *runTask) TrainBatch(int) (train.Result, error) {
+	if err := k.m.batch(-1); err != nil {
+		return train.Result{}, err
+	}
+	if err := k.m.net.Run(); err != nil {
+		return train.Result{}, err
+	}
+	return train.Result{Loss: k.m.net.LossValue(), Weight: 1}, nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
