@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
@@ -200,6 +201,59 @@ func (g *ClassifierGraph) SetLabels(labels []int) {
 	}
 	g.Labels.Set(y)
 	g.Weights.Set(w)
+}
+
+// Predict runs the graph forward and backward on the rows written by
+// SetTokens or SetFeatures (the first n of them) without labels — every
+// row weighs 0 in the loss, so no label is needed and no gradient is made
+// — and returns each row's class probabilities, softmax(logits) computed
+// stably in float64, and its most probable class.
+func (g *ClassifierGraph) Predict(n int) ([][]float64, []int, error) {
+	if n < 0 || n > g.B {
+		return nil, nil, fmt.Errorf("graph: %d rows of a batch of %d", n, g.B)
+	}
+	g.SetLabels(nil)
+	if err := g.Net.Run(); err != nil {
+		return nil, nil, err
+	}
+	probs, classes := Softmax(g.Net.Output(0), n)
+	return probs, classes, nil
+}
+
+// Softmax returns softmax over each of the first n rows of a [rows, C]
+// matrix of logits (float32 or float64), computed in float64 after
+// subtracting the row's largest value, and each row's argmax.
+func Softmax(logits *tensor.Dense, n int) ([][]float64, []int) {
+	C := logits.Shape()[len(logits.Shape())-1]
+	probs, classes := make([][]float64, n), make([]int, n)
+	row := make([]float64, C)
+	for i := range n {
+		switch d := logits.Data().(type) {
+		case []float32:
+			for j := range row {
+				row[j] = float64(d[i*C+j])
+			}
+		case []float64:
+			copy(row, d[i*C:(i+1)*C])
+		}
+		best := 0
+		for j, v := range row {
+			if v > row[best] {
+				best = j
+			}
+		}
+		p := make([]float64, C)
+		var z float64
+		for j, v := range row {
+			p[j] = math.Exp(v - row[best])
+			z += p[j]
+		}
+		for j := range p {
+			p[j] /= z
+		}
+		probs[i], classes[i] = p, best
+	}
+	return probs, classes
 }
 
 // Compile builds and compiles the graph for sequences of T steps and batch

@@ -191,3 +191,52 @@ func TestManyToOneRegressionGradient(t *testing.T) {
 		t.Fatalf("worst relative error %g", worst)
 	}
 }
+
+// TestClassifierPredictNeedsNoLabels: Predict gives the softmax of the
+// logits the labelled run gives, makes no gradient, and ignores labels
+// written before it.
+func TestClassifierPredictNeedsNoLabels(t *testing.T) {
+	ps := NewParams(tensor.Float32, 3)
+	m, err := NewManyToOne(ps, "m", ManyToOneConfig{Input: InputConfig{Vocab: 9, EmbedDim: 4},
+		RNN: StackConfig{Kind: GRU, Hidden: 5, Layers: 1}, Pool: PoolMean, Classes: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.Compile(4, 3, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.SetTokens([][]int{{1, 2, 3}, {4, 5}})
+	g.SetLabels([]int{2, 1})
+	if err := g.Net.Run(); err != nil {
+		t.Fatal(err)
+	}
+	want, wantClass := Softmax(g.Net.Output(0), 2)
+	ps.ZeroGrad()
+	probs, classes, err := g.Predict(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		var sum float64
+		for j := range want[i] {
+			sum += probs[i][j]
+			if probs[i][j] != want[i][j] {
+				t.Fatalf("row %d: %v, want %v", i, probs[i], want[i])
+			}
+		}
+		if math.Abs(sum-1) > 1e-12 || classes[i] != wantClass[i] {
+			t.Fatalf("row %d: probabilities sum to %v, class %d (want %d)", i, sum, classes[i], wantClass[i])
+		}
+	}
+	for _, p := range ps.All() {
+		for _, v := range p.Grad.Data().([]float32) {
+			if v != 0 {
+				t.Fatalf("Predict left a gradient in %s", p.Name)
+			}
+		}
+	}
+	if _, _, err := g.Predict(4); err == nil {
+		t.Fatal("4 rows of a batch of 3 accepted")
+	}
+}

@@ -2,7 +2,6 @@ package cols
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -70,66 +69,35 @@ func (c *Classifier) graph(B int, training bool) (*graph.ClassifierGraph, error)
 	return g, nil
 }
 
-// run feeds images (each H×W) with labels (nil: none) through the graph of
-// batch size B and returns the loss and the logits of each image.
-func (c *Classifier) run(imgs [][]float32, labels []int, B int, training bool) (float64, [][]float32, error) {
+// run feeds images (each H×W) with labels (nil: none, a prediction)
+// through the graph of batch size B and returns the loss (0 without
+// labels), each image's class probabilities and its most probable class.
+func (c *Classifier) run(imgs [][]float32, labels []int, B int, training bool) (float64, [][]float64, []int, error) {
 	if len(imgs) > B {
-		return 0, nil, fmt.Errorf("%d images for a batch of %d", len(imgs), B)
+		return 0, nil, nil, fmt.Errorf("%d images for a batch of %d", len(imgs), B)
 	}
 	g, err := c.graph(B, training)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	x := g.X.F32()
 	clear(x)
 	for b, img := range imgs {
 		if len(img) != c.Config.H*c.Config.W {
-			return 0, nil, fmt.Errorf("image %d has %d pixels, want %d×%d", b, len(img), c.Config.H, c.Config.W)
+			return 0, nil, nil, fmt.Errorf("image %d has %d pixels, want %d×%d", b, len(img), c.Config.H, c.Config.W)
 		}
 		c.Config.writeSeq(x, B, b, img)
 	}
 	if labels == nil {
-		labels = make([]int, len(imgs))
+		probs, pred, err := g.Predict(len(imgs))
+		return 0, probs, pred, err
 	}
 	g.SetLabels(labels)
 	if err := g.Net.Run(); err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
-	out := g.Net.Output(0).Data().([]float32)
-	C := c.Config.Classes
-	logits := make([][]float32, len(imgs))
-	for b := range logits {
-		logits[b] = append([]float32(nil), out[b*C:(b+1)*C]...)
-	}
-	return g.Net.LossValue(), logits, nil
-}
-
-func argmax(v []float32) int {
-	best := 0
-	for j := range v {
-		if v[j] > v[best] {
-			best = j
-		}
-	}
-	return best
-}
-
-// Softmax turns logits into probabilities.
-func Softmax(z []float32) []float64 {
-	p := make([]float64, len(z))
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, float64(v))
-	}
-	s := 0.0
-	for i, v := range z {
-		p[i] = math.Exp(float64(v) - m)
-		s += p[i]
-	}
-	for i := range p {
-		p[i] /= s
-	}
-	return p
+	probs, pred := graph.Softmax(g.Net.Output(0), len(imgs))
+	return g.Net.LossValue(), probs, pred, nil
 }
 
 // Prediction is the class of one image with its probability.
@@ -153,17 +121,14 @@ func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
 	}
 	var preds []Prediction
 	for lo := 0; lo < len(imgs); lo += B {
-		_, logits, err := c.run(imgs[lo:min(lo+B, len(imgs))], nil, B, false)
+		_, probs, classes, err := c.run(imgs[lo:min(lo+B, len(imgs))], nil, B, false)
 		if err != nil {
 			return nil, err
 		}
-		for _, z := range logits {
-			p := Softmax(z)
-			k := argmax(z)
-			preds = append(preds, Prediction{Class: k, Name: c.Config.ClassName(k), Prob: p[k], Probs: p})
+		for i, k := range classes {
+			preds = append(preds, Prediction{Class: k, Name: c.Config.ClassName(k), Prob: probs[i][k], Probs: probs[i]})
 		}
 	}
-	c.Params.ZeroGrad() // evaluation runs accumulate gradients too
 	return preds, nil
 }
 
@@ -205,15 +170,11 @@ func (c *Classifier) batch(s *images.Set, idx []int, B int, training bool) (trai
 
 // labelled runs a batch of labelled images and scores the predictions.
 func (c *Classifier) labelled(imgs [][]float32, labels []int, B int, training bool) (train.Result, error) {
-	loss, logits, err := c.run(imgs, labels, B, training)
+	loss, _, pred, err := c.run(imgs, labels, B, training)
 	if err != nil {
 		return train.Result{}, err
 	}
-	r := train.Result{Loss: loss, Weight: float64(len(imgs)), Gold: labels, Pred: make([]int, len(imgs))}
-	for i, z := range logits {
-		r.Pred[i] = argmax(z)
-	}
-	return r, nil
+	return train.Result{Loss: loss, Weight: float64(len(imgs)), Gold: labels, Pred: pred}, nil
 }
 
 // Task is a classifier with its training and validation data, ready for

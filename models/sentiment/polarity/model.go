@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/rnnzoo/rnnzoo/train/checkpoint"
-	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -291,44 +290,15 @@ func (m *Model) run(seqs [][]int, labels []int, training bool) (train.Result, []
 	}
 	g.SetTokens(seqs)
 	if labels == nil {
-		g.SetLabels(make([]int, len(seqs))) // the loss is not read
-	} else {
-		g.SetLabels(labels)
+		probs, pred, err := g.Predict(len(seqs))
+		return train.Result{Weight: float64(len(seqs)), Pred: pred}, probs, err
 	}
+	g.SetLabels(labels)
 	if err := g.Net.Run(); err != nil {
 		return train.Result{}, nil, err
 	}
-	logits := g.Net.Output(0).Data().([]float32)
-	C := m.cfg.Classes
-	r := train.Result{Loss: g.Net.LossValue(), Weight: float64(len(seqs)), Gold: labels}
-	probs := make([][]float64, len(seqs))
-	for i := range seqs {
-		p, best := softmax(logits[i*C : (i+1)*C])
-		probs[i] = p
-		r.Pred = append(r.Pred, best)
-	}
-	return r, probs, nil
-}
-
-// softmax returns the probabilities of a row of logits and its argmax.
-func softmax(row []float32) ([]float64, int) {
-	mx := math.Inf(-1)
-	best := 0
-	for j, v := range row {
-		if float64(v) > mx {
-			mx, best = float64(v), j
-		}
-	}
-	p := make([]float64, len(row))
-	var z float64
-	for j, v := range row {
-		p[j] = math.Exp(float64(v) - mx)
-		z += p[j]
-	}
-	for j := range p {
-		p[j] /= z
-	}
-	return p, best
+	probs, pred := graph.Softmax(g.Net.Output(0), len(seqs))
+	return train.Result{Loss: g.Net.LossValue(), Weight: float64(len(seqs)), Gold: labels, Pred: pred}, probs, nil
 }
 
 // Save writes the model's weights, configuration and vocabulary to path (a
