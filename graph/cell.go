@@ -136,7 +136,16 @@ type Cell struct {
 }
 
 // NewCell creates the weights of a cell named name.
-func NewCell(ps *Params, name string, kind CellKind, in, hidden int, act Activation) *Cell {
+func NewCell(ps *Params, name string, kind CellKind, in, hidden int, act Activation) (*Cell, error) {
+	if kind < RNN || kind > GRU || act < Tanh || act > ReLU {
+		return nil, fmt.Errorf("graph: cell %s: no cell kind %d or activation %d", name, int(kind), int(act))
+	}
+	if err := positive("cell "+name, in, hidden); err != nil {
+		return nil, err
+	}
+	if err := ps.free(name+".W", name+".U", name+".b", name+".bn"); err != nil {
+		return nil, err
+	}
 	g := kind.gates()
 	k := 1 / math.Sqrt(float64(hidden))
 	c := &Cell{Kind: kind, Act: act, In: in, Hidden: hidden,
@@ -150,7 +159,7 @@ func NewCell(ps *Params, name string, kind CellKind, in, hidden int, act Activat
 	if kind == GRU {
 		c.BN = ps.New(name+".bn", tensor.Shape{hidden}, nil)
 	}
-	return c
+	return c, nil
 }
 
 func setBlock(p *Param, block, width int, v float64) {

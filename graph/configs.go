@@ -97,16 +97,18 @@ func newEncoder(ps *Params, name string, in InputConfig, st StackConfig) (*Encod
 		return nil, err
 	}
 	e := &Encoder{In: in}
+	var err error
 	if in.Vocab > 0 {
 		if in.Pretrained != nil {
-			e.Embed = NewEmbeddingFrom(ps, name+".embed", in.Vocab, in.EmbedDim, in.Pretrained, in.FreezeEmbedding)
-		} else {
-			e.Embed = NewEmbedding(ps, name+".embed", in.Vocab, in.EmbedDim)
+			e.Embed, err = NewEmbeddingFrom(ps, name+".embed", in.Vocab, in.EmbedDim, in.Pretrained, in.FreezeEmbedding)
+		} else if e.Embed, err = NewEmbedding(ps, name+".embed", in.Vocab, in.EmbedDim); err == nil {
 			e.Embed.E.Frozen = in.FreezeEmbedding
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	st.In = in.dim()
-	var err error
 	if e.RNN, err = NewStack(ps, name+".rnn", st); err != nil {
 		return nil, err
 	}
@@ -161,7 +163,11 @@ func NewManyToOne(ps *Params, name string, cfg ManyToOneConfig) (*ManyToOne, err
 	if err != nil {
 		return nil, err
 	}
-	return &ManyToOne{Config: cfg, Params: ps, Encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), outs)}, nil
+	head, err := NewLinear(ps, name+".out", enc.RNN.OutDim(), outs)
+	if err != nil {
+		return nil, err
+	}
+	return &ManyToOne{Config: cfg, Params: ps, Encoder: enc, Head: head}, nil
 }
 
 // ClassifierGraph is a compiled many-to-one graph for one batch shape.
@@ -332,7 +338,11 @@ func NewSynced(ps *Params, name string, cfg SyncedConfig) (*Synced, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Synced{Config: cfg, Params: ps, Encoder: enc, Head: NewLinear(ps, name+".out", enc.RNN.OutDim(), cfg.Classes)}, nil
+	head, err := NewLinear(ps, name+".out", enc.RNN.OutDim(), cfg.Classes)
+	if err != nil {
+		return nil, err
+	}
+	return &Synced{Config: cfg, Params: ps, Encoder: enc, Head: head}, nil
 }
 
 // SyncedGraph is a compiled synced graph. Net.Output(0) is the logits

@@ -167,7 +167,7 @@ func TestLogSoftmaxStableAndGradient(t *testing.T) {
 
 func TestEmbeddingRejectsOutOfRangeIDs(t *testing.T) {
 	ps := NewParams(tensor.Float32, 1)
-	e := NewEmbedding(ps, "e", 4, 2)
+	e := mustMake(NewEmbedding(ps, "e", 4, 2))
 	b := NewBuilder(ps, false)
 	ids := b.IntInput("ids", 3)
 	out := must(e.Apply(b, ids))

@@ -51,7 +51,7 @@ type seqProbe struct {
 func buildSeqProbe(t *testing.T, c seqCase, reference bool, dt tensor.Dtype, T, B, F, H int, lengths []int) *seqProbe {
 	t.Helper()
 	ps := NewParams(dt, 7)
-	layer := NewRecurrent(ps, "rnn", c.kind, F, H, c.act, c.reverse)
+	layer := mustMake(NewRecurrent(ps, "rnn", c.kind, F, H, c.act, c.reverse))
 	x := ps.New("x", tensor.Shape{T, B, F}, Uniform(1))
 	h0 := ps.New("h0", tensor.Shape{B, H}, Uniform(0.5))
 	var c0 *Param
@@ -158,7 +158,7 @@ func TestFusedCacheSharedAcrossGraphs(t *testing.T) {
 	const B, F, H = 3, 4, 3
 	for _, kind := range []CellKind{LSTM, GRU, RNN} {
 		ps := NewParams(tensor.Float64, 11)
-		layer := NewRecurrent(ps, "rnn", kind, F, H, Tanh, false)
+		layer := mustMake(NewRecurrent(ps, "rnn", kind, F, H, Tanh, false))
 		xs := map[string]*Param{}
 		for _, n := range []string{"x5", "x3", "x4a", "x4b"} {
 			T := int(n[1] - '0')

@@ -60,6 +60,14 @@ func runLoss(t *testing.T, ps *Params, net *Net) float64 {
 }
 
 // must unwraps a graph-building result in tests.
+// mustMake returns v, or panics with err (for constructors in tests).
+func mustMake[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func must(n *G.Node, err error) *G.Node {
 	if err != nil {
 		panic(err)

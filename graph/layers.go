@@ -15,10 +15,16 @@ type Linear struct {
 
 // NewLinear creates a Linear layer named name with Glorot-uniform weights
 // and zero bias.
-func NewLinear(ps *Params, name string, in, out int) *Linear {
+func NewLinear(ps *Params, name string, in, out int) (*Linear, error) {
+	if err := positive("linear layer "+name, in, out); err != nil {
+		return nil, err
+	}
+	if err := ps.free(name+".W", name+".b"); err != nil {
+		return nil, err
+	}
 	return &Linear{In: in, Out: out,
 		W: ps.New(name+".W", tensor.Shape{in, out}, GlorotUniform()),
-		B: ps.New(name+".b", tensor.Shape{out}, nil)}
+		B: ps.New(name+".b", tensor.Shape{out}, nil)}, nil
 }
 
 // Apply computes x·W + b for a matrix x [N,In].
@@ -42,16 +48,31 @@ type Embedding struct {
 }
 
 // NewEmbedding creates a V×D embedding initialised from U(−0.1, 0.1).
-func NewEmbedding(ps *Params, name string, vocab, dim int) *Embedding {
-	return &Embedding{Vocab: vocab, Dim: dim, E: ps.New(name+".E", tensor.Shape{vocab, dim}, Uniform(0.1))}
+func NewEmbedding(ps *Params, name string, vocab, dim int) (*Embedding, error) {
+	if err := positive("embedding "+name, vocab, dim); err != nil {
+		return nil, err
+	}
+	if err := ps.free(name + ".E"); err != nil {
+		return nil, err
+	}
+	return &Embedding{Vocab: vocab, Dim: dim, E: ps.New(name+".E", tensor.Shape{vocab, dim}, Uniform(0.1))}, nil
 }
 
 // NewEmbeddingFrom creates an embedding holding a copy of the row-major
 // matrix m [vocab·dim]; frozen keeps it fixed during training.
-func NewEmbeddingFrom(ps *Params, name string, vocab, dim int, m []float64, frozen bool) *Embedding {
+func NewEmbeddingFrom(ps *Params, name string, vocab, dim int, m []float64, frozen bool) (*Embedding, error) {
+	if err := positive("embedding "+name, vocab, dim); err != nil {
+		return nil, err
+	}
+	if len(m) != vocab*dim {
+		return nil, fmt.Errorf("graph: embedding %s: %d values for %d×%d", name, len(m), vocab, dim)
+	}
+	if err := ps.free(name + ".E"); err != nil {
+		return nil, err
+	}
 	e := &Embedding{Vocab: vocab, Dim: dim, E: ps.FromValues(name+".E", tensor.Shape{vocab, dim}, m)}
 	e.E.Frozen = frozen
-	return e
+	return e, nil
 }
 
 // Apply looks up the rows of ids (an integer input of any shape) and returns

@@ -10,8 +10,8 @@ import (
 
 func TestLinearCrossEntropyGradient(t *testing.T) {
 	ps := NewParams(tensor.Float64, 1)
-	lin := NewLinear(ps, "out", 4, 3)
-	emb := NewEmbedding(ps, "emb", 7, 4)
+	lin := mustMake(NewLinear(ps, "out", 4, 3))
+	emb := mustMake(NewEmbedding(ps, "emb", 7, 4))
 	b := NewBuilder(ps, true)
 	ids := b.IntInput("ids", 5)
 	y := b.Input("y", 5)
@@ -66,7 +66,7 @@ func TestCrossEntropyLargeLogits(t *testing.T) {
 
 func TestSharedWeightsAcrossGraphs(t *testing.T) {
 	ps := NewParams(tensor.Float32, 3)
-	lin := NewLinear(ps, "l", 2, 2)
+	lin := mustMake(NewLinear(ps, "l", 2, 2))
 	build := func(n int) (*Net, *Input, *Input, *Input) {
 		b := NewBuilder(ps, true)
 		x := b.Input("x", n, 2)
@@ -143,7 +143,7 @@ func gradFloats(p *Param) []float64 {
 
 func TestSmoothedCrossEntropyGradient(t *testing.T) {
 	ps := NewParams(tensor.Float64, 2)
-	lin := NewLinear(ps, "out", 4, 5)
+	lin := mustMake(NewLinear(ps, "out", 4, 5))
 	b := NewBuilder(ps, true)
 	x := b.Input("x", 4, 4)
 	y := b.Input("y", 4)
@@ -217,3 +217,30 @@ func TestSmoothedCrossEntropyValue(t *testing.T) {
 		t.Error("ε = 1 accepted")
 	}
 }
+
+// TestConstructorsRefuseBadSizes: bad sizes and taken names are errors,
+// not panics, and nothing is added to the parameters on an error.
+func TestConstructorsRefuseBadSizes(t *testing.T) {
+	ps := NewParams(tensor.Float32, 1)
+	mustMake(NewLinear(ps, "l", 2, 3))
+	n := len(ps.All())
+	for name, err := range map[string]error{
+		"linear 0":         second(NewLinear(ps, "a", 0, 3)),
+		"linear taken":     second(NewLinear(ps, "l", 2, 3)),
+		"embedding -1":     second(NewEmbedding(ps, "e", -1, 3)),
+		"embedding values": second(NewEmbeddingFrom(ps, "e", 2, 2, []float64{1, 2, 3}, false)),
+		"cell hidden 0":    second(NewCell(ps, "c", LSTM, 3, 0, Tanh)),
+		"cell kind":        second(NewCell(ps, "c", CellKind(7), 3, 4, Tanh)),
+		"recurrent in 0":   second(NewRecurrent(ps, "r", GRU, 0, 4, Tanh, false)),
+		"bidirectional":    second(NewBidirectional(ps, "b", GRU, 3, 4, Tanh, Merge(9))),
+	} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if len(ps.All()) != n {
+		t.Fatalf("failed constructors added %d parameters", len(ps.All())-n)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

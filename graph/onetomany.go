@@ -57,23 +57,44 @@ func NewOneToMany(ps *Params, name string, cfg OneToManyConfig) (*OneToMany, err
 		return nil, fmt.Errorf("graph: one-to-many needs an output size and a unidirectional stack")
 	}
 	m := &OneToMany{Config: cfg, Params: ps}
+	var err error
 	if cfg.Cond.Vocab > 0 {
-		m.Embed = NewEmbedding(ps, name+".cond", cfg.Cond.Vocab, cfg.Cond.EmbedDim)
+		if m.Embed, err = NewEmbedding(ps, name+".cond", cfg.Cond.Vocab, cfg.Cond.EmbedDim); err != nil {
+			return nil, err
+		}
 	}
 	st := cfg.RNN
 	st.In = cfg.Out
-	var err error
 	if m.RNN, err = NewStack(ps, name+".rnn", st); err != nil {
 		return nil, err
 	}
+	if m.Bridge, err = bridges(ps, name, st, cfg.Cond.dim()); err != nil {
+		return nil, err
+	}
+	if m.Head, err = NewLinear(ps, name+".out", st.Hidden, cfg.Out); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// bridges makes the linear maps from an input of size in to each layer's
+// initial state of a stack: h for every layer, and c for LSTM layers.
+func bridges(ps *Params, name string, st StackConfig, in int) ([]*Linear, error) {
+	var out []*Linear
 	for l := 0; l < st.Layers; l++ {
-		m.Bridge = append(m.Bridge, NewLinear(ps, fmt.Sprintf("%s.bridge%d.h", name, l), cfg.Cond.dim(), st.Hidden))
+		parts := []string{"h"}
 		if st.Kind == LSTM {
-			m.Bridge = append(m.Bridge, NewLinear(ps, fmt.Sprintf("%s.bridge%d.c", name, l), cfg.Cond.dim(), st.Hidden))
+			parts = append(parts, "c")
+		}
+		for _, part := range parts {
+			b, err := NewLinear(ps, fmt.Sprintf("%s.bridge%d.%s", name, l, part), in, st.Hidden)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
 		}
 	}
-	m.Head = NewLinear(ps, name+".out", st.Hidden, cfg.Out)
-	return m, nil
+	return out, nil
 }
 
 // OneToManyGraph is a compiled graph. Net.Output(0) is the outputs

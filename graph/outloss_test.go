@@ -14,8 +14,8 @@ import (
 func outLossNet(t *testing.T, dt tensor.Dtype, n int, eps float64, fused bool) (*Params, *Net) {
 	t.Helper()
 	ps := NewParams(dt, 7)
-	emb := NewEmbedding(ps, "emb", 9, 3)
-	lin := NewLinear(ps, "out", 3, 5)
+	emb := mustMake(NewEmbedding(ps, "emb", 9, 3))
+	lin := mustMake(NewLinear(ps, "out", 3, 5))
 	b := NewBuilder(ps, true)
 	ids := b.IntInput("ids", n)
 	y := b.Input("y", n)
@@ -94,7 +94,7 @@ func TestLinearCrossEntropyMatchesReference(t *testing.T) {
 
 func TestLinearCrossEntropyBadLabel(t *testing.T) {
 	ps := NewParams(tensor.Float64, 1)
-	lin := NewLinear(ps, "out", 2, 3)
+	lin := mustMake(NewLinear(ps, "out", 2, 3))
 	b := NewBuilder(ps, true)
 	x := b.Input("x", 2, 2)
 	y := b.Input("y", 2)

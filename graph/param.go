@@ -83,6 +83,26 @@ func (ps *Params) Source(name string, seed1, seed2 uint64) *rand.PCG {
 // Sources returns the random sources made by Source, by name.
 func (ps *Params) Sources() map[string]*rand.PCG { return maps.Clone(ps.sources) }
 
+// free returns an error naming the first of names that ps already holds.
+func (ps *Params) free(names ...string) error {
+	for _, n := range names {
+		if _, dup := ps.byName[n]; dup {
+			return fmt.Errorf("graph: a parameter named %q exists already", n)
+		}
+	}
+	return nil
+}
+
+// positive returns an error unless every size is at least 1.
+func positive(what string, sizes ...int) error {
+	for _, n := range sizes {
+		if n < 1 {
+			return fmt.Errorf("graph: %s needs sizes ≥ 1, got %v", what, sizes)
+		}
+	}
+	return nil
+}
+
 // NewParams returns an empty parameter set of the given dtype (tensor.Float32
 // or tensor.Float64) whose initialisers draw from a generator seeded by seed.
 func NewParams(dtype tensor.Dtype, seed uint64) *Params {

@@ -61,11 +61,8 @@ func NewSeq2Seq(ps *Params, name string, cfg Seq2SeqConfig) (*Seq2Seq, error) {
 		return nil, err
 	}
 	encOut, H := m.Enc.RNN.OutDim(), cfg.Decoder.Hidden
-	for l := 0; l < cfg.Decoder.Layers; l++ {
-		m.Bridge = append(m.Bridge, NewLinear(ps, fmt.Sprintf("%s.bridge%d.h", name, l), encOut, H))
-		if cfg.Decoder.Kind == LSTM {
-			m.Bridge = append(m.Bridge, NewLinear(ps, fmt.Sprintf("%s.bridge%d.c", name, l), encOut, H))
-		}
+	if m.Bridge, err = bridges(ps, name, cfg.Decoder, encOut); err != nil {
+		return nil, err
 	}
 	outIn := H
 	if cfg.Attention != NoAttention {
@@ -76,9 +73,13 @@ func NewSeq2Seq(ps *Params, name string, cfg Seq2SeqConfig) (*Seq2Seq, error) {
 		if m.Attn, err = NewAttention(ps, name+".attn", cfg.Attention, H, encOut, units); err != nil {
 			return nil, err
 		}
-		m.Combine = NewLinear(ps, name+".combine", H+encOut, H)
+		if m.Combine, err = NewLinear(ps, name+".combine", H+encOut, H); err != nil {
+			return nil, err
+		}
 	}
-	m.Out = NewLinear(ps, name+".out", outIn, cfg.Tgt.Vocab)
+	if m.Out, err = NewLinear(ps, name+".out", outIn, cfg.Tgt.Vocab); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -41,8 +41,12 @@ type Recurrent struct {
 }
 
 // NewRecurrent creates a cell of the given kind and wraps it as a layer.
-func NewRecurrent(ps *Params, name string, kind CellKind, in, hidden int, act Activation, reverse bool) *Recurrent {
-	return &Recurrent{Cell: NewCell(ps, name, kind, in, hidden, act), Reverse: reverse}
+func NewRecurrent(ps *Params, name string, kind CellKind, in, hidden int, act Activation, reverse bool) (*Recurrent, error) {
+	c, err := NewCell(ps, name, kind, in, hidden, act)
+	if err != nil {
+		return nil, err
+	}
+	return &Recurrent{Cell: c, Reverse: reverse}, nil
 }
 
 // OutDim is the hidden size.

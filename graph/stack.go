@@ -41,12 +41,19 @@ type Bidirectional struct {
 }
 
 // NewBidirectional creates the two directions of a bidirectional layer.
-func NewBidirectional(ps *Params, name string, kind CellKind, in, hidden int, act Activation, merge Merge) *Bidirectional {
-	return &Bidirectional{
-		Fwd:   NewRecurrent(ps, name+".fwd", kind, in, hidden, act, false),
-		Bwd:   NewRecurrent(ps, name+".bwd", kind, in, hidden, act, true),
-		Merge: merge,
+func NewBidirectional(ps *Params, name string, kind CellKind, in, hidden int, act Activation, merge Merge) (*Bidirectional, error) {
+	if merge < Concat || merge > Mean {
+		return nil, fmt.Errorf("graph: bidirectional layer %s: no merge %d", name, int(merge))
 	}
+	fwd, err := NewRecurrent(ps, name+".fwd", kind, in, hidden, act, false)
+	if err != nil {
+		return nil, err
+	}
+	bwd, err := NewRecurrent(ps, name+".bwd", kind, in, hidden, act, true)
+	if err != nil {
+		return nil, err
+	}
+	return &Bidirectional{Fwd: fwd, Bwd: bwd, Merge: merge}, nil
 }
 
 // OutDim is 2H for Concat, else H.
@@ -143,10 +150,14 @@ func NewStack(ps *Params, name string, cfg StackConfig) (*Stack, error) {
 	for i := 0; i < cfg.Layers; i++ {
 		n := fmt.Sprintf("%s.%d", name, i)
 		var l Layer
+		var err error
 		if cfg.Bidirectional {
-			l = NewBidirectional(ps, n, cfg.Kind, in, cfg.Hidden, cfg.Act, cfg.Merge)
+			l, err = NewBidirectional(ps, n, cfg.Kind, in, cfg.Hidden, cfg.Act, cfg.Merge)
 		} else {
-			l = NewRecurrent(ps, n, cfg.Kind, in, cfg.Hidden, cfg.Act, false)
+			l, err = NewRecurrent(ps, n, cfg.Kind, in, cfg.Hidden, cfg.Act, false)
+		}
+		if err != nil {
+			return nil, err
 		}
 		s.Layers = append(s.Layers, l)
 		in = l.OutDim()

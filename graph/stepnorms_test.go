@@ -29,7 +29,7 @@ func TestStepGradNorms(t *testing.T) {
 				}
 				// Fused.
 				ps := NewParams(tensor.Float64, 3)
-				layer := NewRecurrent(ps, "l", kind, F, H, Tanh, reverse)
+				layer := mustMake(NewRecurrent(ps, "l", kind, F, H, Tanh, reverse))
 				var got []float64
 				layer.StepGradNorms = func(n []float64) { got = append([]float64(nil), n...) }
 				b := NewBuilder(ps, true)

@@ -41,8 +41,14 @@ type bucketNet struct {
 // and dropout is the source of the dropout masks.
 func newBlobs(dataSeed, initSeed uint64, dropout *rand.PCG) (*blobs, error) {
 	ps := graph.NewParams(tensor.Float32, initSeed)
-	hidden := graph.NewLinear(ps, "hidden", 2, 16)
-	out := graph.NewLinear(ps, "out", 16, 3)
+	hidden, err := graph.NewLinear(ps, "hidden", 2, 16)
+	if err != nil {
+		return nil, err
+	}
+	out, err := graph.NewLinear(ps, "out", 16, 3)
+	if err != nil {
+		return nil, err
+	}
 	t := &blobs{ps: ps, nets: map[[2]int]*bucketNet{}}
 	rng := rand.New(rand.NewPCG(dataSeed, 7))
 	centers := [][2]float64{{0, 1.2}, {1, -0.6}, {-1, -0.6}}

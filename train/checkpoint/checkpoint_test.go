@@ -114,7 +114,9 @@ func TestSafetensorsRefusesDamage(t *testing.T) {
 
 func smallParams(seed uint64) *graph.Params {
 	ps := graph.NewParams(tensor.Float32, seed)
-	graph.NewLinear(ps, "out", 3, 2)
+	if _, err := graph.NewLinear(ps, "out", 3, 2); err != nil {
+		panic(err)
+	}
 	ps.New("emb.E", tensor.Shape{4, 3}, graph.Uniform(0.5))
 	return ps
 }
@@ -168,7 +170,9 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	}
 	// A model of another shape is refused with what is missing, extra or different.
 	other := graph.NewParams(tensor.Float32, 1)
-	graph.NewLinear(other, "out", 5, 2)
+	if _, err := graph.NewLinear(other, "out", 5, 2); err != nil {
+		t.Fatal(err)
+	}
 	other.New("extra", tensor.Shape{1}, nil)
 	err = c.LoadParams(other)
 	for _, want := range []string{"missing from the checkpoint: extra", "not in the model: emb.E", "out.W is F32 [3 2] in the file, F32 [5 2] in the model"} {
@@ -279,7 +283,9 @@ func FuzzReadSafetensors(f *testing.F) {
 
 func TestCheckpointKind(t *testing.T) {
 	ps := graph.NewParams(tensor.Float32, 1)
-	graph.NewLinear(ps, "out", 2, 3)
+	if _, err := graph.NewLinear(ps, "out", 2, 3); err != nil {
+		t.Fatal(err)
+	}
 	c, err := New(ps, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,9 @@ import (
 // back into a new model of the same shape.
 func Example() {
 	ps := graph.NewParams(tensor.Float32, 1)
-	graph.NewLinear(ps, "out", 4, 2)
+	if _, err := graph.NewLinear(ps, "out", 4, 2); err != nil {
+		log.Fatal(err)
+	}
 	dir, err := os.MkdirTemp("", "checkpoint-example")
 	if err != nil {
 		log.Fatal(err)
@@ -31,7 +33,9 @@ func Example() {
 		log.Fatal(err)
 	}
 	fresh := graph.NewParams(tensor.Float32, 2)
-	graph.NewLinear(fresh, "out", 4, 2)
+	if _, err := graph.NewLinear(fresh, "out", 4, 2); err != nil {
+		log.Fatal(err)
+	}
 	if err := ck.LoadParams(fresh); err != nil {
 		log.Fatal(err)
 	}
