@@ -138,7 +138,7 @@ func TestExitCodes(t *testing.T) {
 		{2, []string{"train", "-dropout", "1", "-limit", "10"}},
 		{2, []string{"train", "-max-out", "-1"}},
 		{2, []string{"train", "-maxlen", "0"}},
-		{2, []string{"train", "-schedule", "step"}},
+		{2, []string{"train", "-schedule", "linear"}},
 		{1, []string{"train", "-data", bad}},
 		{1, []string{"train", "-data", filepath.Join(dir, "missing.tsv")}},
 		{1, []string{"train", "-format", "csv", "-data", bad}},

@@ -15,8 +15,9 @@ import (
 )
 
 // Options configure TrainClassifier and TrainGenerator: the architecture,
-// and Adam with a linear warm-up (a tenth of the updates, at most 200) and
-// a cosine decay from LR to LR·LRMin, clipping the global gradient norm.
+// the data, and train's shared settings (by default Adam with a linear
+// warm-up over a tenth of the updates, at most 200, then a cosine decay
+// from LR to LR·LRMin, clipping the global gradient norm at 5).
 type Options struct {
 	Cell          graph.CellKind
 	Bidirectional bool // classifier only
@@ -26,18 +27,17 @@ type Options struct {
 	Dropout       float64
 	Pool          graph.Pool // classifier only
 
-	Epochs, Batch  int
-	LR, LRMin      float64 // peak rate; floor of the cosine decay as a fraction of LR
-	Clip           float64 // global gradient-norm clipping (0: off)
+	Batch int
+	// Flags are train's settings: Epochs, LR, Schedule, LRMin, Warmup,
+	// Clip, Patience (on validation accuracy, needs Valid; the best epoch
+	// is kept), Seed, Log, Plots …
+	train.Flags
 	Valid          float64 // training images held out for validation: a fraction (< 1) or a number
-	Patience       int     // early stopping on validation accuracy (needs Valid); the best epoch is kept
 	Limit          int     // train on the first Limit images only (0: all)
 	Reshuffle      bool    // recompose the batches every epoch (classifier)
 	Augment        string  // classifier augmentation: "none", "shiftN", "flip", comma-separated
-	Seed           uint64
-	Checkpoint     string // where the training state is saved after every epoch and on cancel
-	Resume         bool   // continue the training saved in Checkpoint
-	Log, Plots     string // JSONL log; directory of PNG curves
+	Checkpoint     string  // where the training state is saved after every epoch and on cancel
+	Resume         bool    // continue the training saved in Checkpoint
 	Progress, Info io.Writer
 }
 
@@ -47,8 +47,9 @@ type Options struct {
 // overfits), fixed batches; for mnist and fashion 12 epochs in batches of
 // 64, peak rate 2e-3, no dropout, batches recomposed every epoch.
 func DefaultOptions(dataset string) Options {
-	o := Options{Cell: graph.LSTM, Layers: 1, Hidden: 128, Epochs: 12, Batch: 64, LR: 2e-3, LRMin: 0.05, Clip: 5,
-		Reshuffle: true, Augment: "none", Seed: 1}
+	f := train.DefaultFlags()
+	f.Epochs, f.LR, f.Schedule, f.LRMin, f.Warmup, f.Patience = 12, 2e-3, "cosine", 0.05, train.WarmupAuto, 0
+	o := Options{Cell: graph.LSTM, Layers: 1, Hidden: 128, Batch: 64, Flags: f, Reshuffle: true, Augment: "none"}
 	if dataset == Digits {
 		o.Epochs, o.Batch, o.LR, o.Dropout, o.Reshuffle = 30, 32, 3e-3, 0.5, false
 	}
@@ -72,18 +73,11 @@ func (o *Options) Register(fs *flag.FlagSet, gen bool) {
 	fs.IntVar(&o.Layers, "layers", o.Layers, "stacked recurrent layers")
 	fs.IntVar(&o.Hidden, "hidden", o.Hidden, "hidden units per layer and direction")
 	fs.Float64Var(&o.Dropout, "dropout", o.Dropout, "dropout between layers and before the output layer")
-	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "training epochs")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size")
-	fs.Float64Var(&o.LR, "lr", o.LR, "peak Adam learning rate, after a warm-up, then cosine decay")
-	fs.Float64Var(&o.LRMin, "lr-min", o.LRMin, "floor of the cosine decay, as a fraction of -lr")
-	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the global gradient norm to this (0: off)")
 	fs.Float64Var(&o.Valid, "valid", o.Valid, "training images held out for validation: a fraction (< 1) or a number of images")
-	fs.IntVar(&o.Patience, "patience", o.Patience, "early stopping after this many epochs without better validation accuracy (needs -valid); the best epoch's weights are kept")
 	fs.IntVar(&o.Limit, "limit", o.Limit, "train on the first N training images only (0: all)")
-	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the weights, batches, augmentation and dropout")
-	fs.StringVar(&o.Log, "log", o.Log, "JSONL training log")
-	fs.StringVar(&o.Plots, "plots", o.Plots, "directory for loss.png and accuracy.png")
 	fs.BoolVar(&o.Resume, "resume", o.Resume, "continue the training saved in -model")
+	o.Flags.Register(fs)
 }
 
 // Check reports the first option that cannot train, named as its flag.
@@ -150,16 +144,13 @@ type Result struct {
 
 // fit runs train's loop over task with the options' schedule.
 func (o *Options) fit(ctx context.Context, task train.Task, cfg Config, monitor string, eval train.EvalOptions) (*train.Report, float64, error) {
-	steps := int64(o.Epochs * task.NumTrain())
-	warm := min(steps/10, 200)
-	tr, err := train.New(task, train.Config{
-		Epochs: o.Epochs, Seed: o.Seed,
-		Optimizer: train.NewAdam(task.Params()),
-		LR:        train.Warmup{Steps: warm, Then: train.Cosine{Base: o.LR, Min: o.LR * o.LRMin, Steps: steps - warm}},
-		ClipNorm:  o.Clip, Patience: o.Patience, Monitor: monitor, Eval: eval,
-		Checkpoint: o.Checkpoint, ModelKind: Kind, ModelConfig: cfg,
-		Log: o.Log, PlotDir: o.Plots, Progress: o.Progress,
-	})
+	tc, err := o.Flags.Config(task.Params(), task.NumTrain())
+	if err != nil {
+		return nil, 0, err
+	}
+	tc.Monitor, tc.Eval, tc.Progress = monitor, eval, o.Progress
+	tc.Checkpoint, tc.ModelKind, tc.ModelConfig = o.Checkpoint, Kind, cfg
+	tr, err := train.New(task, tc)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -28,12 +28,12 @@ type Options struct {
 	// TeacherForcing the share of decoder inputs that are gold tokens.
 	LabelSmoothing, WordDropout, TeacherForcing float64
 
-	Epochs, Batch, Patience int
-	MinCount, MaxVocab      int     // vocabulary: minimum count, largest size per language
-	LR, Clip                float64 // Adam's rate; global gradient-norm clipping (0: off)
-	// Schedule is "constant", or "cosine" from LR down to LR/20 over the
-	// epochs.
-	Schedule string
+	Batch              int
+	MinCount, MaxVocab int // vocabulary: minimum count, largest size per language
+	// Flags are train's settings: Epochs, LR, Schedule (a cosine one ends
+	// at LR·LRMin), Clip, Patience (epochs without a better validation
+	// BLEU), Seed, Log, Plots, Optimizer …
+	train.Flags
 	// WarmupMaxLen > 0 first trains WarmupEpochs epochs on the pairs of at
 	// most that many tokens a side (attention is learnt quickly on short
 	// sentences, and the full run starts past the unigram plateau).
@@ -41,23 +41,24 @@ type Options struct {
 	// MaxOut is the longest translation when validating (greedy BLEU on at
 	// most 300 validation pairs after each epoch selects the best weights).
 	MaxOut int
-	Seed   uint64
 
 	// Checkpoint, if set, receives the training state after every epoch and
 	// when ctx is cancelled; with Resume, training continues from it.
 	Checkpoint string
 	Resume     bool
-	Log, Plots string // JSONL training log; directory of PNG curves
 	// Progress receives the progress display (nil: standard error); Info
 	// one line each about the model and the warm-up (nil: nothing).
 	Progress, Info io.Writer
 }
 
-// DefaultOptions are the defaults of `translate train`.
+// DefaultOptions are the defaults of `translate train`: Adam at a
+// constant 2e-3 (a cosine schedule ends at lr/20, -lr-min 0.05, as the
+// shipped model was trained), clipping at 5, 10 epochs, patience 3.
 func DefaultOptions() Options {
+	f := train.DefaultFlags()
+	f.Epochs, f.LR, f.LRMin, f.Patience = 10, 2e-3, 0.05, 3
 	return Options{Cell: graph.GRU, Attention: graph.Additive, Hidden: 256, Layers: 1, Embed: 128, Dropout: 0.2,
-		TeacherForcing: 1, Epochs: 10, Batch: 64, Patience: 3, MinCount: 2, MaxVocab: 20000, LR: 2e-3, Clip: 5,
-		Schedule: "constant", WarmupEpochs: 2, MaxOut: 80, Seed: 1}
+		TeacherForcing: 1, Batch: 64, MinCount: 2, MaxVocab: 20000, Flags: f, WarmupEpochs: 2, MaxOut: 80}
 }
 
 // Register adds the model and training flags to fs, defaulting to o.
@@ -72,20 +73,13 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.Float64Var(&o.LabelSmoothing, "label-smoothing", o.LabelSmoothing, "label smoothing ε of the training loss (0: plain cross-entropy)")
 	fs.Float64Var(&o.WordDropout, "word-dropout", o.WordDropout, "in training, replace each source and decoder input token by <unk> with this probability")
 	fs.Float64Var(&o.TeacherForcing, "teacher-forcing", o.TeacherForcing, "teacher forcing ratio: the share of decoder inputs that are gold tokens")
-	fs.IntVar(&o.Epochs, "epochs", o.Epochs, "epochs")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size")
 	fs.IntVar(&o.MinCount, "min-count", o.MinCount, "minimum count of a training token to enter a vocabulary")
 	fs.IntVar(&o.MaxVocab, "max-vocab", o.MaxVocab, "largest vocabulary per language, special tokens included")
-	fs.IntVar(&o.Patience, "patience", o.Patience, "early stopping on validation BLEU: epochs without improvement (0: off)")
-	fs.Float64Var(&o.LR, "lr", o.LR, "Adam learning rate")
 	fs.IntVar(&o.WarmupMaxLen, "warmup-maxlen", o.WarmupMaxLen, "before the epochs, train on the pairs of at most this many tokens a side (0: no warm-up)")
 	fs.IntVar(&o.WarmupEpochs, "warmup-epochs", o.WarmupEpochs, "epochs of the -warmup-maxlen warm-up")
-	fs.StringVar(&o.Schedule, "schedule", o.Schedule, "learning rate schedule: constant, or cosine (from -lr down to -lr/20 over -epochs)")
-	fs.Float64Var(&o.Clip, "clip", o.Clip, "clip the global gradient norm (0: off)")
 	fs.IntVar(&o.MaxOut, "max-out", o.MaxOut, "longest translation in tokens")
-	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the initialisation, splits, shuffling, dropout and teacher forcing")
-	fs.StringVar(&o.Log, "log", o.Log, "JSONL training log")
-	fs.StringVar(&o.Plots, "plots", o.Plots, "directory for PNG loss curves")
+	o.Flags.Register(fs)
 }
 
 // Check reports the first option that cannot train a model, naming it as
@@ -108,8 +102,8 @@ func (o *Options) Check() error {
 		return fmt.Errorf("label smoothing %v outside [0, 1)", o.LabelSmoothing)
 	case o.MaxOut < 1:
 		return fmt.Errorf("max-out %d, want ≥ 1", o.MaxOut)
-	case o.Schedule != "constant" && o.Schedule != "cosine":
-		return fmt.Errorf("unknown schedule %q (want constant or cosine)", o.Schedule)
+	case o.Schedule != "constant" && o.Schedule != "cosine" && o.Schedule != "step":
+		return fmt.Errorf("unknown schedule %q (want constant, cosine or step)", o.Schedule)
 	case o.WarmupMaxLen < 0 || (o.WarmupMaxLen > 0 && o.WarmupEpochs < 1):
 		return fmt.Errorf("warmup-maxlen %d and warmup-epochs %d", o.WarmupMaxLen, o.WarmupEpochs)
 	}
@@ -181,19 +175,14 @@ func Train(ctx context.Context, ds *Dataset, maxLen int, opts Options) (*Model, 
 			return map[string]float64{"bleu": s.BLEU, "chrf": s.ChrF}, nil
 		}
 	}
-	opt := train.NewAdam(t.ps)
-	var lr train.Schedule = train.Constant(opts.LR)
-	if opts.Schedule == "cosine" {
-		lr = train.Cosine{Base: opts.LR, Min: opts.LR / 20, Steps: int64(opts.Epochs * len(k.train.batches))}
+	tcfg, err := opts.Flags.Config(t.ps, len(k.train.batches))
+	if err != nil {
+		return nil, nil, fmt.Errorf("translator: %w", err)
 	}
-	tr, err := train.New(k, train.Config{
-		Epochs: opts.Epochs, Seed: opts.Seed, ClipNorm: opts.Clip,
-		Optimizer: opt, LR: lr,
-		Patience: opts.Patience, Monitor: monitor,
-		Eval:       train.EvalOptions{Extra: extra},
-		Checkpoint: opts.Checkpoint, ModelKind: Kind, ModelConfig: cfg, Vocabs: t.vocabs(),
-		Log: opts.Log, PlotDir: opts.Plots, Progress: opts.Progress,
-	})
+	opt := tcfg.Optimizer
+	tcfg.Monitor, tcfg.Eval, tcfg.Progress = monitor, train.EvalOptions{Extra: extra}, opts.Progress
+	tcfg.Checkpoint, tcfg.ModelKind, tcfg.ModelConfig, tcfg.Vocabs = opts.Checkpoint, Kind, cfg, t.vocabs()
+	tr, err := train.New(k, tcfg)
 	if err != nil {
 		return nil, nil, err
 	}

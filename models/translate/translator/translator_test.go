@@ -446,7 +446,7 @@ func TestWarmupAndResume(t *testing.T) {
 	}
 	trainRun("warm-up: ", func(o *Options) { o.Epochs, o.Schedule, o.Checkpoint = 1, "cosine", filepath.Join(dir, "c.ckpt") })
 	o := DefaultOptions()
-	o.Schedule = "step"
+	o.Schedule = "linear"
 	if err := o.Check(); err == nil {
 		t.Fatal("unknown schedule accepted")
 	}
