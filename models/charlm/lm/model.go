@@ -49,7 +49,16 @@ type Model struct {
 	// Metrics are the held-out metrics stored with the weights (may be nil).
 	Metrics map[string]float64
 
-	mu sync.Mutex
+	mu     sync.Mutex
+	graphs *graph.Cache[[2]int, *graph.SyncedGraph] // evaluation graphs by (T, B)
+}
+
+// inference returns the evaluation graph of T steps and B streams.
+func (m *Model) inference(T, B int) (*graph.SyncedGraph, error) {
+	if m.graphs == nil {
+		m.graphs = graph.NewCache(8, func(k [2]int) (*graph.SyncedGraph, error) { return m.Net.Compile(k[0], k[1], false, nil) })
+	}
+	return m.graphs.Get([2]int{T, B})
 }
 
 // NewModel creates a model with freshly initialised weights.
@@ -331,11 +340,10 @@ func (m *Model) evaluate(ids []int, B, T int) (float64, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	g, err := m.Net.Compile(T, B, false, nil)
+	g, err := m.inference(T, B)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer g.Net.Close()
 	g.ResetState()
 	var sum float64
 	nb := st.Batches()
@@ -366,11 +374,10 @@ func (m *Model) Sample(prime string, n int, temperature float64, seed uint64) (s
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	g, err := m.Net.Compile(1, 1, false, nil)
+	g, err := m.inference(1, 1)
 	if err != nil {
 		return "", err
 	}
-	defer g.Net.Close()
 	g.ResetState()
 	rng := rand.New(rand.NewPCG(seed, 0x5a3))
 	ids := m.Vocab.Encode([]rune(prime))

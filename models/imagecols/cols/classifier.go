@@ -18,7 +18,7 @@ type Classifier struct {
 	Params *graph.Params
 	Model  *graph.ManyToOne
 
-	graphs map[[2]int]*graph.ClassifierGraph // (batch, train?) → graph
+	graphs *graph.Cache[graphKey, *graph.ClassifierGraph]
 	// Dropout is the source of the training graphs' dropout masks; give it
 	// to train.Config.RandSources so that a resumed run continues it.
 	Dropout *rand.PCG
@@ -44,29 +44,30 @@ func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Classifier{Config: cfg, Params: ps, Model: m, graphs: map[[2]int]*graph.ClassifierGraph{},
-		Dropout: ps.Source("dropout", seed, 0x1d0e)}, nil
+	c := &Classifier{Config: cfg, Params: ps, Model: m, Dropout: ps.Source("dropout", seed, 0x1d0e)}
+	c.graphs = graph.NewCache(0, func(k graphKey) (*graph.ClassifierGraph, error) {
+		var rng *rand.Rand
+		if k.training {
+			rng = rand.New(c.Dropout)
+		}
+		g, err := c.Model.Compile(c.Config.Steps(), k.batch, k.training, rng)
+		if err != nil {
+			return nil, fmt.Errorf("compile the %d-row graph: %w", k.batch, err)
+		}
+		g.Mask.Fill(1)
+		return g, nil
+	})
+	return c, nil
+}
+
+// graphKey names a compiled graph of a classifier or a generator.
+type graphKey struct {
+	batch    int
+	training bool
 }
 
 func (c *Classifier) graph(B int, training bool) (*graph.ClassifierGraph, error) {
-	key := [2]int{B, 0}
-	if training {
-		key[1] = 1
-	}
-	if g := c.graphs[key]; g != nil {
-		return g, nil
-	}
-	var rng *rand.Rand
-	if training {
-		rng = rand.New(c.Dropout)
-	}
-	g, err := c.Model.Compile(c.Config.Steps(), B, training, rng)
-	if err != nil {
-		return nil, fmt.Errorf("compile the %d-row graph: %w", B, err)
-	}
-	g.Mask.Fill(1)
-	c.graphs[key] = g
-	return g, nil
+	return c.graphs.Get(graphKey{B, training})
 }
 
 // run feeds images (each H×W) with labels (nil: none, a prediction)

@@ -84,7 +84,7 @@ type Generator struct {
 	Config  Config
 	Params  *graph.Params
 	Model   *graph.OneToMany
-	graphs  map[int]*graph.OneToManyGraph
+	graphs  *graph.Cache[graphKey, *graph.OneToManyGraph]
 	gen     *graph.Generator
 	Dropout *rand.PCG
 	mu      sync.Mutex // serialises Generate, GenerateFrom and Grid
@@ -107,8 +107,20 @@ func NewGenerator(cfg Config, seed uint64) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Generator{Config: cfg, Params: ps, Model: m, graphs: map[int]*graph.OneToManyGraph{},
-		Dropout: ps.Source("dropout", seed, 0x6e4)}, nil
+	g := &Generator{Config: cfg, Params: ps, Model: m,
+		Dropout: ps.Source("dropout", seed, 0x6e4)}
+	g.graphs = graph.NewCache(0, func(k graphKey) (*graph.OneToManyGraph, error) {
+		var rng *rand.Rand
+		if k.training {
+			rng = rand.New(g.Dropout)
+		}
+		gr, err := g.Model.Compile(g.Config.Steps(), k.batch, k.training, rng)
+		if err != nil {
+			return nil, fmt.Errorf("compile the %d-row generator graph: %w", k.batch, err)
+		}
+		return gr, nil
+	})
+	return g, nil
 }
 
 // Condition is the generator's input for class k with raw style features
@@ -137,17 +149,9 @@ func (g *Generator) sequence(img []float32) [][]float64 {
 }
 
 func (g *Generator) batch(s *images.Set, idx []int, B int, training bool) (train.Result, error) {
-	gr := g.graphs[B*2+b2i(training)]
-	if gr == nil {
-		var rng *rand.Rand
-		if training {
-			rng = rand.New(g.Dropout)
-		}
-		var err error
-		if gr, err = g.Model.Compile(g.Config.Steps(), B, training, rng); err != nil {
-			return train.Result{}, fmt.Errorf("compile the %d-row generator graph: %w", B, err)
-		}
-		g.graphs[B*2+b2i(training)] = gr
+	gr, err := g.graphs.Get(graphKey{B, training})
+	if err != nil {
+		return train.Result{}, err
 	}
 	cond := make([]float64, B*(g.Config.Classes+NumStyles))
 	seqs := make([][][]float64, len(idx))
@@ -162,13 +166,6 @@ func (g *Generator) batch(s *images.Set, idx []int, B int, training bool) (train
 		return train.Result{}, err
 	}
 	return train.Result{Loss: gr.Net.LossValue(), Weight: float64(len(idx))}, nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // Generate draws one image (H×W, values in [0, 1]) of class k with the
