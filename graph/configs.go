@@ -15,10 +15,8 @@ import (
 type InputConfig struct {
 	Vocab    int
 	EmbedDim int
-	// Pretrained is an optional Vocab×EmbedDim initial matrix. It is a
-	// starting point, not part of the model's description, so it is left
-	// out of the JSON form (the trained weights are in the checkpoint).
-	Pretrained      []float64 `json:"-"`
+	// FreezeEmbedding keeps the embedding as initialised (see
+	// WithEmbedding).
 	FreezeEmbedding bool
 	Features        int
 }
@@ -34,8 +32,6 @@ func (c InputConfig) validate() error {
 	switch {
 	case c.Vocab > 0 && c.EmbedDim < 1:
 		return fmt.Errorf("graph: vocabulary %d needs an embedding size", c.Vocab)
-	case c.Vocab > 0 && c.Pretrained != nil && len(c.Pretrained) != c.Vocab*c.EmbedDim:
-		return fmt.Errorf("graph: pretrained matrix has %d values, want %d×%d", len(c.Pretrained), c.Vocab, c.EmbedDim)
 	case c.Vocab <= 0 && c.Features < 1:
 		return fmt.Errorf("graph: a model needs a vocabulary or a feature size")
 	}
@@ -92,15 +88,37 @@ type Encoder struct {
 	RNN   *Stack
 }
 
-func newEncoder(ps *Params, name string, in InputConfig, st StackConfig) (*Encoder, error) {
+// Option is an argument of a model constructor that is not part of the
+// model's serialisable configuration.
+type Option func(*buildOptions)
+
+type buildOptions struct {
+	embedding []float64
+}
+
+// WithEmbedding starts the model's input embedding from m (row-major
+// Vocab×EmbedDim) instead of a random draw: pretrained word vectors, or a
+// matrix the caller drew. It is an argument and not a config field: it is
+// a starting point, and the trained weights are in the checkpoint.
+func WithEmbedding(m []float64) Option { return func(o *buildOptions) { o.embedding = m } }
+
+func collect(opts []Option) buildOptions {
+	var o buildOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+func newEncoder(ps *Params, name string, in InputConfig, st StackConfig, embedding []float64) (*Encoder, error) {
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
 	e := &Encoder{In: in}
 	var err error
 	if in.Vocab > 0 {
-		if in.Pretrained != nil {
-			e.Embed, err = NewEmbeddingFrom(ps, name+".embed", in.Vocab, in.EmbedDim, in.Pretrained, in.FreezeEmbedding)
+		if embedding != nil {
+			e.Embed, err = NewEmbeddingFrom(ps, name+".embed", in.Vocab, in.EmbedDim, embedding, in.FreezeEmbedding)
 		} else if e.Embed, err = NewEmbedding(ps, name+".embed", in.Vocab, in.EmbedDim); err == nil {
 			e.Embed.E.Frozen = in.FreezeEmbedding
 		}
@@ -152,14 +170,15 @@ type ManyToOne struct {
 }
 
 // NewManyToOne creates the model's parameters in ps under name.
-func NewManyToOne(ps *Params, name string, cfg ManyToOneConfig) (*ManyToOne, error) {
+// Options: WithEmbedding.
+func NewManyToOne(ps *Params, name string, cfg ManyToOneConfig, opts ...Option) (*ManyToOne, error) {
 	outs := cfg.Classes
 	if cfg.Regression > 0 {
 		outs = cfg.Regression
 	} else if cfg.Classes < 2 {
 		return nil, fmt.Errorf("graph: a classifier needs at least 2 classes, got %d", cfg.Classes)
 	}
-	enc, err := newEncoder(ps, name, cfg.Input, cfg.RNN)
+	enc, err := newEncoder(ps, name, cfg.Input, cfg.RNN, collect(opts).embedding)
 	if err != nil {
 		return nil, err
 	}
@@ -330,11 +349,12 @@ type Synced struct {
 }
 
 // NewSynced creates the model's parameters in ps under name.
-func NewSynced(ps *Params, name string, cfg SyncedConfig) (*Synced, error) {
+// Options: WithEmbedding.
+func NewSynced(ps *Params, name string, cfg SyncedConfig, opts ...Option) (*Synced, error) {
 	if cfg.Classes < 2 {
 		return nil, fmt.Errorf("graph: a synced model needs at least 2 classes, got %d", cfg.Classes)
 	}
-	enc, err := newEncoder(ps, name, cfg.Input, cfg.RNN)
+	enc, err := newEncoder(ps, name, cfg.Input, cfg.RNN, collect(opts).embedding)
 	if err != nil {
 		return nil, err
 	}

@@ -96,9 +96,9 @@ func TestFrozenEmbeddingIsNotTrained(t *testing.T) {
 		pre[i] = float64(i) / 10
 	}
 	m, err := NewManyToOne(ps, "m", ManyToOneConfig{
-		Input: InputConfig{Vocab: 6, EmbedDim: 3, Pretrained: pre, FreezeEmbedding: true},
+		Input: InputConfig{Vocab: 6, EmbedDim: 3, FreezeEmbedding: true},
 		RNN:   StackConfig{Kind: LSTM, Hidden: 3, Layers: 1}, Classes: 3,
-	})
+	}, WithEmbedding(pre))
 	if err != nil {
 		t.Fatal(err)
 	}

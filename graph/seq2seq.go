@@ -54,10 +54,10 @@ func NewSeq2Seq(ps *Params, name string, cfg Seq2SeqConfig) (*Seq2Seq, error) {
 	}
 	m := &Seq2Seq{Config: cfg, Params: ps}
 	var err error
-	if m.Enc, err = newEncoder(ps, name+".enc", cfg.Src, cfg.Encoder); err != nil {
+	if m.Enc, err = newEncoder(ps, name+".enc", cfg.Src, cfg.Encoder, nil); err != nil {
 		return nil, err
 	}
-	if m.Dec, err = newEncoder(ps, name+".dec", cfg.Tgt, cfg.Decoder); err != nil {
+	if m.Dec, err = newEncoder(ps, name+".dec", cfg.Tgt, cfg.Decoder, nil); err != nil {
 		return nil, err
 	}
 	encOut, H := m.Enc.RNN.OutDim(), cfg.Decoder.Hidden

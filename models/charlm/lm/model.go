@@ -72,20 +72,21 @@ func NewModel(cfg Config, v *Vocab) (*Model, error) {
 	}
 	cfg.Vocab = v.Size()
 	ps := graph.NewParams(tensor.Float32, cfg.Seed)
-	in := graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.Embed}
+	var opts []graph.Option
 	if cfg.EmbedStd > 0 {
 		rng := rand.New(rand.NewPCG(cfg.Seed, 0xe3b))
-		in.Pretrained = make([]float64, cfg.Vocab*cfg.Embed)
-		for i := range in.Pretrained {
-			in.Pretrained[i] = cfg.EmbedStd * rng.NormFloat64()
+		e := make([]float64, cfg.Vocab*cfg.Embed)
+		for i := range e {
+			e[i] = cfg.EmbedStd * rng.NormFloat64()
 		}
+		opts = append(opts, graph.WithEmbedding(e))
 	}
 	net, err := graph.NewSynced(ps, "charlm", graph.SyncedConfig{
-		Input:   in,
+		Input:   graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.Embed},
 		RNN:     graph.StackConfig{Kind: kind, Act: act, Hidden: cfg.Hidden, Layers: cfg.Layers, Dropout: cfg.Dropout},
 		Dropout: cfg.Dropout,
 		Classes: cfg.Vocab,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -146,12 +146,16 @@ func New(cfg Config, vocab *text.Vocab, embedding []float64, seed uint64, batch 
 		batch = batchSize
 	}
 	ps := graph.NewParams(tensor.Float32, seed)
+	var opts []graph.Option
+	if embedding != nil {
+		opts = append(opts, graph.WithEmbedding(embedding))
+	}
 	net, err := graph.NewManyToOne(ps, "sentiment", graph.ManyToOneConfig{
-		Input: graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.EmbedDim, Pretrained: embedding, FreezeEmbedding: cfg.Frozen},
+		Input: graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.EmbedDim, FreezeEmbedding: cfg.Frozen},
 		RNN: graph.StackConfig{Kind: cfg.Cell, Act: graph.Tanh, Hidden: cfg.Hidden, Layers: cfg.Layers,
 			Bidirectional: cfg.Bidirectional, Merge: graph.Concat, Dropout: cfg.Dropout},
 		Pool: cfg.Pool, Dropout: cfg.Dropout, Classes: cfg.Classes,
-	})
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
