@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -45,15 +44,13 @@ func cmdTrain(env *cli.Env, args []string) error {
 	case f.Output == "" && f.SaveVocab == "":
 		return cli.Usagef("-output FILE (or -save-vocab FILE) is required")
 	}
-	for _, p := range files {
-		if _, err := os.Stat(p); err != nil {
-			return err
-		}
-	}
 	if !*quiet {
 		cfg.Progress = trainer.ProgressPrinter(env.Stderr)
 	}
-	src := trainer.Files(files...)
+	src, err := trainer.ExistingFiles(files...)
+	if err != nil {
+		return err
+	}
 	t0 := time.Now()
 	voc, err := f.Vocab(src, cfg)
 	if err != nil {
@@ -229,19 +226,12 @@ func cmdDemo(env *cli.Env, args []string) error {
 	fs := cli.Flags(env, "word2vec", "demo")
 	iter := fs.Int("iter", 5, "iterations")
 	threads := fs.Int("threads", 0, "worker goroutines (0: all cores)")
-	output := fs.String("output", "", "vector file (default: a temporary directory)")
+	output := fs.String("output", "", "vector file (default: sotu.bin in a temporary directory)")
 	if err := cli.Parse(env, fs, args, true); err != nil {
 		return err
 	}
 	if *iter < 1 || *threads < 0 {
 		return cli.Usagef("-iter must be at least 1 and -threads not negative")
-	}
-	if *output == "" {
-		dir, err := os.MkdirTemp("", "rnnzoo-word2vec-")
-		if err != nil {
-			return err
-		}
-		*output = filepath.Join(dir, "sotu.bin")
 	}
 	fmt.Fprintf(env.Stdout, "word2vec demo: CBOW, %d iterations on %s\n(%s; lower-cased, punctuation removed)\n", *iter, corpus.Name, corpus.License)
 	return trainer.Demo(env.Stdout, env.Stderr, corpus.Open, *iter, *threads, *output)

@@ -231,8 +231,14 @@ const Builtin = "builtin"
 // cache directory (datasets.CacheFile(program, "model.ckpt")), or
 // "builtin" when there is none yet. It says on stderr which it took.
 func (env *Env) ModelPath(program, model string) (string, error) {
+	return env.ModelFile(program, "model.ckpt", model)
+}
+
+// ModelFile is ModelPath with another default file name in the program's
+// cache directory.
+func (env *Env) ModelFile(program, file, model string) (string, error) {
 	if model == "" {
-		p, err := datasets.CacheFile(program, "model.ckpt")
+		p, err := datasets.CacheFile(program, file)
 		if err != nil {
 			return "", err
 		}
@@ -311,7 +317,13 @@ func (c *Common) Print(env *Env, text string, v any) error {
 // LoadModel reads -model (see Env.ModelPath) with the model package's
 // Pretrained or Load.
 func LoadModel[M any](env *Env, program, model string, pretrained func() (M, error), load func(string) (M, error)) (M, error) {
-	path, err := env.ModelPath(program, model)
+	return LoadModelFile(env, program, "model.ckpt", model, pretrained, load)
+}
+
+// LoadModelFile is LoadModel with another default file name (see
+// Env.ModelFile).
+func LoadModelFile[M any](env *Env, program, file, model string, pretrained func() (M, error), load func(string) (M, error)) (M, error) {
+	path, err := env.ModelFile(program, file, model)
 	if err != nil {
 		var zero M
 		return zero, err

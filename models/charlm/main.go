@@ -1,14 +1,8 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
@@ -126,7 +120,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		final["ngram_bpc"], final["ngram_order"] = bpc, float64(*ngram)
 	}
 	if *torch != "" {
-		tb, err := torchBaseline(*python, *torch, text, *validFrac, cfg, tc, rep.Seconds, env.Stderr)
+		tb, err := lm.TorchBaseline(*python, *torch, text, *validFrac, cfg, tc, rep.Seconds, env.Stderr)
 		if err != nil {
 			return fmt.Errorf("torch baseline: %w", err)
 		}
@@ -152,44 +146,6 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return cli.PrintJSON(env.Stdout, final)
 	}
 	return nil
-}
-
-// torchBaseline runs the PyTorch script on the same text and settings and
-// returns its final JSON line.
-func torchBaseline(python, script string, text []rune, validFrac float64, cfg lm.Config, tc lm.TrainConfig, seconds float64, stderr io.Writer) (map[string]float64, error) {
-	if _, err := os.Stat(script); err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "charlm-text-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	file := filepath.Join(dir, "text.txt")
-	if err := os.WriteFile(file, []byte(string(text)), 0o600); err != nil {
-		return nil, err
-	}
-	c := exec.Command(python, script, "--data", file, "--valid", fmt.Sprint(validFrac),
-		"--cell", cfg.Cell.String(), "--layers", fmt.Sprint(cfg.Layers), "--hidden", fmt.Sprint(cfg.Hidden),
-		"--embed", fmt.Sprint(cfg.Embed), "--batch", fmt.Sprint(tc.Batch), "--bptt", fmt.Sprint(tc.BPTT),
-		"--lr", fmt.Sprint(tc.LR), "--clip", fmt.Sprint(tc.Clip), "--seconds", fmt.Sprint(seconds),
-		"--seed", fmt.Sprint(cfg.Seed), "--threads", "1")
-	c.Stderr = stderr
-	raw, err := c.Output()
-	if err != nil {
-		return nil, err
-	}
-	var last string
-	for sc := bufio.NewScanner(strings.NewReader(string(raw))); sc.Scan(); {
-		if l := strings.TrimSpace(sc.Text()); l != "" {
-			last = l
-		}
-	}
-	var res map[string]float64
-	if err := json.Unmarshal([]byte(last), &res); err != nil {
-		return nil, fmt.Errorf("last line %q: %w", last, err)
-	}
-	return res, nil
 }
 
 func cmdEval(env *cli.Env, args []string) error {

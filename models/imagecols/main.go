@@ -7,7 +7,6 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
-	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/imagecols/cols"
 	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
@@ -90,19 +89,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 // the data set), or "" (the cache's LSTM checkpoint of the data set, else
 // the shipped one).
 func loadClassifier(env *cli.Env, c *cli.Common, dataset string) (*cols.Classifier, error) {
-	path := c.Model
-	if path == "" {
-		p, err := checkpoint(c, cols.KindClassifier, dataset, cols.Options{Cell: graph.LSTM, Layers: 1})
-		if _, serr := os.Stat(p); err != nil || serr != nil {
-			p = cli.Builtin
-		}
-		path = p
-	}
-	fmt.Fprintf(env.Stderr, "model: %s\n", path)
-	if path == cli.Builtin {
-		return cols.Pretrained(dataset)
-	}
-	return cols.LoadClassifier(path)
+	return cli.LoadModelFile(env, "imagecols", dataset+"-lstm.ckpt", c.Model, func() (*cols.Classifier, error) { return cols.Pretrained(dataset) }, cols.LoadClassifier)
 }
 
 func cmdEval(env *cli.Env, args []string) error {

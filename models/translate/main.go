@@ -72,20 +72,8 @@ func cmdEval(env *cli.Env, args []string) error {
 	fs, c := cli.Start(env, "translate", "eval", cli.ReadModelHelp)
 	dec, d := translator.DecodeOptions{Beam: 1, Alpha: 1, MaxOut: 80}, translator.DefaultDataOptions()
 	dec.Register(fs)
-	fs.StringVar(&d.Test, "test", "", "pairs file to score (Anki or Bible TSV; -test-book: one book of it)")
-	fs.StringVar(&d.Format, "format", "", "format of -test: anki or bible (default: detected)")
-	fs.StringVar(&d.TestBook, "test-book", "", "score only this book of a Bible file")
-	validSplit := fs.Bool("valid-split", false, "score the validation pairs train holds out of -data (default: the embedded Bible) with the same -seed and -valid, instead of -test")
-	fs.StringVar(&d.Data, "data", "", "with -valid-split: the training pairs file train read")
-	fs.Int64Var(&d.Seed, "seed", 1, "with -valid-split: train's -seed")
-	fs.IntVar(&d.ValidMax, "valid", 1000, "with -valid-split: train's -valid")
-	needTest := func() error {
-		if d.Test == "" && !*validSplit {
-			return fmt.Errorf("-test FILE (or -valid-split) is required")
-		}
-		return nil
-	}
-	if err := c.Ready(env, fs, args, true, dec.Check, needTest); err != nil {
+	validSplit := d.RegisterEval(fs)
+	if err := c.Ready(env, fs, args, true, dec.Check, func() error { return d.CheckEval(*validSplit) }); err != nil {
 		return err
 	}
 	m, err := load(env, c.Model)
@@ -158,14 +146,10 @@ func cmdHeatmap(env *cli.Env, args []string) error {
 
 // drawAttention writes the heat map of the attention of one translation.
 func drawAttention(w io.Writer, m *translator.Model, sentence, title, path string, maxOut int) error {
-	a, err := m.Attention(sentence, maxOut)
-	if err != nil {
-		return err
+	a, err := m.AttentionHeatmap(sentence, title, path, maxOut)
+	if err == nil {
+		_, err = fmt.Fprintf(w, "%s\n%s: %d×%d attention weights\n", a.Translation, path, len(a.Out), len(a.Src))
 	}
-	if err := translator.WriteHeatmap(a, fmt.Sprintf("%s%s attention", title, m.Config().Attention), path); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n%s: %d×%d attention weights\n", a.Translation, path, len(a.Out), len(a.Src))
 	return err
 }
 

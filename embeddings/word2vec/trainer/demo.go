@@ -3,6 +3,8 @@ package trainer
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/embeddings"
@@ -13,8 +15,15 @@ import (
 // lower-cased and its punctuation removed (Simplify), prints the
 // vocabulary, the speed, the nearest neighbours of a few words and three
 // analogies to out (the progress to progress), and saves the vectors to
-// path.
+// path ("": sotu.bin in a new temporary directory).
 func Demo(out, progress io.Writer, src Source, iter, threads int, path string) error {
+	if path == "" {
+		dir, err := os.MkdirTemp("", "rnnzoo-word2vec-")
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(dir, "sotu.bin")
+	}
 	simple := func() (io.ReadCloser, error) {
 		rc, err := src()
 		if err != nil {

@@ -378,6 +378,18 @@ func VocabFromCounts(entries []embeddings.WordCount, minCount, maxVocab int) *Vo
 	return newVocab(words, counts, total, minCount, maxVocab)
 }
 
+// ExistingFiles is Files after checking that every path can be opened.
+func ExistingFiles(paths ...string) (Source, error) {
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
+	}
+	return Files(paths...), nil
+}
+
 // ReadVocabFile reads a vocabulary written by SaveVocab (the C tool's
 // -save-vocab format, "word count" per line) and keeps the words as
 // VocabFromCounts does.

@@ -343,3 +343,24 @@ func (d *DataOptions) Check() error {
 	}
 	return nil
 }
+
+// RegisterEval adds the flags of the pairs an evaluation scores: -test,
+// -format, -test-book, and -valid-split (returned) with -data, -seed and
+// -valid, which name the validation split that train held out.
+func (d *DataOptions) RegisterEval(fs *flag.FlagSet) *bool {
+	fs.StringVar(&d.Test, "test", d.Test, "pairs file to score (Anki or Bible TSV; -test-book: one book of it)")
+	fs.StringVar(&d.Format, "format", d.Format, "format of -test: anki or bible (default: detected)")
+	fs.StringVar(&d.TestBook, "test-book", d.TestBook, "score only this book of a Bible file")
+	fs.StringVar(&d.Data, "data", d.Data, "with -valid-split: the training pairs file train read")
+	fs.Int64Var(&d.Seed, "seed", d.Seed, "with -valid-split: train's -seed")
+	fs.IntVar(&d.ValidMax, "valid", d.ValidMax, "with -valid-split: train's -valid")
+	return fs.Bool("valid-split", false, "score the validation pairs train holds out of -data (default: the embedded Bible) with the same -seed and -valid, instead of -test")
+}
+
+// CheckEval reports evaluation options that name no pairs.
+func (d *DataOptions) CheckEval(validSplit bool) error {
+	if d.Test == "" && !validSplit {
+		return fmt.Errorf("-test FILE (or -valid-split) is required")
+	}
+	return nil
+}

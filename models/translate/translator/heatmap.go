@@ -112,3 +112,14 @@ func WriteHeatmap(a *Alignment, title, path string) error {
 	}
 	return atomicfile.Write(path, func(out io.Writer) error { _, err := wt.WriteTo(out); return err })
 }
+
+// AttentionHeatmap translates one sentence (Attention) and draws its
+// attention weights to a PNG file (WriteHeatmap) titled title followed by
+// the attention kind.
+func (t *Model) AttentionHeatmap(sentence, title, path string, maxOut int) (*Alignment, error) {
+	a, err := t.Attention(sentence, maxOut)
+	if err != nil {
+		return nil, err
+	}
+	return a, WriteHeatmap(a, fmt.Sprintf("%s%s attention", title, t.cfg.Attention), path)
+}
