@@ -56,8 +56,9 @@ type EpochStarter interface {
 type Config struct {
 	Epochs int // number of epochs (default 1)
 	// MaxSteps stops Fit after this many updates in total (0: no limit),
-	// wherever it is in an epoch, without restoring best weights: Save then
-	// Resume (with a larger MaxSteps or none) continues exactly.
+	// wherever it is in an epoch, without restoring best weights; the state
+	// is saved to Checkpoint (when set), and Resume (with a larger MaxSteps
+	// or none) continues exactly.
 	MaxSteps int64
 	Seed     uint64 // seeds the shuffling of the batch order
 	// NoShuffle keeps the batches in index order.
@@ -488,9 +489,7 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 		t.out.startEpoch(t.st.Epoch+1, t.cfg.Epochs, n, t.st.Pos)
 		for t.st.Pos < n {
 			if t.cfg.MaxSteps > 0 && t.st.Step >= t.cfg.MaxSteps {
-				t.out.pause()
-				t.st.Stopped = "max-steps"
-				return t.report(), nil
+				return t.stopEarly("max-steps")
 			}
 			if err := ctx.Err(); err != nil {
 				t.out.pause()
@@ -519,15 +518,11 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 					return nil, err
 				}
 				if stop {
-					t.out.pause()
-					t.st.Stopped = "hook"
-					return t.report(), nil
+					return t.stopEarly("hook")
 				}
 			}
 			if t.cfg.TimeBudget > 0 && t.st.TrainSecs >= t.cfg.TimeBudget.Seconds() {
-				t.out.pause()
-				t.st.Stopped = "time"
-				return t.report(), nil
+				return t.stopEarly("time")
 			}
 			if t.cfg.SaveEvery > 0 && t.st.Step%t.cfg.SaveEvery == 0 && t.cfg.Checkpoint != "" {
 				if err := t.Save(t.cfg.Checkpoint); err != nil {
@@ -560,6 +555,20 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 		}
 		t.st.Metrics = t.st.BestMet
 	}
+	if t.cfg.Checkpoint != "" {
+		if err := t.Save(t.cfg.Checkpoint); err != nil {
+			return nil, err
+		}
+	}
+	return t.report(), nil
+}
+
+// stopEarly ends Fit within an epoch (MaxSteps, Hook, TimeBudget): the
+// state is saved to Config.Checkpoint, so that Resume continues exactly
+// there; the best weights are not restored.
+func (t *Trainer) stopEarly(why string) (*Report, error) {
+	t.out.pause()
+	t.st.Stopped = why
 	if t.cfg.Checkpoint != "" {
 		if err := t.Save(t.cfg.Checkpoint); err != nil {
 			return nil, err

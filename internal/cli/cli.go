@@ -333,3 +333,16 @@ func LoadModelFile[M any](env *Env, program, file, model string, pretrained func
 	}
 	return load(path)
 }
+
+// Interrupted adds to err, when it is a cancellation (Ctrl-C) after which
+// the training state was saved at path, where that state is and that
+// -resume continues it; other errors are returned as they are.
+func Interrupted(err error, path string) error {
+	if err == nil || !errors.Is(err, context.Canceled) || path == "" {
+		return err
+	}
+	if _, serr := os.Stat(path); serr != nil {
+		return fmt.Errorf("%w (nothing was saved: the run starts anew)", err)
+	}
+	return fmt.Errorf("%w (training state saved in %s; -resume continues it)", err, path)
+}

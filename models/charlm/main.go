@@ -102,7 +102,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	tc.Log = out
 	rep, err := m.Train(env.Ctx, trIDs, vaIDs, tc)
 	if err != nil {
-		return fmt.Errorf("%w (training state in %s; -resume continues it)", err, tc.Checkpoint)
+		return cli.Interrupted(err, tc.Checkpoint)
 	}
 	final := map[string]float64{"bpc": rep.ValidBPC, "perplexity": rep.ValidPPL, "nll": rep.ValidNLL,
 		"steps": float64(rep.Steps), "train_seconds": rep.Seconds, "chars_seen": float64(rep.Chars), "valid_chars": float64(rep.ValidSize)}

@@ -58,7 +58,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	o.Progress, o.Info = env.Stderr, env.Stderr
 	clf, res, err := cols.TrainClassifier(env.Ctx, d.Dataset, trainSet, o)
 	if err != nil {
-		return fmt.Errorf("%w (training state in %s; -resume continues it)", err, o.Checkpoint)
+		return cli.Interrupted(err, o.Checkpoint)
 	}
 	ev, err := clf.Evaluate(test, o.Batch)
 	if err != nil {
@@ -203,7 +203,7 @@ func cmdGenerate(env *cli.Env, args []string) error {
 		o.Checkpoint, o.Progress, o.Info = path, env.Stderr, env.Stderr
 		var res *cols.Result
 		if gen, res, err = cols.TrainGenerator(env.Ctx, d.Dataset, trainSet, o); err != nil {
-			return fmt.Errorf("%w (training state in %s; -resume continues it)", err, path)
+			return cli.Interrupted(err, path)
 		}
 		summary["epochs"], summary["train_seconds"], summary["train_loss"] = float64(res.Report.Epochs), res.Seconds, res.Report.Metrics["loss"]
 		fmt.Fprintf(out, "trained the generator: %d epochs in %.1fs, checkpoint %s\n", res.Report.Epochs, res.Seconds, path)

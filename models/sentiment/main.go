@@ -83,7 +83,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	o.Resume, o.Progress, o.Info = resume, env.Stderr, out
 	m, res, err := polarity.Train(env.Ctx, polarity.Data{Train: ds.Train, Valid: ds.Valid}, o)
 	if err != nil {
-		return fmt.Errorf("%w (training state saved in %s; -resume continues it)", err, o.Checkpoint)
+		return cli.Interrupted(err, o.Checkpoint)
 	}
 	metrics := map[string]float64{"train_seconds": res.Seconds, "epochs": float64(res.Report.Epochs)}
 	if ev := res.Valid; ev != nil {

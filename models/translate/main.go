@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -65,7 +66,11 @@ func trainWith(env *cli.Env, c *cli.Common, d translator.DataOptions, o translat
 	}
 	o.Progress, o.Info = env.Stderr, env.Human(c.JSON)
 	fmt.Fprintf(o.Info, "checkpoint: %s\n", o.Checkpoint)
-	return translator.TrainEvaluate(env.Ctx, d, o, dec)
+	m, metrics, err := translator.TrainEvaluate(env.Ctx, d, o, dec)
+	if errors.Is(err, translator.ErrInWarmUp) {
+		return nil, nil, err
+	}
+	return m, metrics, cli.Interrupted(err, o.Checkpoint)
 }
 
 func cmdEval(env *cli.Env, args []string) error {

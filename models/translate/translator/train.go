@@ -2,6 +2,7 @@ package translator
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -110,6 +111,11 @@ func (o *Options) Check() error {
 	return nil
 }
 
+// ErrInWarmUp marks a Train cancelled during the warm-up on short pairs,
+// before the first checkpoint: nothing was saved, and a new run starts
+// from the beginning.
+var ErrInWarmUp = errors.New("translator: interrupted in the warm-up, before any checkpoint")
+
 // Result is what Train reports besides the model.
 type Result struct {
 	Report  *train.Report
@@ -121,7 +127,8 @@ type Result struct {
 // ds.Valid when it has pairs. maxLen is the longest sentence side the
 // model is built for (DataOptions.MaxLen). Cancelling ctx stops after the
 // update under way, saves a resumable checkpoint to opts.Checkpoint (when
-// set) and returns the model so far with ctx's error.
+// set) and returns the model so far with ctx's error (during the warm-up,
+// nothing is saved and the error wraps ErrInWarmUp).
 func Train(ctx context.Context, ds *Dataset, maxLen int, opts Options) (*Model, *Result, error) {
 	start := time.Now()
 	if err := opts.Check(); err != nil {
@@ -230,6 +237,9 @@ func (t *Model) warmUp(ctx context.Context, pairs []parallel.Pair, opt train.Opt
 	}
 	rep, err := tr.FitContext(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return errors.Join(ErrInWarmUp, err)
+		}
 		return err
 	}
 	fmt.Fprintf(info, "warm-up: %d pairs of at most %d tokens, %d epochs, %d steps, loss %.3f, %.1f s\n",
@@ -323,9 +333,6 @@ func TrainEvaluate(ctx context.Context, d DataOptions, opts Options, dec DecodeO
 	opts.MaxOut = dec.MaxOut
 	m, res, err := Train(ctx, ds, d.MaxLen, opts)
 	if err != nil {
-		if opts.Checkpoint != "" {
-			err = fmt.Errorf("%w (training state saved in %s; resume continues it)", err, opts.Checkpoint)
-		}
 		return nil, nil, err
 	}
 	rep := res.Report
