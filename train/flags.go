@@ -3,6 +3,7 @@ package train
 import (
 	"flag"
 	"fmt"
+	"math"
 
 	"github.com/rnnzoo/rnnzoo/graph"
 )
@@ -75,6 +76,42 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.GradNorms, "grad-norms", f.GradNorms, "log per-parameter gradient norms")
 }
 
+// Check reports the first flag that cannot train, named as it is spelled
+// on the command line, so that a program can refuse it as a usage error
+// before loading any data.
+func (f *Flags) Check() error {
+	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+	switch {
+	case f.Epochs < 1:
+		return fmt.Errorf("-epochs %d: want at least 1", f.Epochs)
+	case f.MaxSteps < 0:
+		return fmt.Errorf("-max-steps %d: want ≥ 0 (0: no limit)", f.MaxSteps)
+	case f.Optimizer != "adam" && f.Optimizer != "adamw" && f.Optimizer != "sgd" && f.Optimizer != "rmsprop":
+		return fmt.Errorf("-optimizer %q: want adam, adamw, sgd or rmsprop", f.Optimizer)
+	case !(f.LR > 0) || bad(f.LR):
+		return fmt.Errorf("-lr %g: want a positive rate", f.LR)
+	case f.WeightDecay < 0 || bad(f.WeightDecay):
+		return fmt.Errorf("-weight-decay %g: want ≥ 0", f.WeightDecay)
+	case f.Momentum < 0 || f.Momentum >= 1 || bad(f.Momentum):
+		return fmt.Errorf("-momentum %g: want 0 ≤ momentum < 1", f.Momentum)
+	case f.Schedule != "constant" && f.Schedule != "cosine" && f.Schedule != "step" && f.Schedule != "":
+		return fmt.Errorf("-schedule %q: want constant, cosine or step", f.Schedule)
+	case f.LRMin < 0 || f.LRMin > 1 || math.IsNaN(f.LRMin):
+		return fmt.Errorf("-lr-min %g: want a fraction of -lr in [0, 1]", f.LRMin)
+	case f.Warmup < WarmupAuto:
+		return fmt.Errorf("-warmup %d: want ≥ 0 updates, or -1 for a tenth of the run", f.Warmup)
+	case f.Clip < 0 || bad(f.Clip):
+		return fmt.Errorf("-clip %g: want ≥ 0 (0: off)", f.Clip)
+	case f.ClipValue < 0 || bad(f.ClipValue):
+		return fmt.Errorf("-clip-value %g: want ≥ 0 (0: off)", f.ClipValue)
+	case f.Patience < 0:
+		return fmt.Errorf("-patience %d: want ≥ 0 (0: off)", f.Patience)
+	case f.SaveEvery < 0:
+		return fmt.Errorf("-save-every %d: want ≥ 0 (0: every epoch only)", f.SaveEvery)
+	}
+	return nil
+}
+
 // NewOptimizer returns the optimizer the flags name, over ps.
 func (f *Flags) NewOptimizer(ps *graph.Params) (Optimizer, error) {
 	switch f.Optimizer {
@@ -132,6 +169,9 @@ func (f *Flags) NewSchedule(stepsPerEpoch int) (Schedule, error) {
 // ps; the program adds what is its own (Monitor, Eval, Checkpoint,
 // ModelConfig, Vocabs, RandSources, StepNorms, Progress).
 func (f *Flags) Config(ps *graph.Params, stepsPerEpoch int) (Config, error) {
+	if err := f.Check(); err != nil {
+		return Config{}, fmt.Errorf("train: %w", err)
+	}
 	opt, err := f.NewOptimizer(ps)
 	if err != nil {
 		return Config{}, err

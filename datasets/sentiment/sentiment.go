@@ -43,6 +43,16 @@ const (
 	FormatMR   = "mr"
 )
 
+// CheckFormat reports a format name that is neither empty (detect it from
+// the path) nor one of the formats.
+func CheckFormat(format string) error {
+	switch format {
+	case "", FormatUCI, FormatSST2, FormatMR:
+		return nil
+	}
+	return fmt.Errorf("-dataset %q: want uci, sst2 or mr (or nothing: from the path)", format)
+}
+
 // Seed and fractions of the split of data sets without their own partition.
 const (
 	SplitSeed     = 20151010

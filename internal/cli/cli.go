@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sort"
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/blas"
@@ -168,15 +169,17 @@ func Texts(args []string, r io.Reader) ([]string, error) {
 		return args, nil
 	}
 	var lines []string
+	n := 0
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
+		n++
 		if s := strings.TrimSpace(sc.Text()); s != "" {
 			lines = append(lines, s)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("standard input, line %d: %w", len(lines)+1, err)
+		return nil, fmt.Errorf("standard input, line %d: %w", n+1, err)
 	}
 	return lines, nil
 }
@@ -251,6 +254,16 @@ func (env *Env) ModelFile(program, file, model string) (string, error) {
 	return model, nil
 }
 
+// WritePath is the checkpoint a training command writes: -model, or else
+// datasets.CacheFile(program, "model.ckpt"), which the reading commands
+// take by default (ModelPath).
+func (c *Common) WritePath(program string) (string, error) {
+	if c.Model != "" {
+		return c.Model, nil
+	}
+	return datasets.CacheFile(program, "model.ckpt")
+}
+
 // Saver is a model that writes itself as a weights-only checkpoint.
 type Saver interface {
 	Save(path string, int8 bool) error
@@ -305,6 +318,15 @@ func (c *Common) Ready(env *Env, fs *flag.FlagSet, args []string, noArgs bool, c
 	return c.Setup(env)
 }
 
+// Result writes v as a JSON line on stdout with -json, and nothing
+// without it (the command has written its text to Human).
+func (c *Common) Result(env *Env, v any) error {
+	if !c.JSON {
+		return nil
+	}
+	return PrintJSON(env.Stdout, v)
+}
+
 // Print writes one result: v as a JSON line with -json, else text.
 func (c *Common) Print(env *Env, text string, v any) error {
 	if c.JSON {
@@ -345,4 +367,28 @@ func Interrupted(err error, path string) error {
 		return fmt.Errorf("%w (nothing was saved: the run starts anew)", err)
 	}
 	return fmt.Errorf("%w (training state saved in %s; -resume continues it)", err, path)
+}
+
+// Positive is a check for Ready: the parsed value of the int flags named
+// must be at least 1.
+func Positive(flags map[string]*int) func() error {
+	return func() error {
+		names := make([]string, 0, len(flags))
+		for name := range flags {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if v := *flags[name]; v < 1 {
+				return fmt.Errorf("-%s %d: want at least 1", name, v)
+			}
+		}
+		return nil
+	}
+}
+
+// IsSet says whether the flag name was given on the command line.
+func IsSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/charlm/lm"
@@ -94,10 +93,8 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		defer f.Close()
 		tc.JSONL = f
 	}
-	if tc.Checkpoint = c.Model; tc.Checkpoint == "" {
-		if tc.Checkpoint, err = datasets.CacheFile("charlm", "model.ckpt"); err != nil {
-			return err
-		}
+	if tc.Checkpoint, err = c.WritePath("charlm"); err != nil {
+		return err
 	}
 	tc.Log = out
 	rep, err := m.Train(env.Ctx, trIDs, vaIDs, tc)
@@ -142,10 +139,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		}
 		fmt.Fprintf(out, "\nsample %d (temperature %g): %s%s\n", i+1, *temp, prime, s)
 	}
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, final)
-	}
-	return nil
+	return c.Result(env, final)
 }
 
 func cmdEval(env *cli.Env, args []string) error {
@@ -153,7 +147,7 @@ func cmdEval(env *cli.Env, args []string) error {
 	data := fs.String("data", "", "UTF-8 text to score (default: the held-out part of the embedded demo text)")
 	batch := fs.Int("batch", 32, "parallel streams")
 	bptt := fs.Int("bptt", 64, "steps per batch")
-	if err := c.Ready(env, fs, args, true); err != nil {
+	if err := c.Ready(env, fs, args, true, cli.Positive(map[string]*int{"batch": batch, "bptt": bptt})); err != nil {
 		return err
 	}
 	m, err := load(env, c.Model)

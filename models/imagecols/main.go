@@ -1,7 +1,7 @@
 package main
 
 import (
-	"flag"
+	"errors"
 	"fmt"
 	"os"
 
@@ -24,8 +24,17 @@ var program = &cli.Program{
 		{Name: "eval", Short: "a classifier's accuracy and confusion matrix on the test set", Run: cmdEval},
 		{Name: "predict", Short: "classify the images of IDX or PNG files", Run: cmdPredict},
 		{Name: "generate", Short: "train or load the conditional generator and write a PNG grid", Run: cmdGenerate},
-		cli.ExportCommand("imagecols", func(env *cli.Env, model string) (*cols.Model, error) { return cols.Load(model) }),
+		cli.ExportCommand("imagecols", exportLoad),
 	},
+}
+
+// exportLoad reads the -model of export, a file: there is one shipped or
+// cached model per data set and kind, so a default would be a guess.
+func exportLoad(env *cli.Env, model string) (*cols.Model, error) {
+	if model == "" || model == "builtin" {
+		return nil, cli.Usagef("-model FILE is required (imagecols keeps a model per data set and kind)")
+	}
+	return cols.Load(model)
 }
 
 // checkpoint is -model, or the default of a model kind, data set and
@@ -45,7 +54,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	show := fs.Int("show", map[bool]int{true: 6}[cmd == "demo"], "show this many test images with their predictions")
 	o := cols.DefaultOptions(cols.Digits)
 	o.Register(fs, false)
-	if err := c.Ready(env, fs, args, true, d.Check, func() error { o.DataDefaults(d.Dataset, func(n string) bool { return isFlagSet(fs, n) }); return nil }, o.Check); err != nil {
+	if err := c.Ready(env, fs, args, true, d.Check, func() error { o.DataDefaults(d.Dataset, func(n string) bool { return cli.IsSet(fs, n) }); return nil }, o.Check); err != nil {
 		return err
 	}
 	trainSet, test, err := d.Load()
@@ -79,10 +88,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	if rep.BestEpoch > 0 {
 		summary["best_epoch"], summary["valid_accuracy"] = float64(rep.BestEpoch), rep.Metrics["accuracy"]
 	}
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, summary)
-	}
-	return nil
+	return c.Result(env, summary)
 }
 
 // loadClassifier reads -model: a checkpoint, "builtin" (the shipped model of
@@ -97,14 +103,14 @@ func cmdEval(env *cli.Env, args []string) error {
 	d := cols.Data{}
 	d.Register(fs)
 	batch := fs.Int("batch", 64, "batch size")
-	if err := c.Ready(env, fs, args, true, d.Check); err != nil {
+	if err := c.Ready(env, fs, args, true, d.Check, cli.Positive(map[string]*int{"batch": batch})); err != nil {
 		return err
 	}
 	clf, err := loadClassifier(env, c, d.Dataset)
 	if err != nil {
 		return err
 	}
-	if !isFlagSet(fs, "dataset") && !isFlagSet(fs, "data") {
+	if !cli.IsSet(fs, "dataset") && !cli.IsSet(fs, "data") {
 		d.Dataset = clf.Config.Dataset
 	}
 	_, test, err := d.Load()
@@ -119,12 +125,7 @@ func cmdEval(env *cli.Env, args []string) error {
 	fmt.Fprintf(out, "%s test (%d images): accuracy %.2f%%, loss %.4f, macro-F1 %.4f\n", d.Dataset, test.N, 100*ev.Metrics["accuracy"], ev.Loss, ev.Metrics["macro_f1"])
 	ev.Confusion.Format(out, clf.Config.ClassNames)
 	s := ev.Summary()
-	return c.Print(env, "", map[string]any{"accuracy": s["accuracy"], "loss": s["loss"], "macro_f1": s["macro_f1"], "examples": s["examples"], "confusion": ev.Confusion})
-}
-
-func isFlagSet(fs *flag.FlagSet, name string) (set bool) {
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
+	return c.Result(env, map[string]any{"accuracy": s["accuracy"], "loss": s["loss"], "macro_f1": s["macro_f1"], "examples": s["examples"], "confusion": ev.Confusion})
 }
 
 func cmdPredict(env *cli.Env, args []string) error {
@@ -133,11 +134,14 @@ func cmdPredict(env *cli.Env, args []string) error {
 	invert := fs.String("invert", "auto", "PNG: auto (invert when the background is light), yes or no")
 	limit := fs.Int("limit", 0, "classify only the first N images of an IDX file (0: all)")
 	show := fs.Int("show", 0, "draw this many images as text")
-	if err := c.Ready(env, fs, args, false); err != nil {
-		return err
+	inputs := func() error {
+		if fs.NArg() == 0 || *limit < 0 {
+			return fmt.Errorf("give IDX (N×H×W uint8, gzip or raw) or PNG files, and -limit ≥ 0")
+		}
+		return errors.Join(cols.CheckInvert(*invert), (&cols.Data{Dataset: *dataset}).Check())
 	}
-	if fs.NArg() == 0 || *limit < 0 {
-		return cli.Usagef("give IDX (N×H×W uint8, gzip or raw) or PNG files, and -limit ≥ 0")
+	if err := c.Ready(env, fs, args, false, inputs); err != nil {
+		return err
 	}
 	clf, err := loadClassifier(env, c, *dataset)
 	if err != nil {
@@ -174,12 +178,12 @@ func cmdGenerate(env *cli.Env, args []string) error {
 	perClass := fs.Int("cols", 8, "images per class: the mean style, then the styles of random training images")
 	scale := fs.Int("scale", 0, "pixels per image pixel (default: 8 for 8×8 images, 2 otherwise)")
 	retrain := fs.Bool("retrain", false, "train even if the checkpoint exists")
-	judge := fs.String("classifier", "", "classifier checkpoint that scores the generated images (default: the shipped one; \"none\": skip)")
-	sizes := func() error {
+	judge := fs.String("classifier", "", "classifier checkpoint that scores the generated images (default: the cached <dataset>-lstm.ckpt, else the shipped one; \"none\": skip)")
+	sizes := func() (err error) {
 		if *perClass < 1 || *perClass > 100 || *scale < 0 || *scale > 64 {
-			return fmt.Errorf("-cols must be in 1..100 and -scale in 0..64")
+			err = fmt.Errorf("-cols must be in 1..100 and -scale in 0..64")
 		}
-		return nil
+		return err
 	}
 	if err := c.Ready(env, fs, args, true, d.Check, o.Check, sizes); err != nil {
 		return err
@@ -228,8 +232,5 @@ func cmdGenerate(env *cli.Env, args []string) error {
 		}
 		fmt.Fprintf(out, "the classifier gives %.1f%% of the generated images the class they were drawn for\n", 100*summary["classifier_agreement"])
 	}
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, summary)
-	}
-	return nil
+	return c.Result(env, summary)
 }

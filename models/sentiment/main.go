@@ -1,9 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
-	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/embeddings"
@@ -38,16 +38,12 @@ var examples = []string{
 	"The battery died after two days.",
 }
 
-func defaultModelPath() (string, error) { return datasets.CacheFile("sentiment", "model.ckpt") }
-
 func load(env *cli.Env, model string) (*polarity.Model, error) {
 	return cli.LoadModel(env, "sentiment", model, polarity.Pretrained, polarity.Load)
 }
 
 func cmdTrain(env *cli.Env, cmd string, args []string) error {
-	fs := cli.Flags(env, "sentiment", cmd)
-	var c cli.Common
-	c.Register(fs, "checkpoint to write (default: the user cache directory)")
+	fs, c := cli.Start(env, "sentiment", cmd, "checkpoint to write (default: the user cache directory)")
 	o := polarity.DefaultOptions()
 	o.Register(fs)
 	var data, dataset, vectors, vecFormat string
@@ -57,13 +53,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs.StringVar(&vectors, "vectors", "builtin", "initial word vectors: builtin, none, or a word2vec text/binary, GloVe or fastText .vec file")
 	fs.StringVar(&vecFormat, "vectors-format", "auto", "format of -vectors: auto, text, binary, glove")
 	fs.BoolVar(&resume, "resume", false, "continue the training saved in -model")
-	if err := cli.Parse(env, fs, args, true); err != nil {
-		return err
-	}
-	if err := o.Check(); err != nil {
-		return cli.Usagef("%v", err)
-	}
-	if err := c.Setup(env); err != nil {
+	if err := c.Ready(env, fs, args, true, o.Check, func() error { return sentiment.CheckFormat(dataset) }); err != nil {
 		return err
 	}
 	out := env.Human(c.JSON)
@@ -75,10 +65,8 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	if o.Vectors, o.VectorsName, err = loadVectors(vectors, vecFormat); err != nil {
 		return err
 	}
-	if o.Checkpoint = c.Model; o.Checkpoint == "" {
-		if o.Checkpoint, err = defaultModelPath(); err != nil {
-			return err
-		}
+	if o.Checkpoint, err = c.WritePath("sentiment"); err != nil {
+		return err
 	}
 	o.Resume, o.Progress, o.Info = resume, env.Stderr, out
 	m, res, err := polarity.Train(env.Ctx, polarity.Data{Train: ds.Train, Valid: ds.Valid}, o)
@@ -109,10 +97,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 			fmt.Fprintf(out, "  %-8s %.2f  %s\n", preds[i].Name, preds[i].Probabilities[preds[i].Label], s)
 		}
 	}
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, metrics)
-	}
-	return nil
+	return c.Result(env, metrics)
 }
 
 // loadVectors reads -vectors: builtin (package embeddings/pretrained), none,
@@ -134,18 +119,16 @@ func loadVectors(spec, format string) (*embeddings.Vectors, string, error) {
 }
 
 func cmdEval(env *cli.Env, args []string) error {
-	fs := cli.Flags(env, "sentiment", "eval")
-	var c cli.Common
-	c.Register(fs, "checkpoint, or builtin (default: the one the demo saved, else builtin)")
+	fs, c := cli.Start(env, "sentiment", "eval", "checkpoint, or builtin (default: the one the demo saved, else builtin)")
 	test := fs.String("test", "", "labelled file or directory to score")
 	format := fs.String("dataset", "", "format of -test: uci, sst2 or mr (default: from the path)")
-	if err := cli.Parse(env, fs, args, true); err != nil {
-		return err
+	testAndFormat := func() error {
+		if *test == "" {
+			return errors.New("-test FILE is required")
+		}
+		return sentiment.CheckFormat(*format)
 	}
-	if *test == "" {
-		return cli.Usagef("-test FILE is required")
-	}
-	if err := c.Setup(env); err != nil {
+	if err := c.Ready(env, fs, args, true, testAndFormat); err != nil {
 		return err
 	}
 	m, err := load(env, c.Model)
@@ -163,27 +146,22 @@ func cmdEval(env *cli.Env, args []string) error {
 	out := env.Human(c.JSON)
 	fmt.Fprintf(out, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences)\n", *test, ev.Metrics["accuracy"], ev.Metrics["macro_f1"], ev.Loss, int(ev.Weight))
 	fmt.Fprintf(out, "confusion (rows gold, columns predicted): %v\n", ev.Confusion)
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, ev.Summary())
-	}
-	return nil
+	return c.Result(env, ev.Summary())
 }
 
 func cmdPredict(env *cli.Env, args []string) error {
-	fs := cli.Flags(env, "sentiment", "predict")
-	var c cli.Common
-	c.Register(fs, "checkpoint, or builtin for the shipped model (default: the one the demo saved, else builtin)")
-	if err := cli.Parse(env, fs, args, false); err != nil {
-		return err
-	}
-	if err := c.Setup(env); err != nil {
-		return err
-	}
-	m, err := load(env, c.Model)
-	if err != nil {
+	fs, c := cli.Start(env, "sentiment", "predict", "checkpoint, or builtin for the shipped model (default: the one the demo saved, else builtin)")
+	if err := c.Ready(env, fs, args, false); err != nil {
 		return err
 	}
 	lines, err := cli.Texts(fs.Args(), env.Stdin)
+	if err != nil {
+		return err
+	}
+	if len(lines) == 0 {
+		return cli.Usagef("no text given: pass them as arguments or one per line on standard input")
+	}
+	m, err := load(env, c.Model)
 	if err != nil {
 		return err
 	}
@@ -193,13 +171,10 @@ func cmdPredict(env *cli.Env, args []string) error {
 	}
 	for i, s := range lines {
 		p := preds[i]
-		if c.JSON {
-			if err := cli.PrintJSON(env.Stdout, map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities}); err != nil {
-				return err
-			}
-			continue
+		if err := c.Print(env, fmt.Sprintf("%s\t%.4f\t%s", p.Name, p.Probabilities[p.Label], s),
+			map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities}); err != nil {
+			return err
 		}
-		fmt.Fprintf(env.Stdout, "%s\t%.4f\t%s\n", p.Name, p.Probabilities[p.Label], s)
 	}
 	return nil
 }
@@ -215,6 +190,9 @@ func cmdTokens(env *cli.Env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the split, for data sets that are split here (UCI, MR)")
 	if err := cli.Parse(env, fs, args, true); err != nil {
 		return err
+	}
+	if err := sentiment.CheckFormat(*format); err != nil {
+		return cli.Usagef("%v", err)
 	}
 	ds, err := sentiment.Open(*data, *format, int64(*seed))
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/parallel"
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
@@ -32,8 +31,6 @@ var program = &cli.Program{
 	},
 }
 
-func cachePath() (string, error) { return datasets.CacheFile("translate", "model.ckpt") }
-
 func load(env *cli.Env, model string) (*translator.Model, error) {
 	return cli.LoadModel(env, "translate", model, translator.Pretrained, translator.Load)
 }
@@ -47,7 +44,9 @@ func cmdTrain(env *cli.Env, args []string) error {
 	fs.IntVar(&dec.Beam, "beam", 1, "beam width for the final test scores (1: greedy only)")
 	fs.Float64Var(&dec.Alpha, "alpha", 1, "beam search length normalisation: score / length^alpha")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the training state saved in -model (same data and flags; -epochs may grow)")
-	if err := c.Ready(env, fs, args, true, o.Check, dec.Check, d.Check); err != nil {
+	// -max-out bounds the validation and the test translations alike.
+	sameMaxOut := func() error { dec.MaxOut = o.MaxOut; return dec.Check() }
+	if err := c.Ready(env, fs, args, true, o.Check, sameMaxOut, d.Check); err != nil {
 		return err
 	}
 	_, metrics, err := trainWith(env, c, d, o, dec)
@@ -59,10 +58,8 @@ func cmdTrain(env *cli.Env, args []string) error {
 
 func trainWith(env *cli.Env, c *cli.Common, d translator.DataOptions, o translator.Options, dec translator.DecodeOptions) (*translator.Model, map[string]float64, error) {
 	var err error
-	if o.Checkpoint = c.Model; o.Checkpoint == "" {
-		if o.Checkpoint, err = cachePath(); err != nil {
-			return nil, nil, err
-		}
+	if o.Checkpoint, err = c.WritePath("translate"); err != nil {
+		return nil, nil, err
 	}
 	o.Progress, o.Info = env.Stderr, env.Human(c.JSON)
 	fmt.Fprintf(o.Info, "checkpoint: %s\n", o.Checkpoint)
@@ -96,10 +93,7 @@ func cmdEval(env *cli.Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Human(c.JSON), "%s, beam %d: BLEU %.2f (lower-cased %.2f), chrF %.2f, %d pairs\n  %v\n", name, dec.Beam, s.BLEU, s.BLEULower, s.ChrF, len(pairs), s.Detail)
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, map[string]float64{"bleu": s.BLEU, "bleu_lc": s.BLEULower, "chrf": s.ChrF, "pairs": float64(len(pairs)), "beam": float64(dec.Beam)})
-	}
-	return nil
+	return c.Result(env, map[string]float64{"bleu": s.BLEU, "bleu_lc": s.BLEULower, "chrf": s.ChrF, "pairs": float64(len(pairs)), "beam": float64(dec.Beam)})
 }
 
 func cmdPredict(env *cli.Env, args []string) error {
@@ -110,8 +104,11 @@ func cmdPredict(env *cli.Env, args []string) error {
 		return err
 	}
 	lines, err := cli.Texts(fs.Args(), env.Stdin)
-	if err != nil || len(lines) == 0 {
-		return cli.Usagef("no sentence given (%v)", err)
+	if err != nil {
+		return err
+	}
+	if len(lines) == 0 {
+		return cli.Usagef("no sentence given: pass them as arguments or one per line on standard input")
 	}
 	m, err := load(env, c.Model)
 	if err != nil {
@@ -137,7 +134,7 @@ func cmdHeatmap(env *cli.Env, args []string) error {
 		if fs.NArg() != 1 {
 			return fmt.Errorf(`give one sentence, e.g. heatmap -out attn.png "The Lord is my shepherd."`)
 		}
-		return nil
+		return cli.Positive(map[string]*int{"max-out": maxOut})()
 	}
 	if err := c.Ready(env, fs, args, false, oneSentence); err != nil {
 		return err
@@ -146,16 +143,20 @@ func cmdHeatmap(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return drawAttention(env.Stdout, m, fs.Arg(0), "", *out, *maxOut)
+	a, err := drawAttention(env.Human(c.JSON), m, fs.Arg(0), "", *out, *maxOut)
+	if err != nil {
+		return err
+	}
+	return c.Result(env, map[string]any{"text": fs.Arg(0), "translation": a.Translation, "out": *out, "rows": len(a.Out), "cols": len(a.Src)})
 }
 
 // drawAttention writes the heat map of the attention of one translation.
-func drawAttention(w io.Writer, m *translator.Model, sentence, title, path string, maxOut int) error {
+func drawAttention(w io.Writer, m *translator.Model, sentence, title, path string, maxOut int) (*translator.Alignment, error) {
 	a, err := m.AttentionHeatmap(sentence, title, path, maxOut)
 	if err == nil {
 		_, err = fmt.Fprintf(w, "%s\n%s: %d×%d attention weights\n", a.Translation, path, len(a.Out), len(a.Src))
 	}
-	return err
+	return a, err
 }
 
 func cmdAverage(env *cli.Env, args []string) error {
@@ -194,7 +195,7 @@ func cmdDemo(env *cli.Env, args []string) error {
 	}
 	var m *translator.Model
 	var metrics map[string]float64
-	modelPath, err := cachePath()
+	modelPath, err := (&cli.Common{}).WritePath("translate")
 	if err != nil {
 		return err
 	}
@@ -225,15 +226,12 @@ func cmdDemo(env *cli.Env, args []string) error {
 			*heat = filepath.Join(filepath.Dir(modelPath), "attention.png")
 		}
 		if m.Config().Attention != graph.NoAttention {
-			if err := drawAttention(out, m, test[0].Src, test[0].Ref+": ", *heat, dec.MaxOut); err != nil {
+			if _, err := drawAttention(out, m, test[0].Src, test[0].Ref+": ", *heat, dec.MaxOut); err != nil {
 				return err
 			}
 		}
 	}
 	fmt.Fprintf(out, "try: go run ./models/translate predict \"The Lord is my shepherd.\"   (%.1f s)\n", time.Since(start).Seconds())
 	metrics["seconds"] = time.Since(start).Seconds()
-	if c.JSON {
-		return cli.PrintJSON(env.Stdout, metrics)
-	}
-	return nil
+	return c.Result(env, metrics)
 }

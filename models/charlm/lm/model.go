@@ -96,6 +96,8 @@ func NewModel(cfg Config, v *Vocab) (*Model, error) {
 // Save writes the model (weights, configuration, vocabulary and Metrics)
 // as a checkpoint file (".gz": compressed; int8: 8-bit weight matrices).
 func (m *Model) Save(path string, int8 bool) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	return checkpoint.WriteWeights(path, Kind, m.Params, m.Config, map[string]any{"chars": m.Vocab}, m.Metrics, int8)
 }
 

@@ -108,8 +108,11 @@ type Streams struct {
 
 // NewStreams cuts ids into B streams of T-step batches.
 func NewStreams(ids []int, B, T int) (*Streams, error) {
+	if B < 1 || T < 1 {
+		return nil, fmt.Errorf("charlm: %d streams of %d-step batches: both must be at least 1", B, T)
+	}
 	n := len(ids) / B
-	if B < 1 || T < 1 || n < T+1 {
+	if n < T+1 {
 		return nil, fmt.Errorf("charlm: %d characters are too few for %d streams of %d-step batches", len(ids), B, T)
 	}
 	s := &Streams{B: B, T: T}

@@ -113,9 +113,14 @@ func Grid(ctx context.Context, gc GridConfig, out, progress io.Writer) (inits, r
 				if i < len(ic) {
 					kind = "init"
 				}
-				if out != nil {
-					b, _ := json.Marshal(Record{Kind: kind, Result: r})
-					out.Write(append(b, '\n'))
+				if out != nil && firstErr == nil {
+					b, err := json.Marshal(Record{Kind: kind, Result: r})
+					if err == nil {
+						_, err = out.Write(append(b, '\n'))
+					}
+					if err != nil {
+						firstErr = fmt.Errorf("gradflow: writing the runs: %w", err)
+					}
 				}
 				if progress != nil && kind == "run" {
 					fmt.Fprintf(progress, "[%d/%d] %-6s %-11s T=%-4d seed=%d clip=%-3g %s metric=%.4f updates=%d %.1fs\n",
@@ -170,11 +175,11 @@ type Cellwise struct {
 	SuccessRate float64 `json:"success_rate"`
 	// MedianMetric is the median over seeds of the last test metric
 	// (adding: MSE; copy: recall accuracy).
-	MedianMetric float64 `json:"median_metric"`
+	MedianMetric Float `json:"median_metric"`
 	// MedianSolvedAt is the median update count at which the solved runs
 	// were solved (-1: none solved).
-	MedianSolvedAt float64 `json:"median_solved_at"`
-	Diverged       int     `json:"diverged"`
+	MedianSolvedAt Float `json:"median_solved_at"`
+	Diverged       int   `json:"diverged"`
 }
 
 // NormStats summarises the pre-clip global gradient norms of all updates
@@ -184,9 +189,9 @@ type NormStats struct {
 	Cell    string  `json:"cell"`
 	Clip    float64 `json:"clip"`
 	Updates int     `json:"updates"`
-	Median  float64 `json:"median"`
-	P99     float64 `json:"p99"`
-	Max     float64 `json:"max"`
+	Median  Float   `json:"median"`
+	P99     Float   `json:"p99"`
+	Max     Float   `json:"max"`
 	// AboveOne is the share of updates whose pre-clip norm exceeded 1 (the
 	// share that a threshold of 1 clips).
 	AboveOne float64 `json:"above_one"`
@@ -234,9 +239,9 @@ func Summarise(runs []*Result) ([]Cellwise, []NormStats) {
 			norms[nk] = append(norms[nk], r.PreClip...)
 		}
 		c.SuccessRate = float64(c.Solved) / float64(c.Runs)
-		c.MedianMetric = quantile(metrics, 0.5)
+		c.MedianMetric = Float(quantile(metrics, 0.5))
 		if len(at) > 0 {
-			c.MedianSolvedAt = quantile(at, 0.5)
+			c.MedianSolvedAt = Float(quantile(at, 0.5))
 		}
 		cw = append(cw, c)
 	}
@@ -259,7 +264,7 @@ func Summarise(runs []*Result) ([]Cellwise, []NormStats) {
 		v := norms[k]
 		s := NormStats{Task: k.task, Cell: k.cell, Clip: k.clip, Updates: len(v)}
 		if len(v) > 0 {
-			s.Median, s.P99, s.Max = quantile(v, 0.5), quantile(v, 0.99), quantile(v, 1)
+			s.Median, s.P99, s.Max = Float(quantile(v, 0.5)), Float(quantile(v, 0.99)), Float(quantile(v, 1))
 			above := 0
 			for _, x := range v {
 				if x > 1 {

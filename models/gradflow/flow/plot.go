@@ -138,7 +138,7 @@ func WritePlots(dir string, gc GridConfig, inits, runs []*Result) ([]Figure, err
 				var xy plotter.XYs
 				for _, s := range cw {
 					if s.Task == task && s.Cell == cell && s.Clip == c {
-						xy = append(xy, plotter.XY{X: float64(s.T), Y: s.MedianMetric})
+						xy = append(xy, plotter.XY{X: float64(s.T), Y: float64(s.MedianMetric)})
 					}
 				}
 				if err := linePts(p, cell, xy, c == 0, c != 0); err != nil {

@@ -73,8 +73,8 @@ type Summary struct {
 	Norms   []NormStats `json:"preclip_norms"`
 	// InitRatio is ‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖ at initialisation at the
 	// longest profiled length, per task and cell.
-	InitRatio map[string]float64 `json:"init_ratio"`
-	Figures   []Figure           `json:"figures"`
+	InitRatio map[string]Float `json:"init_ratio"`
+	Figures   []Figure         `json:"figures"`
 }
 
 // Report draws the figures of a grid's results into dir, writes
@@ -85,11 +85,11 @@ func Report(dir string, g GridConfig, inits, runs []*Result, blasInfo string, se
 		return nil, err
 	}
 	cw, ns := Summarise(runs)
-	sum := &Summary{Grid: g, BLAS: blasInfo, Seconds: secs, Results: cw, Norms: ns, Figures: figs, InitRatio: map[string]float64{}}
+	sum := &Summary{Grid: g, BLAS: blasInfo, Seconds: secs, Results: cw, Norms: ns, Figures: figs, InitRatio: map[string]Float{}}
 	for _, task := range g.Tasks {
 		for _, cell := range g.Cells {
 			if p := MeanProfile(inits, task, cell, g.ProfileMax(), 0, 0); len(p) > 0 {
-				sum.InitRatio[task+"/"+cell] = p[0] / p[len(p)-1]
+				sum.InitRatio[task+"/"+cell] = Float(p[0] / p[len(p)-1])
 			}
 		}
 	}
@@ -174,10 +174,12 @@ func ReadRuns(dir string) (g GridConfig, inits, runs []*Result, secs float64, er
 	}
 	defer f.Close()
 	dec := json.NewDecoder(f)
-	for {
+	for n := 1; ; n++ {
 		var r Record
-		if err := dec.Decode(&r); err != nil || r.Result == nil {
+		if err := dec.Decode(&r); err == io.EOF || err == io.ErrUnexpectedEOF {
 			break
+		} else if err != nil {
+			return g, nil, nil, 0, fmt.Errorf("%s: record %d: %w", filepath.Join(dir, "runs.jsonl"), n, err)
 		}
 		if r.Kind == "init" {
 			inits = append(inits, r.Result)

@@ -179,7 +179,8 @@ func (c *Classifier) labelled(imgs [][]float32, labels []int, B int, training bo
 }
 
 // Task is a classifier with its training and validation data, ready for
-// train.New.
+// train.New. While it trains, the classifier must not be used elsewhere
+// (Classify, Evaluate, Save): the trainer changes its weights in place.
 type Task struct {
 	C            *Classifier
 	Train, Valid *images.Set

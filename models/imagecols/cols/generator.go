@@ -241,7 +241,8 @@ func (g *Generator) Grid(ref *images.Set, cols int, seed int64) ([][]float32, er
 
 // GenTask is a generator with its training and validation images, ready
 // for train.New (teacher forcing: each step reads the true previous
-// column).
+// column). While it trains, the generator must not be used elsewhere: the
+// trainer changes its weights in place.
 type GenTask struct {
 	G            *Generator
 	Train, Valid *images.Set

@@ -9,13 +9,22 @@ import (
 	"github.com/rnnzoo/rnnzoo/datasets/images"
 )
 
+// CheckInvert reports an invert setting of ReadPNG that is not "auto",
+// "yes" or "no".
+func CheckInvert(invert string) error {
+	if invert != "auto" && invert != "yes" && invert != "no" {
+		return fmt.Errorf("-invert %q: want auto, yes or no", invert)
+	}
+	return nil
+}
+
 // ReadPNG reads a PNG file scaled to h×w pixels in [0, 1]. invert is "yes",
 // "no" or "auto": auto inverts an image whose mean is above one half (dark
 // ink on a light background) to light ink on black, as the data sets are
 // drawn.
 func ReadPNG(path string, h, w int, invert string) ([]float32, error) {
-	if invert != "auto" && invert != "yes" && invert != "no" {
-		return nil, fmt.Errorf("invert %q: want auto, yes or no", invert)
+	if err := CheckInvert(invert); err != nil {
+		return nil, err
 	}
 	img, err := images.ReadPNG(path, h, w, invert == "yes")
 	if err != nil {

@@ -82,15 +82,14 @@ func (o *Options) Register(fs *flag.FlagSet, gen bool) {
 
 // Check reports the first option that cannot train, named as its flag.
 func (o *Options) Check() error {
+	if err := o.Flags.Check(); err != nil {
+		return err
+	}
 	switch {
-	case o.Epochs < 1 || o.Batch < 1 || o.Limit < 0 || o.Patience < 0:
-		return fmt.Errorf("-epochs %d and -batch %d must be at least 1, -limit %d and -patience %d not negative", o.Epochs, o.Batch, o.Limit, o.Patience)
+	case o.Batch < 1 || o.Limit < 0:
+		return fmt.Errorf("-batch %d must be at least 1, -limit %d not negative", o.Batch, o.Limit)
 	case o.Valid < 0 || (o.Valid >= 1 && o.Valid != math.Trunc(o.Valid)) || math.IsNaN(o.Valid):
 		return fmt.Errorf("-valid %g: want a fraction 0 ≤ v < 1 or a whole number of images", o.Valid)
-	case o.LRMin < 0 || o.LRMin > 1 || math.IsNaN(o.LRMin):
-		return fmt.Errorf("-lr-min %g: want a fraction of -lr in [0, 1]", o.LRMin)
-	case !(o.LR > 0) || o.Clip < 0 || math.IsNaN(o.Clip):
-		return fmt.Errorf("-lr %g must be positive and -clip %g not negative", o.LR, o.Clip)
 	case o.Patience > 0 && o.Valid == 0:
 		return fmt.Errorf("-patience needs a validation split (-valid 0.1)")
 	}

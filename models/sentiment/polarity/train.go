@@ -88,13 +88,14 @@ func (o *Options) Check() error {
 	if err := o.Model.validateArch(); err != nil {
 		return err
 	}
+	if err := o.Train.Check(); err != nil {
+		return err
+	}
 	switch {
 	case o.Batch < 1:
 		return fmt.Errorf("batch %d, want ≥ 1", o.Batch)
 	case o.VectorsVocab < 0:
 		return fmt.Errorf("vectors-vocab %d, want ≥ 0", o.VectorsVocab)
-	case o.Train.Epochs < 1:
-		return fmt.Errorf("epochs %d, want ≥ 1", o.Train.Epochs)
 	}
 	return nil
 }

@@ -271,7 +271,7 @@ func (t *Model) evaluate(pairs []parallel.Pair, o DecodeOptions) (*Scores, error
 // when empty; d.Seed and d.ValidMax as train had them); else the pairs of
 // d.Test (only book d.TestBook of a Bible file, when set); else, with
 // neither, the embedded Bible's held-out book (Revelation). The direction
-// is d.Src→d.Tgt (default English→Spanish).
+// is d.Src→d.Tgt; only when both are empty is it English→Spanish.
 func EvalPairs(d DataOptions, validSplit bool) ([]parallel.Pair, string, error) {
 	if d.Src == "" && d.Tgt == "" {
 		d.Src, d.Tgt = parallel.English, parallel.Spanish

@@ -86,11 +86,14 @@ func (o *Options) Register(fs *flag.FlagSet) {
 // Check reports the first option that cannot train a model, naming it as
 // its flag is named.
 func (o *Options) Check() error {
+	if err := o.Flags.Check(); err != nil {
+		return err
+	}
 	switch {
 	case o.Cell != graph.GRU && o.Cell != graph.LSTM:
 		return fmt.Errorf("cell %v: the translator takes gru or lstm", o.Cell)
-	case o.Batch < 1 || o.Epochs < 1:
-		return fmt.Errorf("batch %d and epochs %d must be at least 1", o.Batch, o.Epochs)
+	case o.Batch < 1:
+		return fmt.Errorf("batch %d, want ≥ 1", o.Batch)
 	case o.Hidden < 1 || o.EncHidden < 0 || o.Layers < 1 || o.Embed < 1:
 		return fmt.Errorf("hidden %d, enc-hidden %d, layers %d and embed %d: sizes must be at least 1", o.Hidden, o.EncHidden, o.Layers, o.Embed)
 	case o.Dropout < 0 || o.Dropout >= 1:
@@ -103,8 +106,6 @@ func (o *Options) Check() error {
 		return fmt.Errorf("label smoothing %v outside [0, 1)", o.LabelSmoothing)
 	case o.MaxOut < 1:
 		return fmt.Errorf("max-out %d, want ≥ 1", o.MaxOut)
-	case o.Schedule != "constant" && o.Schedule != "cosine" && o.Schedule != "step":
-		return fmt.Errorf("unknown schedule %q (want constant, cosine or step)", o.Schedule)
 	case o.WarmupMaxLen < 0 || (o.WarmupMaxLen > 0 && o.WarmupEpochs < 1):
 		return fmt.Errorf("warmup-maxlen %d and warmup-epochs %d", o.WarmupMaxLen, o.WarmupEpochs)
 	}
@@ -315,7 +316,8 @@ func (t *Model) Evaluate(pairs []parallel.Pair, o DecodeOptions) (*Scores, error
 // TrainEvaluate is the whole experiment of `translate train`: it loads and
 // splits the pairs that d names (d.Seed is set from opts.Seed), trains with
 // opts, and scores the test pairs greedily and with dec (beam search when
-// dec.Beam > 1). It returns the model and the metrics: "train_seconds",
+// dec.Beam > 1); opts.MaxOut bounds the validation translations and
+// dec.MaxOut the test ones. It returns the model and the metrics: "train_seconds",
 // "epochs", "steps", "valid_bleu" (when there is validation), and Score's.
 // Lines for a person go to opts.Info.
 func TrainEvaluate(ctx context.Context, d DataOptions, opts Options, dec DecodeOptions) (*Model, map[string]float64, error) {
@@ -330,7 +332,6 @@ func TrainEvaluate(ctx context.Context, d DataOptions, opts Options, dec DecodeO
 	}
 	fmt.Fprintf(info, "data: %s, %s→%s: %d training pairs (of %d, sides ≤ %d tokens), %d validation, %d test\n",
 		ds.Name, ds.Src, ds.Tgt, len(ds.Train), ds.TrainAll, d.MaxLen, len(ds.Valid), len(ds.Test))
-	opts.MaxOut = dec.MaxOut
 	m, res, err := Train(ctx, ds, d.MaxLen, opts)
 	if err != nil {
 		return nil, nil, err
