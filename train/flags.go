@@ -11,14 +11,18 @@ import (
 // Flags are the training flags every model program shares, so that they are
 // spelled and defaulted alike everywhere:
 //
-//	-epochs -max-steps -seed -optimizer -lr -weight-decay -momentum
+//	-epochs -steps -seed -optimizer -lr -weight-decay -momentum
 //	-schedule -lr-min -warmup -clip -clip-value -patience -log -plots
 //	-save-every -grad-norms
 //
 // Each means the same in every program; the defaults are each program's
 // measured recipe (for example the cosine floor -lr-min: 0.01 for the
 // sentiment classifier, 0.05 for the image classifier and the
-// translator).
+// translator). A program whose training honours only some of them (the
+// character model has no epochs to count, the gradient-flow grid fixes
+// its optimizer) registers those with RegisterOnly. The one other flag
+// every program spells alike, -valid, belongs to the data (see
+// ValidHelp and HoldOut).
 //
 // Register them on a flag.FlagSet (after setting program-specific defaults
 // in the struct), parse, then call Config.
@@ -57,23 +61,115 @@ func DefaultFlags() Flags {
 
 // Register defines the flags on fs with the values in f as defaults.
 func (f *Flags) Register(fs *flag.FlagSet) {
-	fs.IntVar(&f.Epochs, "epochs", f.Epochs, "training epochs")
-	fs.Int64Var(&f.MaxSteps, "max-steps", f.MaxSteps, "stop after this many updates (0: no limit)")
-	fs.Uint64Var(&f.Seed, "seed", f.Seed, "random seed")
-	fs.StringVar(&f.Optimizer, "optimizer", f.Optimizer, "adam, adamw, sgd or rmsprop")
-	fs.Float64Var(&f.LR, "lr", f.LR, "learning rate (the peak rate of a schedule)")
-	fs.Float64Var(&f.WeightDecay, "weight-decay", f.WeightDecay, "weight decay (decoupled for adamw, L2 otherwise)")
-	fs.Float64Var(&f.Momentum, "momentum", f.Momentum, "momentum of sgd and rmsprop")
-	fs.StringVar(&f.Schedule, "schedule", f.Schedule, "learning-rate schedule: constant, cosine (to lr·lr-min at the end) or step (halve every epoch)")
-	fs.Float64Var(&f.LRMin, "lr-min", f.LRMin, "floor of the cosine schedule, as a fraction of -lr")
-	fs.Int64Var(&f.Warmup, "warmup", f.Warmup, "linear warm-up updates before the schedule (-1: a tenth of the updates, at most 200)")
-	fs.Float64Var(&f.Clip, "clip", f.Clip, "clip the global gradient norm to this (0: off)")
-	fs.Float64Var(&f.ClipValue, "clip-value", f.ClipValue, "clamp each gradient element to ± this (0: off)")
-	fs.IntVar(&f.Patience, "patience", f.Patience, "early stopping after this many epochs without improvement (0: off)")
-	fs.StringVar(&f.Log, "log", f.Log, "append a JSONL training log to this file")
-	fs.StringVar(&f.Plots, "plots", f.Plots, "write PNG training curves into this directory")
-	fs.Int64Var(&f.SaveEvery, "save-every", f.SaveEvery, "also checkpoint every this many updates (0: every epoch only)")
-	fs.BoolVar(&f.GradNorms, "grad-norms", f.GradNorms, "log per-parameter gradient norms")
+	for _, d := range f.defs() {
+		d.add(fs)
+	}
+}
+
+// RegisterOnly defines only the named flags (spelled without the dash) on
+// fs, for a program whose training honours only those; it panics on a
+// name that is not one of the Flags, a programming error.
+func (f *Flags) RegisterOnly(fs *flag.FlagSet, names ...string) {
+	defs := f.defs()
+	for _, name := range names {
+		found := false
+		for _, d := range defs {
+			if d.name == name {
+				d.add(fs)
+				found = true
+			}
+		}
+		if !found {
+			panic(fmt.Sprintf("train: RegisterOnly(%q): no such training flag", name))
+		}
+	}
+}
+
+type flagDef struct {
+	name string
+	add  func(fs *flag.FlagSet)
+}
+
+func (f *Flags) defs() []flagDef {
+	return []flagDef{
+		{"epochs", func(fs *flag.FlagSet) { fs.IntVar(&f.Epochs, "epochs", f.Epochs, "training epochs") }},
+		{"steps", func(fs *flag.FlagSet) {
+			fs.Int64Var(&f.MaxSteps, "steps", f.MaxSteps, "updates in total (0: as many as -epochs, or the program's default run, make)")
+		}},
+		{"seed", func(fs *flag.FlagSet) { fs.Uint64Var(&f.Seed, "seed", f.Seed, "random seed") }},
+		{"optimizer", func(fs *flag.FlagSet) {
+			fs.StringVar(&f.Optimizer, "optimizer", f.Optimizer, "adam, adamw, sgd or rmsprop")
+		}},
+		{"lr", func(fs *flag.FlagSet) {
+			fs.Float64Var(&f.LR, "lr", f.LR, "learning rate (the peak rate of a schedule)")
+		}},
+		{"weight-decay", func(fs *flag.FlagSet) {
+			fs.Float64Var(&f.WeightDecay, "weight-decay", f.WeightDecay, "weight decay (decoupled for adamw, L2 otherwise)")
+		}},
+		{"momentum", func(fs *flag.FlagSet) {
+			fs.Float64Var(&f.Momentum, "momentum", f.Momentum, "momentum of sgd and rmsprop")
+		}},
+		{"schedule", func(fs *flag.FlagSet) {
+			fs.StringVar(&f.Schedule, "schedule", f.Schedule, "learning-rate schedule: constant, cosine (to lr·lr-min at the end) or step (halve every epoch)")
+		}},
+		{"lr-min", func(fs *flag.FlagSet) {
+			fs.Float64Var(&f.LRMin, "lr-min", f.LRMin, "floor of the cosine schedule, as a fraction of -lr")
+		}},
+		{"warmup", func(fs *flag.FlagSet) {
+			fs.Int64Var(&f.Warmup, "warmup", f.Warmup, "linear warm-up updates before the schedule (-1: a tenth of the updates, at most 200)")
+		}},
+		{"clip", func(fs *flag.FlagSet) {
+			fs.Float64Var(&f.Clip, "clip", f.Clip, "clip the global gradient norm to this (0: off)")
+		}},
+		{"clip-value", func(fs *flag.FlagSet) {
+			fs.Float64Var(&f.ClipValue, "clip-value", f.ClipValue, "clamp each gradient element to ± this (0: off)")
+		}},
+		{"patience", func(fs *flag.FlagSet) {
+			fs.IntVar(&f.Patience, "patience", f.Patience, "early stopping after this many epochs without improvement (0: off)")
+		}},
+		{"log", func(fs *flag.FlagSet) { fs.StringVar(&f.Log, "log", f.Log, "append a JSONL training log to this file") }},
+		{"plots", func(fs *flag.FlagSet) {
+			fs.StringVar(&f.Plots, "plots", f.Plots, "write PNG training curves into this directory")
+		}},
+		{"save-every", func(fs *flag.FlagSet) {
+			fs.Int64Var(&f.SaveEvery, "save-every", f.SaveEvery, "also checkpoint every this many updates (0: every epoch only)")
+		}},
+		{"grad-norms", func(fs *flag.FlagSet) {
+			fs.BoolVar(&f.GradNorms, "grad-norms", f.GradNorms, "log per-parameter gradient norms")
+		}},
+	}
+}
+
+// ValidHelp is the help of -valid, the same in every program that holds
+// out training examples for validation; what names them ("images",
+// "pairs", "characters").
+func ValidHelp(what string) string {
+	return "training " + what + " held out for validation: a fraction (< 1) or a number of " + what + " (0: none)"
+}
+
+// CheckValid reports a -valid that is neither a fraction 0 ≤ v < 1 nor a
+// whole number.
+func CheckValid(v float64) error {
+	if math.IsNaN(v) || v < 0 || (v >= 1 && (v != math.Trunc(v) || math.IsInf(v, 0))) {
+		return fmt.Errorf("-valid %g: want a fraction 0 ≤ v < 1 or a whole number", v)
+	}
+	return nil
+}
+
+// HoldOut is the fraction of n training examples that -valid v holds
+// out: v itself when it is a fraction, v/n when it is a number, an error
+// when that leaves nothing to train on.
+func HoldOut(v float64, n int, what string) (float64, error) {
+	if err := CheckValid(v); err != nil {
+		return 0, err
+	}
+	if v < 1 {
+		return v, nil
+	}
+	if v >= float64(n) {
+		return 0, fmt.Errorf("-valid %g of %d %s leaves no training %s", v, n, what, what)
+	}
+	return v / float64(n), nil
 }
 
 // Check reports the first flag that cannot train, named as it is spelled
@@ -85,7 +181,7 @@ func (f *Flags) Check() error {
 	case f.Epochs < 1:
 		return fmt.Errorf("-epochs %d: want at least 1", f.Epochs)
 	case f.MaxSteps < 0:
-		return fmt.Errorf("-max-steps %d: want ≥ 0 (0: no limit)", f.MaxSteps)
+		return fmt.Errorf("-steps %d: want ≥ 0 (0: as many as -epochs take)", f.MaxSteps)
 	case f.Optimizer != "adam" && f.Optimizer != "adamw" && f.Optimizer != "sgd" && f.Optimizer != "rmsprop":
 		return fmt.Errorf("-optimizer %q: want adam, adamw, sgd or rmsprop", f.Optimizer)
 	case !(f.LR > 0) || bad(f.LR):

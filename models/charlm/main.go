@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -34,7 +35,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs, c := cli.Start(env, "charlm", cmd, "checkpoint to write (default: the user cache directory)")
 	data := fs.String("data", "", "UTF-8 text file (default: the embedded corpus)")
 	maxChars := fs.Int("maxchars", 2000000, "use only the last this many characters of the text (0: all)")
-	validFrac := fs.Float64("valid", 0.05, "share of the text (its end) held out")
+	valid := fs.Float64("valid", 0.05, train.ValidHelp("characters")+", from the end of the text")
 	cfg := lm.Config{Cell: graph.LSTM, Seed: 1}
 	fs.TextVar(&cfg.Cell, "cell", graph.LSTM, "lstm, gru or rnn")
 	fs.IntVar(&cfg.Layers, "layers", 2, "stacked recurrent layers")
@@ -43,14 +44,12 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs.Float64Var(&cfg.EmbedStd, "embed-std", 1, "initial embedding drawn from N(0, std²) (0: U(−0.1, 0.1))")
 	fs.Float64Var(&cfg.Dropout, "dropout", 0, "dropout between layers and before the output")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the weights, dropout and sampling")
-	tc := lm.TrainConfig{}
-	fs.IntVar(&tc.Batch, "batch", 32, "parallel streams per batch")
-	fs.IntVar(&tc.BPTT, "bptt", 64, "steps per batch (truncated BPTT length)")
-	fs.IntVar(&tc.Steps, "steps", 0, "updates (default: demo 600, train 5000)")
+	tc := lm.DefaultTrainConfig()
+	fs.IntVar(&tc.Batch, "batch", tc.Batch, "parallel streams per batch")
+	fs.IntVar(&tc.BPTT, "bptt", tc.BPTT, "steps per batch (truncated BPTT length)")
+	tc.RegisterOnly(fs, lm.TrainFlags...) // -steps 0: demo 600, train 5000
 	fs.DurationVar(&tc.Time, "time", 0, "stop training after this long (e.g. 90s; the run then depends on the machine's speed)")
-	fs.Float64Var(&tc.LR, "lr", 0.003, "Adam learning rate")
-	fs.Float64Var(&tc.Clip, "clip", 5, "global-norm clipping threshold (0: off)")
-	fs.IntVar(&tc.EvalEvery, "eval-every", 200, "updates between held-out evaluations")
+	fs.IntVar(&tc.EvalEvery, "eval-every", tc.EvalEvery, "updates between held-out evaluations")
 	ngram := fs.Int("ngram", 5, "order of the n-gram baseline (0: skip)")
 	torch := fs.String("torch", "", "also train the PyTorch baseline (this script, e.g. models/charlm/torch_baseline.py) for the same time; needs python3 with torch")
 	python := fs.String("python", "python3", "Python interpreter for -torch")
@@ -59,23 +58,27 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	logPath := fs.String("log", "", "JSONL file of the evaluations during training")
 	fs.BoolVar(&tc.Resume, "resume", false, "continue the training state saved in -model (after Ctrl-C; same flags)")
 	check := func() error {
-		if *validFrac <= 0 || *validFrac >= 1 || tc.Batch < 1 || tc.BPTT < 1 || tc.Steps < 0 || *maxChars < 0 || *samples < 0 {
-			return fmt.Errorf("-valid must be in (0,1), -batch and -bptt at least 1, -steps, -maxchars and -samples not negative")
+		if *valid <= 0 || tc.Batch < 1 || tc.BPTT < 1 || *maxChars < 0 || *samples < 0 {
+			return fmt.Errorf("-valid must be positive, -batch and -bptt at least 1, -maxchars and -samples not negative")
 		}
-		return nil
+		if tc.MaxSteps == 0 && tc.Time == 0 {
+			tc.MaxSteps = map[bool]int64{true: 600, false: 5000}[cmd == "demo"]
+		}
+		return errors.Join(train.CheckValid(*valid), tc.Check())
 	}
 	if err := c.Ready(env, fs, args, true, check); err != nil {
 		return err
-	}
-	if tc.Steps == 0 && tc.Time == 0 {
-		tc.Steps = map[bool]int{true: 600, false: 5000}[cmd == "demo"]
 	}
 	out := env.Human(c.JSON)
 	text, name, err := lm.LoadText(*data, *maxChars)
 	if err != nil {
 		return err
 	}
-	trText, vaText := lm.Split(text, *validFrac)
+	validFrac, err := train.HoldOut(*valid, len(text), "characters")
+	if err != nil {
+		return cli.Usagef("%v", err)
+	}
+	trText, vaText := lm.Split(text, validFrac)
 	vocab := lm.NewVocab(trText, 255)
 	trIDs, vaIDs := vocab.Encode(trText), vocab.Encode(vaText)
 	fmt.Fprintf(out, "charlm: %s\n%d characters (%d training, %d held out), %d distinct characters\n", name, len(text), len(trText), len(vaText), vocab.Size()-1)
@@ -83,8 +86,8 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
-	fmt.Fprintf(out, "model: %d×%s %d, embedding %d, %d weights; batch %d streams × %d steps, Adam %g, clip %g\n",
-		cfg.Layers, cfg.Cell, cfg.Hidden, cfg.Embed, m.Params.Count(), tc.Batch, tc.BPTT, tc.LR, tc.Clip)
+	fmt.Fprintf(out, "model: %d×%s %d, embedding %d, %d weights; batch %d streams × %d steps, %s %g (%s), clip %g\n",
+		cfg.Layers, cfg.Cell, cfg.Hidden, cfg.Embed, m.Params.Count(), tc.Batch, tc.BPTT, tc.Optimizer, tc.LR, tc.Schedule, tc.Clip)
 	if *logPath != "" {
 		f, err := os.Create(*logPath)
 		if err != nil {
@@ -96,7 +99,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	if tc.Checkpoint, err = c.WritePath("charlm"); err != nil {
 		return err
 	}
-	tc.Log = out
+	tc.Progress = out
 	rep, err := m.Train(env.Ctx, trIDs, vaIDs, tc)
 	if err != nil {
 		return cli.Interrupted(err, tc.Checkpoint)
@@ -117,7 +120,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		final["ngram_bpc"], final["ngram_order"] = bpc, float64(*ngram)
 	}
 	if *torch != "" {
-		tb, err := lm.TorchBaseline(*python, *torch, text, *validFrac, cfg, tc, rep.Seconds, env.Stderr)
+		tb, err := lm.TorchBaseline(*python, *torch, text, validFrac, cfg, tc, rep.Seconds, env.Stderr)
 		if err != nil {
 			return fmt.Errorf("torch baseline: %w", err)
 		}

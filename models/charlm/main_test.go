@@ -59,7 +59,10 @@ func TestTrainEvalSample(t *testing.T) {
 		{2, []string{"sample", "-n", "-1"}},
 		{1, []string{"eval", "-model", filepath.Join(dir, "missing.ckpt")}},
 		{2, []string{"bogus"}},
-		{2, []string{"train", "-valid", "2"}},
+		{2, []string{"train", "-valid", "2.5"}},
+		{2, []string{"train", "-valid", "1e12"}},
+		{2, []string{"train", "-optimizer", "lion"}},
+		{2, []string{"train", "-steps", "-3"}},
 		{2, []string{"train", "-batch", "0"}},
 		{2, []string{"train", "-cell", "transformer"}},
 	} {

@@ -15,6 +15,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/gradflow/flow"
+	"github.com/rnnzoo/rnnzoo/train"
 )
 
 func main() { program.Main() }
@@ -44,16 +45,14 @@ func cmdRun(env *cli.Env, args []string) error {
 	out := fs.String("out", "", "output directory (default: a temporary directory)")
 	full := fs.Bool("full", false, "the full experiment (240 runs, about 100 minutes on 2 cores) instead of the quick grid")
 	quick := fs.Bool("quick", false, "the quick grid (the default; kept for old command lines)")
-	seed := fs.Uint64("seed", 1, "first seed; runs use seed, seed+1, …")
+	tf := train.Flags{Seed: 1, LR: 0.01, Clip: 1} // -steps 0: quick 400, full 3000; -seed: the first seed, runs use seed, seed+1, …
+	tf.RegisterOnly(fs, "steps", "seed", "lr", "clip")
 	seeds := fs.Int("seeds", 0, "seeds per configuration (default: quick 1, full 3)")
 	lengths := fs.String("lengths", "", "comma-separated sequence lengths (default: quick 10,20; full 10,20,50,100,200)")
 	tasks := fs.String("tasks", "adding,copy", "comma-separated tasks: adding, copy")
 	cells := fs.String("cells", "rnn-tanh,rnn-sigmoid,lstm,gru", "comma-separated cells")
-	steps := fs.Int("steps", 0, "budget of updates per run (default: quick 400, full 3000)")
 	hidden := fs.Int("hidden", 64, "hidden units")
 	batch := fs.Int("batch", 32, "batch size")
-	lr := fs.Float64("lr", 0.01, "Adam learning rate")
-	clip := fs.Float64("clip", 1, "global-norm clipping threshold of the clipped runs (each configuration also runs unclipped)")
 	workers := fs.Int("workers", 2, "runs trained at the same time")
 	copyK := fs.Int("copyk", 5, "copy task: symbols to remember, from an alphabet of 8")
 	g := flow.QuickGrid()
@@ -61,13 +60,16 @@ func cmdRun(env *cli.Env, args []string) error {
 		if *full && !*quick {
 			g = flow.FullGrid()
 		}
-		if *clip <= 0 {
-			return fmt.Errorf("-clip must be positive (the unclipped runs are always made)")
+		if tf.Clip < 0 || tf.MaxSteps < 0 || tf.MaxSteps > 1e9 {
+			return fmt.Errorf("-clip %g must not be negative (0: the unclipped runs only) and -steps %d not negative", tf.Clip, tf.MaxSteps)
 		}
-		g.Tasks, g.Cells, g.Clips, g.Workers = split(*tasks), split(*cells), []float64{0, *clip}, *workers
-		g.Run.Hidden, g.Run.Batch, g.Run.LR, g.Run.CopyK = *hidden, *batch, *lr, *copyK
-		if *steps > 0 {
-			g.Run.Steps = *steps
+		g.Tasks, g.Cells, g.Clips, g.Workers = split(*tasks), split(*cells), []float64{0, tf.Clip}, *workers
+		if tf.Clip == 0 {
+			g.Clips = []float64{0}
+		}
+		g.Run.Hidden, g.Run.Batch, g.Run.LR, g.Run.CopyK = *hidden, *batch, tf.LR, *copyK
+		if tf.MaxSteps > 0 {
+			g.Run.Steps = int(tf.MaxSteps)
 		}
 		n := len(g.Seeds)
 		if *seeds > 0 {
@@ -75,7 +77,7 @@ func cmdRun(env *cli.Env, args []string) error {
 		}
 		g.Seeds = nil
 		for i := 0; i < n; i++ {
-			g.Seeds = append(g.Seeds, *seed+uint64(i))
+			g.Seeds = append(g.Seeds, tf.Seed+uint64(i))
 		}
 		if *lengths != "" {
 			g.Lengths, g.ProfileLengths = nil, nil

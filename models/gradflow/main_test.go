@@ -53,7 +53,7 @@ func TestQuickPlumbing(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"-cells", "elman"}, {"-tasks", "sort"}, {"-lengths", "1"}, {"-clip", "0"}, {"run", "extra"}, {"-steps", "-3", "-hidden", "0"},
+		{"-cells", "elman"}, {"-tasks", "sort"}, {"-lengths", "1"}, {"-clip", "-1"}, {"run", "extra"}, {"-steps", "-3", "-hidden", "0"},
 		{"replot"},
 	} {
 		if code := program.Run(&cli.Env{Stdout: io.Discard, Stderr: io.Discard}, args); code != 2 {

@@ -124,7 +124,7 @@ func TestTrainSampleSaveLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := m.Train(context.Background(), ids, ids, TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01, Clip: 5, EvalEvery: 20})
+		rep, err := m.Train(context.Background(), ids, ids, testTrainConfig(40, 0.01, 5, 20))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestTrainSampleSaveLoad(t *testing.T) {
 		// A cancelled context stops training at once.
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if r, err := m.Train(ctx, ids, ids, TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01}); !errors.Is(err, context.Canceled) || r.Steps != 0 {
+		if r, err := m.Train(ctx, ids, ids, testTrainConfig(40, 0.01, 0, 0)); !errors.Is(err, context.Canceled) || r.Steps != 0 {
 			t.Fatalf("%s: cancelled training: %v, %+v", cell, err, r)
 		}
 	}
@@ -256,19 +256,19 @@ func TestTrainCancelResume(t *testing.T) {
 	v := NewVocab(text, 0)
 	ids := v.Encode(text)
 	cfg := Config{Cell: graph.GRU, Layers: 1, Hidden: 8, Embed: 4, Seed: 3, Dropout: 0.1}
-	tc := TrainConfig{Batch: 2, BPTT: 8, Steps: 40, LR: 0.01, Clip: 5, EvalEvery: 20}
+	tc := testTrainConfig(40, 0.01, 5, 20)
 	straight, _ := NewModel(cfg, v)
 	if _, err := straight.Train(context.Background(), ids, ids, tc); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	first, _ := NewModel(cfg, v)
-	tc.Checkpoint, tc.Log = filepath.Join(t.TempDir(), "run.ckpt"), cancelWriter(cancel)
+	tc.Checkpoint, tc.Progress = filepath.Join(t.TempDir(), "run.ckpt"), cancelWriter(cancel)
 	if rep, err := first.Train(ctx, ids, ids, tc); !errors.Is(err, context.Canceled) || rep.Steps != 20 {
 		t.Fatalf("cancelled run: %v after %d steps", err, rep.Steps)
 	}
 	resumed, _ := NewModel(Config{Cell: graph.GRU, Layers: 1, Hidden: 8, Embed: 4, Seed: 77, Dropout: 0.1}, v)
-	tc.Resume, tc.Log = true, nil
+	tc.Resume, tc.Progress = true, nil
 	if rep, err := resumed.Train(context.Background(), ids, ids, tc); err != nil || rep.Steps != 40 {
 		t.Fatalf("resumed run: %v after %d steps", err, rep.Steps)
 	}
@@ -280,4 +280,11 @@ func TestTrainCancelResume(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testTrainConfig is a small run: 2 streams of 8 steps.
+func testTrainConfig(steps int64, lr, clip float64, evalEvery int) TrainConfig {
+	tc := DefaultTrainConfig()
+	tc.Batch, tc.BPTT, tc.MaxSteps, tc.LR, tc.Clip, tc.EvalEvery = 2, 8, steps, lr, clip, evalEvery
+	return tc
 }

@@ -137,19 +137,35 @@ func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 
 // TrainConfig sets up training.
 type TrainConfig struct {
-	Batch, BPTT int           // streams and steps per batch
-	Steps       int           // updates (0: until Time)
-	Time        time.Duration // stop after this long (0: until Steps)
-	LR          float64       // Adam
-	Clip        float64       // global-norm threshold (0: off)
-	EvalEvery   int           // updates between held-out evaluations (0: only at the end)
-	Log         io.Writer     // progress lines (nil: none)
-	JSONL       io.Writer     // one JSON line per evaluation (nil: none)
+	Batch, BPTT int // streams and steps per batch
+	// Flags are train's settings, those named in TrainFlags: MaxSteps
+	// (-steps; 0: until Time), Optimizer, LR, WeightDecay, Momentum,
+	// Schedule, LRMin, Warmup, Clip, ClipValue and SaveEvery. The number
+	// of passes over the streams follows from MaxSteps; the seed is
+	// Config.Seed.
+	train.Flags
+	Time      time.Duration // stop after this long (0: until MaxSteps)
+	EvalEvery int           // updates between held-out evaluations (0: only at the end)
+	Progress  io.Writer     // progress lines (nil: none)
+	JSONL     io.Writer     // one JSON line per evaluation (nil: none)
 	// Checkpoint, if set, receives the training state when ctx is
 	// cancelled; with Resume, training continues from it (the curve of
 	// the report starts anew).
 	Checkpoint string
 	Resume     bool
+}
+
+// TrainFlags are the train.Flags that Train honours, for
+// Flags.RegisterOnly.
+var TrainFlags = []string{"steps", "optimizer", "lr", "weight-decay", "momentum", "schedule", "lr-min", "warmup", "clip", "clip-value", "save-every"}
+
+// DefaultTrainConfig is the charlm program's recipe: 32 streams of 64
+// steps, Adam at a constant 3e-3, clipping at global norm 5, a held-out
+// evaluation every 200 updates (set MaxSteps or Time).
+func DefaultTrainConfig() TrainConfig {
+	f := train.DefaultFlags()
+	f.LR, f.Epochs, f.Patience = 0.003, 1, 0
+	return TrainConfig{Batch: 32, BPTT: 64, Flags: f, EvalEvery: 200}
 }
 
 // Point is one evaluation during training.
@@ -228,8 +244,11 @@ func (k *streamTask) TrainBatch(i int) (train.Result, error) {
 func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainConfig) (*Report, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if tc.Steps <= 0 && tc.Time <= 0 {
+	if tc.MaxSteps <= 0 && tc.Time <= 0 {
 		return nil, fmt.Errorf("charlm: set a number of steps or a time budget")
+	}
+	if tc.MaxSteps <= 0 && (tc.Schedule == "cosine" || tc.Warmup == train.WarmupAuto) {
+		return nil, fmt.Errorf("charlm: a cosine schedule or -warmup -1 needs -steps (a time budget has no known end)")
 	}
 	st, err := NewStreams(trainIDs, tc.Batch, tc.BPTT)
 	if err != nil {
@@ -255,8 +274,8 @@ func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainCon
 		}
 		rep.Curve = append(rep.Curve, p)
 		rep.ValidNLL, rep.ValidBPC, rep.ValidPPL, rep.ValidSize = nll, p.ValidBPC, train.Perplexity(nll), chars
-		if tc.Log != nil {
-			fmt.Fprintf(tc.Log, "step %5d  %5.0fs  train %.3f bpc  held-out %.3f bpc  grad norm %.2f  clipped %.0f%%\n",
+		if tc.Progress != nil {
+			fmt.Fprintf(tc.Progress, "step %5d  %5.0fs  train %.3f bpc  held-out %.3f bpc  grad norm %.2f  clipped %.0f%%\n",
 				p.Step, p.Seconds, train.BitsPerChar(p.TrainLoss), p.ValidBPC, p.GradNorm, 100*p.Clipped)
 		}
 		if tc.JSONL != nil {
@@ -266,17 +285,19 @@ func (m *Model) Train(ctx context.Context, trainIDs, validIDs []int, tc TrainCon
 		}
 		return nil
 	}
-	epochs := 1 << 30 // a time budget: as many passes as it allows
-	if tc.Steps > 0 {
-		epochs = (tc.Steps + st.Batches() - 1) / st.Batches()
+	f := tc.Flags
+	f.Epochs, f.Seed, f.Patience, f.Log, f.Plots, f.GradNorms = 1<<30, m.Config.Seed, 0, "", "", false // a time budget: as many passes as it allows
+	if tc.MaxSteps > 0 {
+		f.Epochs = int((tc.MaxSteps + int64(st.Batches()) - 1) / int64(st.Batches()))
 	}
-	tr, err := train.New(&streamTask{m: m, st: st, g: g}, train.Config{
-		Epochs: epochs, MaxSteps: int64(tc.Steps), NoShuffle: true, Seed: m.Config.Seed,
-		Optimizer: train.NewAdam(m.Params), LR: train.Constant(tc.LR), ClipNorm: tc.Clip,
-		Every: int64(tc.EvalEvery), Hook: func(r train.Record) (bool, error) { return false, point(r) },
-		TimeBudget: tc.Time, Checkpoint: tc.Checkpoint, ModelKind: Kind, ModelConfig: m.Config,
-		Vocabs: map[string]any{"chars": m.Vocab}, Progress: io.Discard,
-	})
+	cfg, err := f.Config(m.Params, st.Batches())
+	if err != nil {
+		return nil, fmt.Errorf("charlm: %w", err)
+	}
+	cfg.NoShuffle, cfg.Every, cfg.Hook = true, int64(tc.EvalEvery), func(r train.Record) (bool, error) { return false, point(r) }
+	cfg.TimeBudget, cfg.Checkpoint, cfg.ModelKind, cfg.ModelConfig = tc.Time, tc.Checkpoint, Kind, m.Config
+	cfg.Vocabs, cfg.Progress = map[string]any{"chars": m.Vocab}, io.Discard
+	tr, err := train.New(&streamTask{m: m, st: st, g: g}, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"time"
 
 	"github.com/rnnzoo/rnnzoo/datasets"
@@ -74,7 +73,7 @@ func (o *Options) Register(fs *flag.FlagSet, gen bool) {
 	fs.IntVar(&o.Hidden, "hidden", o.Hidden, "hidden units per layer and direction")
 	fs.Float64Var(&o.Dropout, "dropout", o.Dropout, "dropout between layers and before the output layer")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size")
-	fs.Float64Var(&o.Valid, "valid", o.Valid, "training images held out for validation: a fraction (< 1) or a number of images")
+	fs.Float64Var(&o.Valid, "valid", o.Valid, train.ValidHelp("images"))
 	fs.IntVar(&o.Limit, "limit", o.Limit, "train on the first N training images only (0: all)")
 	fs.BoolVar(&o.Resume, "resume", o.Resume, "continue the training saved in -model")
 	o.Flags.Register(fs)
@@ -88,8 +87,8 @@ func (o *Options) Check() error {
 	switch {
 	case o.Batch < 1 || o.Limit < 0:
 		return fmt.Errorf("-batch %d must be at least 1, -limit %d not negative", o.Batch, o.Limit)
-	case o.Valid < 0 || (o.Valid >= 1 && o.Valid != math.Trunc(o.Valid)) || math.IsNaN(o.Valid):
-		return fmt.Errorf("-valid %g: want a fraction 0 ≤ v < 1 or a whole number of images", o.Valid)
+	case train.CheckValid(o.Valid) != nil:
+		return train.CheckValid(o.Valid)
 	case o.Patience > 0 && o.Valid == 0:
 		return fmt.Errorf("-patience needs a validation split (-valid 0.1)")
 	}
@@ -115,12 +114,9 @@ func (o *Options) Split(trainSet *images.Set) (tr, valid *images.Set, err error)
 		tr = tr.Subset(seq(0, o.Limit))
 	}
 	if o.Valid > 0 {
-		frac := o.Valid
-		if frac >= 1 {
-			if int(frac) >= tr.N {
-				return nil, nil, fmt.Errorf("-valid %g of %d images leaves no training images", o.Valid, tr.N)
-			}
-			frac = frac / float64(tr.N)
+		frac, err := train.HoldOut(o.Valid, tr.N, "images")
+		if err != nil {
+			return nil, nil, err
 		}
 		parts, err := datasets.Split(tr.N, int64(o.Seed)+17, 1-frac, frac)
 		if err != nil {

@@ -3,7 +3,6 @@ package translator
 import (
 	"flag"
 	"fmt"
-	"math"
 
 	"github.com/rnnzoo/rnnzoo/datasets/parallel"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
@@ -27,10 +26,13 @@ type DataOptions struct {
 	Src, Tgt           string  // direction ("": English to the other language, or the file's order)
 	TestBook           string  // Bible book held out as the test set ("": Revelation)
 	Holdout            float64 // test fraction held out of Data when there is no Test
-	ValidMax           int     // at most this many validation pairs, held out of the training pairs
-	MaxLen             int     // training pairs with a longer side are dropped
-	Limit              int     // use at most this many training pairs (0: all)
-	Seed               int64
+	// Valid is held out of the training pairs for validation (grouped by
+	// first-column sentence): a fraction (< 1) or a number of pairs, as
+	// -valid means in every program (train.HoldOut); none below 20 pairs.
+	Valid  float64
+	MaxLen int // training pairs with a longer side are dropped
+	Limit  int // use at most this many training pairs (0: all)
+	Seed   int64
 }
 
 // otherLang is the non-English language of a direction ("" if none).
@@ -102,8 +104,11 @@ func LoadData(o DataOptions) (*Dataset, error) {
 	// Validation: a small seeded hold-out of the training pairs, grouped
 	// by their first-column sentence like the test hold-out.
 	var validB *parallel.Bitext
-	if o.ValidMax > 0 && trainB.Len() >= 20 {
-		frac := math.Min(0.05, float64(o.ValidMax)/float64(trainB.Len()))
+	if o.Valid > 0 && trainB.Len() >= 20 {
+		frac, err := train.HoldOut(o.Valid, trainB.Len(), "pairs")
+		if err != nil {
+			return nil, err
+		}
 		if trainB, validB, err = trainB.HoldOut(frac, o.Seed+1); err != nil {
 			return nil, err
 		}
@@ -268,7 +273,7 @@ func (t *Model) evaluate(pairs []parallel.Pair, o DecodeOptions) (*Scores, error
 
 // EvalPairs returns pairs to score and their name: with validSplit, the
 // validation pairs that LoadData(d) holds out of d.Data (the embedded Bible
-// when empty; d.Seed and d.ValidMax as train had them); else the pairs of
+// when empty; d.Seed and d.Valid as train had them); else the pairs of
 // d.Test (only book d.TestBook of a Bible file, when set); else, with
 // neither, the embedded Bible's held-out book (Revelation). The direction
 // is d.Src→d.Tgt; only when both are empty is it English→Spanish.
@@ -319,16 +324,16 @@ func (d *DataOptions) Register(fs *flag.FlagSet) {
 	fs.StringVar(&d.Tgt, "tgt", d.Tgt, "target language (default: the other one)")
 	fs.StringVar(&d.TestBook, "test-book", d.TestBook, "Bible book held out as the test set (default: Revelation)")
 	fs.Float64Var(&d.Holdout, "holdout", d.Holdout, "fraction of -data held out as the test set by English sentence, when there is no -test")
-	fs.IntVar(&d.ValidMax, "valid", d.ValidMax, "hold out at most this many training pairs for validation (0: none)")
+	fs.Float64Var(&d.Valid, "valid", d.Valid, train.ValidHelp("pairs"))
 	fs.IntVar(&d.MaxLen, "maxlen", d.MaxLen, "drop training pairs with a side longer than this many tokens (sources to translate are cut at max(this, 60) tokens)")
 	fs.IntVar(&d.Limit, "limit", d.Limit, "use at most this many training pairs (0: all)")
 }
 
 // DefaultDataOptions are the defaults of `translate train`: 3% held out
-// for testing when there is no test file, at most 1,000 validation pairs,
-// sentences of at most 20 tokens.
+// for testing when there is no test file, 5% of the training pairs for
+// validation (the shipped model's split), sentences of at most 20 tokens.
 func DefaultDataOptions() DataOptions {
-	return DataOptions{Holdout: 0.03, ValidMax: 1000, MaxLen: 20, Seed: 1}
+	return DataOptions{Holdout: 0.03, Valid: 0.05, MaxLen: 20, Seed: 1}
 }
 
 // Check reports data options that cannot make a data set.
@@ -338,8 +343,10 @@ func (d *DataOptions) Check() error {
 		return fmt.Errorf("maxlen %d, want ≥ 2", d.MaxLen)
 	case d.Holdout < 0 || d.Holdout >= 1:
 		return fmt.Errorf("holdout %v outside [0, 1)", d.Holdout)
-	case d.ValidMax < 0 || d.Limit < 0:
-		return fmt.Errorf("valid %d and limit %d must not be negative", d.ValidMax, d.Limit)
+	case train.CheckValid(d.Valid) != nil:
+		return train.CheckValid(d.Valid)
+	case d.Limit < 0:
+		return fmt.Errorf("-limit %d must not be negative", d.Limit)
 	}
 	return nil
 }
@@ -353,7 +360,7 @@ func (d *DataOptions) RegisterEval(fs *flag.FlagSet) *bool {
 	fs.StringVar(&d.TestBook, "test-book", d.TestBook, "score only this book of a Bible file")
 	fs.StringVar(&d.Data, "data", d.Data, "with -valid-split: the training pairs file train read")
 	fs.Int64Var(&d.Seed, "seed", d.Seed, "with -valid-split: train's -seed")
-	fs.IntVar(&d.ValidMax, "valid", d.ValidMax, "with -valid-split: train's -valid")
+	fs.Float64Var(&d.Valid, "valid", d.Valid, "with -valid-split: train's -valid")
 	return fs.Bool("valid-split", false, "score the validation pairs train holds out of -data (default: the embedded Bible) with the same -seed and -valid, instead of -test")
 }
 
