@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -255,6 +256,11 @@ func fuzzRead(f *testing.F, format Format, seeds ...string) {
 		if len(v.Data) != len(v.Words)*v.Dim {
 			t.Fatalf("inconsistent vectors")
 		}
+		for i, x := range v.Data {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				t.Fatalf("number %d of the vectors read is %v", i, x)
+			}
+		}
 		// What was read writes and reads back the same (text formats re-read as text).
 		var b bytes.Buffer
 		if err := v.WriteBinary(&b); err != nil {
@@ -268,15 +274,17 @@ func fuzzRead(f *testing.F, format Format, seeds ...string) {
 }
 
 func FuzzReadText(f *testing.F) {
-	fuzzRead(f, Text, "2 3\na 1 2 3\nb 4 5 6\n", "1 2\nx 1e-3 -2\n", "0 5\n", "2 2\na 1 2\n", "1 1\na NaN\n", "3 2 \nw 1 2 \n")
+	fuzzRead(f, Text, "2 3\na 1 2 3\nb 4 5 6\n", "1 2\nx 1e-3 -2\n", "0 5\n", "2 2\na 1 2\n", "1 1\na NaN\n", "3 2 \nw 1 2 \n",
+		hostileVectors[0].text, hostileVectors[1].text, hostileVectors[2].text, hostileVectors[4].text)
 }
 
 func FuzzReadBinary(f *testing.F) {
-	fuzzRead(f, Binary, "1 2\na \x00\x00\x80\x3f\x00\x00\x00\x40\n", "2 1\na \x00\x00\x80\x3fb \x00\x00\x80\x3f", "1 1\n", "9999999 65536\n")
+	fuzzRead(f, Binary, "1 2\na \x00\x00\x80\x3f\x00\x00\x00\x40\n", "2 1\na \x00\x00\x80\x3fb \x00\x00\x80\x3f", "1 1\n", "9999999 65536\n",
+		hostileVectors[0].text, hostileVectors[5].text)
 }
 
 func FuzzReadGloVe(f *testing.F) {
-	fuzzRead(f, GloVe, "a 1 2\nb 3 4\n", "new york 1\n", "a\n", "\n\n")
+	fuzzRead(f, GloVe, "a 1 2\nb 3 4\n", "new york 1\n", "a\n", "\n\n", hostileVectors[3].text)
 }
 
 func FuzzReadAuto(f *testing.F) {
@@ -338,5 +346,38 @@ func BenchmarkNearest(b *testing.B) {
 	v.units()
 	for b.Loop() {
 		v.NearestTo(x, 10, 0)
+	}
+}
+
+// hostileVectors are files anyone could hand us, each refused with an
+// error that names the place (they also seed the fuzz targets).
+var hostileVectors = []struct {
+	format     Format
+	text, want string
+}{
+	// A header whose count times the dimension overflows int.
+	{Text, "4611686018427387904 4\nking 1 2 3 4\n", "header says 4611686018427387904 words, file has 1"},
+	// A header claiming 10^12 rows of a 26-byte file.
+	{Text, "1000000000000 300\nking 1\n", "hostile:2: 2 fields, want a word and 300 numbers"},
+	// NaN and infinity are not vectors.
+	{Text, "2 2\nking 1 NaN\nqueen 1 2\n", `hostile:2: field 3 ("NaN"): not finite`},
+	{GloVe, "king 1 2\nqueen 1 2 3\n", "hostile:2: 4 fields, want a word and 2 numbers"},
+	// More numbers than the header's dimension is not a word with spaces.
+	{Text, "2 2\nking 1 2\nqueen a 1 2\n", "hostile:3: 4 fields, want a word and 2 numbers"},
+	{Binary, "1 1\na \x00\x00\xc0\x7f\n", "not finite"},
+}
+
+func TestHostileVectors(t *testing.T) {
+	for _, c := range hostileVectors {
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		_, err := Read(strings.NewReader(c.text), "hostile", c.format)
+		runtime.ReadMemStats(&m1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want an error with %q", c.text, err, c.want)
+		}
+		if grew := m1.TotalAlloc - m0.TotalAlloc; grew > 64<<20 {
+			t.Errorf("%q: allocated %d MB for a file of %d bytes", c.text, grew>>20, len(c.text))
+		}
 	}
 }

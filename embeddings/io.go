@@ -63,7 +63,8 @@ func ParseFormat(s string) (Format, error) {
 const (
 	maxDim      = 1 << 16
 	maxWordLen  = 1 << 16
-	maxPrealloc = 1 << 24 // floats allocated up front from a header's claim
+	maxPrealloc = 1 << 22 // floats allocated up front from a header's claim
+	maxPreWords = 1 << 16 // words allocated up front from a header's claim
 )
 
 // Load reads a vector file. Files ending in ".gz" are decompressed first.
@@ -146,11 +147,12 @@ func parseHeader(line string) (n, dim int, err error) {
 	return n, dim, nil
 }
 
+// newSized returns empty vectors with room for a header's n words of dim
+// numbers, at most maxPreWords words and maxPrealloc numbers: the header
+// is a claim (it may be corrupt or hostile), the file's content grows the
+// slices past that.
 func newSized(n, dim int) *Vectors {
-	pre := n
-	if pre*dim > maxPrealloc {
-		pre = maxPrealloc / dim
-	}
+	pre := min(n, maxPreWords, maxPrealloc/dim)
 	return &Vectors{Dim: dim, Words: make([]string, 0, pre), Data: make([]float32, 0, pre*dim), index: make(map[string]int, pre)}
 }
 
@@ -233,6 +235,12 @@ func readText(br *bufio.Reader, name string, header bool) (*Vectors, error) {
 		if nw == 1 {
 			word = string(fields[0])
 		} else {
+			// word2vec's text format has a header and words without
+			// spaces; GloVe's may have spaces, but a word part ending in a
+			// number means more numbers than the dimension.
+			if _, perr := strconv.ParseFloat(string(fields[nw-1]), 32); header || perr == nil {
+				return nil, fmt.Errorf("%s:%d: %d fields, want a word and %d numbers", name, lineNo, len(fields), v.Dim)
+			}
 			word = string(bytes.Join(fields[:nw], []byte(" ")))
 		}
 		if _, dup := v.index[word]; dup {
@@ -242,6 +250,9 @@ func readText(br *bufio.Reader, name string, header bool) (*Vectors, error) {
 			x, perr := strconv.ParseFloat(string(f), 32)
 			if perr != nil {
 				return nil, fmt.Errorf("%s:%d: field %d (%q): not a number", name, lineNo, nw+j+1, f)
+			}
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("%s:%d: field %d (%q): not finite (NaN or infinity)", name, lineNo, nw+j+1, f)
 			}
 			v.Data = append(v.Data, float32(x))
 		}
@@ -337,7 +348,11 @@ func readBinary(br *bufio.Reader, name string) (*Vectors, error) {
 		}
 		off += int64(len(buf))
 		for j := 0; j < dim; j++ {
-			v.Data = append(v.Data, math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:])))
+			x := math.Float32frombits(binary.LittleEndian.Uint32(buf[4*j:]))
+			if x-x != 0 { // NaN or ±Inf
+				return nil, fmt.Errorf("%s: byte %d: vector of word %d %q, number %d: %v is not finite", name, off-int64(len(buf))+int64(4*j), i+1, w, j+1, x)
+			}
+			v.Data = append(v.Data, x)
 		}
 		v.index[w] = len(v.Words)
 		v.Words = append(v.Words, w)
