@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -25,7 +26,7 @@ import (
 //
 //	metadata key      value
 //	format            "rnnzoo-checkpoint"
-//	format_version    "1"
+//	format_version    "2" (1: files written before the whole-file checksum)
 //	model_kind        what model the file holds, e.g. "sentiment" (optional)
 //	params            JSON array of the model's parameter names, in model order
 //	config            the model's configuration, JSON (opaque to train)
@@ -34,7 +35,12 @@ import (
 //	trainer           JSON training state (step, epoch, position in the epoch,
 //	                  batch order, RNG states, optimizer kind/hyper-parameters/
 //	                  step count, early-stopping state, log history)
-//	data_sha256       hex SHA-256 of the whole data section
+//	sha256            hex SHA-256 of everything else in the file (see digest):
+//	                  every other metadata entry and every tensor's name,
+//	                  dtype, shape and data, so that a changed vocabulary,
+//	                  configuration or trainer step is caught like a changed
+//	                  weight (version 1 files have data_sha256, which covers
+//	                  the tensor data only)
 //
 //	extra tensor            content
 //	optim.<slot>.<param>    optimizer state, e.g. optim.m.lstm.W (Adam's first moment)
@@ -44,8 +50,53 @@ import (
 // (descending dtype, then name), so for one dtype: by name.
 const (
 	checkpointFormat  = "rnnzoo-checkpoint"
-	checkpointVersion = 1
+	checkpointVersion = 2
 )
+
+// digest is the SHA-256 that version 2 records under "sha256": the
+// metadata entries other than itself in key order, then the tensors in
+// data order, each string and byte slice preceded by its length (so that
+// no two different files hash the same bytes).
+func digest(meta map[string]string, tensors []Tensor) (string, error) {
+	order, err := dataOrder(tensors)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	var n [8]byte
+	put := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		if k != "sha256" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	binary.LittleEndian.PutUint64(n[:], uint64(len(keys)))
+	h.Write(n[:])
+	for _, k := range keys {
+		put([]byte(k))
+		put([]byte(meta[k]))
+	}
+	binary.LittleEndian.PutUint64(n[:], uint64(len(order)))
+	h.Write(n[:])
+	for _, t := range order {
+		put([]byte(t.Name))
+		put([]byte(t.Dtype))
+		binary.LittleEndian.PutUint64(n[:], uint64(len(t.Shape)))
+		h.Write(n[:])
+		for _, d := range t.Shape {
+			binary.LittleEndian.PutUint64(n[:], uint64(d))
+			h.Write(n[:])
+		}
+		put(t.Data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
 
 // Checkpoint is a decoded checkpoint file.
 type Checkpoint struct {
@@ -228,15 +279,13 @@ func (c *Checkpoint) encode() ([]Tensor, map[string]string, error) {
 	for _, t := range c.Tensors {
 		tensors = append(tensors, t)
 	}
-	order, err := dataOrder(tensors)
+	delete(meta, "data_sha256") // version 1's partial checksum
+	delete(meta, "sha256")
+	sum, err := digest(meta, tensors)
 	if err != nil {
 		return nil, nil, err
 	}
-	h := sha256.New()
-	for _, t := range order {
-		h.Write(t.Data)
-	}
-	meta["data_sha256"] = hex.EncodeToString(h.Sum(nil))
+	meta["sha256"] = sum
 	return tensors, meta, nil
 }
 
@@ -325,12 +374,22 @@ func Decode(b []byte) (*Checkpoint, error) {
 	if v > checkpointVersion {
 		return nil, fmt.Errorf("checkpoint format version %d is newer than this program reads (%d)", v, checkpointVersion)
 	}
-	h := sha256.New()
-	for _, t := range tensors {
-		h.Write(t.Data)
-	}
-	if sum := hex.EncodeToString(h.Sum(nil)); meta["data_sha256"] != sum {
-		return nil, corrupt("the data's SHA-256 is %s but the header records %q: the tensor data were altered", sum, meta["data_sha256"])
+	if v >= 2 {
+		sum, err := digest(meta, tensors)
+		if err != nil {
+			return nil, corrupt("%v", err)
+		}
+		if meta["sha256"] != sum {
+			return nil, corrupt("the file's SHA-256 is %s but the header records %q: the file was altered after it was written (its metadata, vocabulary, configuration or weights)", sum, meta["sha256"])
+		}
+	} else {
+		h := sha256.New()
+		for _, t := range tensors {
+			h.Write(t.Data)
+		}
+		if sum := hex.EncodeToString(h.Sum(nil)); meta["data_sha256"] != sum {
+			return nil, corrupt("the data's SHA-256 is %s but the header records %q: the tensor data were altered", sum, meta["data_sha256"])
+		}
 	}
 	c := &Checkpoint{Version: v, Kind: meta["model_kind"], Meta: meta, Tensors: map[string]Tensor{}}
 	for _, t := range tensors {

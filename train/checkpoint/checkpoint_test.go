@@ -2,7 +2,9 @@ package checkpoint
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -195,6 +197,31 @@ func TestCheckpointCorruptionRefused(t *testing.T) {
 	if err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "SHA-256") {
 		t.Fatalf("flipped byte: %v", err)
 	}
+	// The header is covered too: the same-length edits that once loaded
+	// without a word (two vocabulary words swapped, the pooling, the
+	// maximum length, the trainer's step) are refused.
+	tampered, err := New(smallParams(1), map[string]any{"pool": "max", "max_len": 64}, map[string]any{"words": []string{"ab", "cd"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered.Trainer = []byte(`{"step":135}`)
+	if err := tampered.Write(path); err != nil {
+		t.Fatal(err)
+	}
+	written, _ := os.ReadFile(path)
+	if _, err := Read(path); err != nil {
+		t.Fatalf("the untouched file: %v", err)
+	}
+	for _, edit := range [][2]string{{`[\"ab\",\"cd\"]`, `[\"cd\",\"ab\"]`}, {`\"pool\":\"max\"`, `\"pool\":\"sum\"`},
+		{`\"max_len\":64`, `\"max_len\":01`}, {`\"step\":135`, `\"step\":935`}} {
+		if !bytes.Contains(written, []byte(edit[0])) {
+			t.Fatalf("%s is not in the file's header", edit[0])
+		}
+		os.WriteFile(path, bytes.Replace(written, []byte(edit[0]), []byte(edit[1]), 1), 0o644)
+		if _, err := Read(path); err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "altered") {
+			t.Errorf("%s → %s: %v", edit[0], edit[1], err)
+		}
+	}
 	// Every truncation is refused.
 	for _, n := range []int{0, 7, 8, 100, len(good) / 2, len(good) - 1} {
 		os.WriteFile(path, good[:n], 0o644)
@@ -317,5 +344,26 @@ func TestCheckpointKind(t *testing.T) {
 	back.Kind = ""
 	if back.CheckKind("sentiment") != nil {
 		t.Fatal("a file without a kind is refused")
+	}
+}
+
+// Files of format version 1 (the checksum covers the tensor data only)
+// still load, and their data are still checked.
+func TestCheckpointVersion1(t *testing.T) {
+	data := []byte{0, 0, 128, 63, 0, 0, 0, 64}
+	sum := sha256.Sum256(data)
+	meta := map[string]string{"format": "rnnzoo-checkpoint", "format_version": "1", "params": `["w"]`, "config": `{"hidden":3}`,
+		"data_sha256": hex.EncodeToString(sum[:])}
+	var b bytes.Buffer
+	if err := WriteSafetensors(&b, []Tensor{{Name: "w", Dtype: "F32", Shape: []int{2}, Data: data}}, meta); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Decode(b.Bytes())
+	if err != nil || c.Version != 1 || string(c.Config) != `{"hidden":3}` {
+		t.Fatalf("version 1: %+v, %v", c, err)
+	}
+	bad := bytes.Replace(b.Bytes(), data, []byte{0, 0, 128, 63, 0, 0, 0, 65}, 1)
+	if _, err := Decode(bad); err == nil || !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("version 1 with altered data: %v", err)
 	}
 }
