@@ -337,19 +337,80 @@ func Gunzip(b []byte) ([]byte, error) {
 	return out, nil
 }
 
+// readChecked reads a checkpoint of at most limit bytes from r, looking at
+// its header before it reads the data: a file that is not a checkpoint
+// (a header length past the limit, a header that is not JSON or does not
+// say "rnnzoo-checkpoint") is refused after its first bytes, not after
+// gigabytes.
+func readChecked(r io.Reader, limit int64, exact bool) ([]byte, error) {
+	var n8 [8]byte
+	if n, err := io.ReadFull(r, n8[:]); err != nil {
+		return nil, corrupt("%d bytes, too short for the 8-byte header length", n)
+	}
+	n := binary.LittleEndian.Uint64(n8[:])
+	if n > maxHeader || n > uint64(max(limit-8, 0)) {
+		return nil, corrupt("header length %d runs past the end of the file or the %d-byte limit", n, maxHeader)
+	}
+	hdr := make([]byte, 8+n)
+	copy(hdr, n8[:])
+	if _, err := io.ReadFull(r, hdr[8:]); err != nil {
+		return nil, corrupt("header length %d runs past the end of the file", n)
+	}
+	var head struct {
+		Meta struct {
+			Format string `json:"format"`
+		} `json:"__metadata__"`
+	}
+	if err := json.Unmarshal(hdr[8:], &head); err != nil {
+		return nil, corrupt("header is not a JSON object of tensors: %v", err)
+	}
+	if head.Meta.Format != checkpointFormat {
+		return nil, corrupt("not an rnnzoo checkpoint (metadata format %q)", head.Meta.Format)
+	}
+	if exact { // a plain file: read its known size into one buffer
+		b := make([]byte, limit)
+		copy(b, hdr)
+		if _, err := io.ReadFull(r, b[len(hdr):]); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	buf := bytes.NewBuffer(hdr)
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit-int64(len(hdr))+1)); err != nil {
+		return nil, err
+	}
+	if int64(buf.Len()) > limit {
+		return nil, errors.New("the data expand past 4 GiB")
+	}
+	return buf.Bytes(), nil
+}
+
 // Read reads and verifies a checkpoint file. A truncated,
 // corrupted or foreign file is refused with an error wrapping ErrCorrupt
 // that says what is wrong.
 // A path ending in ".gz" is decompressed first.
 func Read(path string) (*Checkpoint, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: reading checkpoint: %w", err)
 	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: reading checkpoint: %w", err)
+	}
+	var r io.Reader = f
+	limit, exact := st.Size(), true
 	if strings.HasSuffix(path, ".gz") {
-		if b, err = Gunzip(b); err != nil {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
 			return nil, fmt.Errorf("checkpoint: checkpoint %s: %w", path, err)
 		}
+		r, limit, exact = zr, maxGunzipped, false
+	}
+	b, err := readChecked(r, limit, exact)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: checkpoint %s: %w", path, err)
 	}
 	c, err := Decode(b)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -365,5 +366,29 @@ func TestCheckpointVersion1(t *testing.T) {
 	bad := bytes.Replace(b.Bytes(), data, []byte{0, 0, 128, 63, 0, 0, 0, 65}, 1)
 	if _, err := Decode(bad); err == nil || !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("version 1 with altered data: %v", err)
+	}
+}
+
+// A 2 GiB file that is not a checkpoint is refused from its first bytes,
+// without reading it into memory (the file is sparse: it takes no disk).
+func TestReadLooksAtTheHeaderFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.ckpt")
+	hdr := []byte(`{"__metadata__":{"format":"other"}}`)
+	head := append(binary.LittleEndian.AppendUint64(nil, uint64(len(hdr))), hdr...)
+	if err := os.WriteFile(path, head, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 2<<30); err != nil {
+		t.Skipf("no sparse 2 GiB file here: %v", err)
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	_, err := Read(path)
+	runtime.ReadMemStats(&m1)
+	if err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), `not an rnnzoo checkpoint (metadata format "other")`) {
+		t.Fatalf("Read: %v", err)
+	}
+	if grew := m1.TotalAlloc - m0.TotalAlloc; grew > 16<<20 {
+		t.Fatalf("allocated %d MB to refuse it", grew>>20)
 	}
 }
