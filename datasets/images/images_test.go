@@ -3,12 +3,17 @@ package images
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"image"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -480,4 +485,62 @@ func TestAugment(t *testing.T) {
 	if dy, dx, f := (Augment{}).Draw(rng); dy != 0 || dx != 0 || f {
 		t.Fatal("the zero Augment drew a change")
 	}
+}
+
+// pngDeclaring is a valid 2×2 PNG whose header is rewritten to declare
+// w×h pixels (with a correct CRC), as a decompression bomb would.
+func pngDeclaring(t testing.TB, w, h uint32) []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 2, 2))); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	// 8-byte signature, then the IHDR chunk: length, "IHDR", width, height, …, CRC.
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
+}
+
+func TestReadPNGChecksTheDeclaredSize(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "bomb.png")
+	os.WriteFile(p, pngDeclaring(t, 60000, 60000), 0o644)
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	_, err := ReadPNG(p, 8, 8, false)
+	runtime.ReadMemStats(&m1)
+	if err == nil || !strings.Contains(err.Error(), "declares 60000×60000 pixels") {
+		t.Fatalf("bomb: %v", err)
+	}
+	if grew := m1.TotalAlloc - m0.TotalAlloc; grew > 16<<20 {
+		t.Fatalf("allocated %d MB to refuse it", grew>>20)
+	}
+	os.WriteFile(p, pngDeclaring(t, 2, 2), 0o644)
+	if _, err := ReadPNG(p, 8, 8, false); err != nil {
+		t.Fatalf("the 2×2 PNG itself: %v", err)
+	}
+}
+
+func FuzzReadPNG(f *testing.F) {
+	f.Add(pngDeclaring(f, 2, 2))
+	f.Add(pngDeclaring(f, 60000, 60000))
+	f.Add(pngDeclaring(f, 1<<31-1, 1))
+	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "fuzz.png")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		img, err := ReadPNG(p, 8, 8, false)
+		if err != nil {
+			if !strings.Contains(err.Error(), p) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if len(img) != 64 {
+			t.Fatalf("%d pixels, want 64", len(img))
+		}
+	})
 }

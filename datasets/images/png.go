@@ -70,12 +70,31 @@ func ReadPNG(path string, h, w int, invert bool) ([]float32, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// The declared size is checked before decoding: a small file may
+	// declare 60000×60000 pixels, gigabytes once decoded.
+	cfg, err := png.DecodeConfig(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxPNGSide || cfg.Height > MaxPNGSide || cfg.Width*cfg.Height > MaxPNGPixels {
+		return nil, fmt.Errorf("%s: the PNG declares %d×%d pixels; at most %d a side and %d in all are read", path, cfg.Width, cfg.Height, MaxPNGSide, MaxPNGPixels)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	m, err := png.Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return FromImage(m, h, w, invert), nil
 }
+
+// The largest PNG that ReadPNG decodes (a photo of a digit fits; a
+// decompression bomb does not).
+const (
+	MaxPNGSide   = 16384
+	MaxPNGPixels = 40 << 20
+)
 
 // WriteGridPNG writes images (each h×w, values in [0, 1]) as a PNG grid of
 // cols columns, each pixel drawn as a scale×scale square, with a one-pixel
