@@ -10,9 +10,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 )
 
 // Format names a vector file format.
@@ -453,32 +454,11 @@ func (v *Vectors) write(w io.Writer, f Format) error {
 }
 
 // WriteFileAtomic calls write with a temporary file beside path and renames
-// it to path when write and the file's sync and close succeed.
-func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// it to path when write and the file's sync and close succeed; it is the
+// module's one atomic write (internal/atomicfile), exported for the
+// programs that write vectors.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	return atomicfile.Write(path, write)
 }
 
 // WordCount is one entry of a vocabulary file.

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 )
 
 // The special tokens and their fixed ids.
@@ -278,21 +279,7 @@ func ReadVocab(r io.Reader) (*Vocab, error) {
 }
 
 // Save writes the vocabulary to path atomically (temporary file, rename).
-func (v *Vocab) Save(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := v.WriteJSON(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func (v *Vocab) Save(path string) error { return atomicfile.Write(path, v.WriteJSON) }
 
 // LoadVocab reads a vocabulary file written by Save; errors name the file.
 func LoadVocab(path string) (*Vocab, error) {

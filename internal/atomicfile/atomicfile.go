@@ -4,6 +4,13 @@
 // renamed over the path; the directory is synced too (where the file system
 // allows). If anything fails, the path keeps its old content and the
 // temporary file is removed.
+//
+// A process killed while it writes (SIGKILL, power loss) leaves its
+// temporary file behind. While a write is under way its temporary file is
+// locked (flock on Unix); after a successful rename, Write removes the
+// temporary files of the same path that no live process holds, so the
+// next save of a crashed run cleans up. Where there is no flock, a
+// temporary file untouched for an hour counts as abandoned.
 package atomicfile
 
 import (
@@ -12,6 +19,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // WrapForTest, when set by a test, wraps the writer of the temporary file
@@ -27,6 +35,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
+	lock(f)
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -61,5 +70,24 @@ func Write(path string, write func(io.Writer) error) (err error) {
 		_ = d.Sync() // best effort: not every file system syncs directories
 		d.Close()
 	}
+	RemoveStale(path)
 	return nil
+}
+
+// RemoveStale removes the temporary files that writes of path left behind
+// when their process died: those matching ".<name>.tmp-*" beside it that no
+// live write holds. It returns how many it removed.
+func RemoveStale(path string) int {
+	dir, prefix := filepath.Dir(path), "."+filepath.Base(path)+".tmp-"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if m := filepath.Join(dir, e.Name()); e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) && abandoned(m) && os.Remove(m) == nil {
+			n++
+		}
+	}
+	return n
 }
