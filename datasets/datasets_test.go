@@ -164,4 +164,18 @@ func TestLines(t *testing.T) {
 	if err := Lines("x.txt", strings.NewReader("a\nb\n"), func(int, string) error { return stop }); err != stop {
 		t.Fatalf("fn's error not returned as it is: %v", err)
 	}
+	// A line past the 64 KiB buffer is read whole; one past MaxLine is an
+	// error that names the line.
+	mid := strings.Repeat("x", 100<<10)
+	got = got[:0]
+	if err := Lines("x.txt", strings.NewReader("a\n"+mid+"\nb"), func(n int, line string) error {
+		got = append(got, fmt.Sprintf("%d:%d", n, len(line)))
+		return nil
+	}); err != nil || !slices.Equal(got, []string{"1:1", "2:102400", "3:1"}) {
+		t.Fatalf("long line: %q, %v", got, err)
+	}
+	huge := "ok\n" + strings.Repeat("y", MaxLine+10) + "\n"
+	if err := Lines("x.txt", strings.NewReader(huge), func(int, string) error { return nil }); err == nil || !strings.Contains(err.Error(), "x.txt:2: line longer than 16 MiB") {
+		t.Fatalf("huge line: %v", err)
+	}
 }

@@ -544,3 +544,22 @@ func FuzzReadPNG(f *testing.F) {
 		}
 	})
 }
+
+// An MNIST label of 200 is a damaged file, not a model of 201 classes.
+func TestLoadDirRefusesLabelsPastNine(t *testing.T) {
+	img, lab := tinyImages()
+	dir := t.TempDir()
+	bad := &IDX{Type: UInt8, Dims: []int{2}, Data: []byte{7, 200}}
+	os.WriteFile(filepath.Join(dir, "train-images-idx3-ubyte"), idxBytes(t, img, false), 0o644)
+	os.WriteFile(filepath.Join(dir, "train-labels-idx1-ubyte"), idxBytes(t, bad, false), 0o644)
+	os.WriteFile(filepath.Join(dir, "t10k-images-idx3-ubyte"), idxBytes(t, img, false), 0o644)
+	os.WriteFile(filepath.Join(dir, "t10k-labels-idx1-ubyte"), idxBytes(t, lab, false), 0o644)
+	if _, _, err := LoadDir(MNIST, dir); err == nil || !strings.Contains(err.Error(), "label 200 of image 1 is not a class 0..9") {
+		t.Fatalf("label 200: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "train-labels-idx1-ubyte"), idxBytes(t, lab, false), 0o644)
+	train, _, err := LoadDir(MNIST, dir)
+	if err != nil || train.Classes != 10 {
+		t.Fatalf("labels 7 and 3: %v, %d classes", err, train.Classes)
+	}
+}

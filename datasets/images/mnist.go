@@ -164,6 +164,19 @@ func LoadDir(name, dir string) (train, test *Set, err error) {
 	if test.H != train.H || test.W != train.W {
 		return nil, nil, fmt.Errorf("%s: train images are %d×%d, test images %d×%d", dir, train.H, train.W, test.H, test.W)
 	}
+	// Both families have ten classes: a larger label is a damaged file,
+	// not an eleventh class.
+	for _, s := range []*Set{train, test} {
+		for i, l := range s.Labels {
+			if l > 9 {
+				return nil, nil, fmt.Errorf("%s: %s: label %d of image %d is not a class 0..9 of %s", dir, s.Name, l, i, name)
+			}
+		}
+		if s.N == 0 {
+			return nil, nil, fmt.Errorf("%s: %s: no images", dir, s.Name)
+		}
+		s.Classes = 10
+	}
 	return train, test, nil
 }
 

@@ -75,6 +75,9 @@ func (p *Program) Run(env *Env, args []string) int {
 	if env.Ctx == nil {
 		env.Ctx = context.Background()
 	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
 	name := p.Default
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,6 +81,10 @@ func TestTrainPredictEval(t *testing.T) {
 // exit 1 with one line naming the command.
 func TestExitCodes(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.ckpt")
+	empty := filepath.Join(t.TempDir(), "empty_labelled.txt")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		args []string
 		code int
@@ -94,6 +99,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"train", "-bogus"}, 2, "flag provided but not defined"},
 		{[]string{"eval"}, 2, "sentiment eval: -test FILE is required; see sentiment eval -h"},
 		{[]string{"eval", "-model", missing, "-test", "x"}, 1, "sentiment eval: "},
+		{[]string{"eval", "-model", "builtin", "-test", empty, "-dataset", "uci"}, 1, "sentiment eval: polarity: no labelled texts to evaluate"},
+		{[]string{"train", "-dataset", "imdb"}, 2, "sentiment train: -dataset \"imdb\": want uci, sst2 or mr"},
+		{[]string{"train", "-lr", "0"}, 2, "sentiment train: -lr 0: want a positive rate"},
+		{[]string{"predict", "-model", "builtin"}, 2, "sentiment predict: no text given"},
 		{[]string{"train", "-data", filepath.Join(t.TempDir(), "nothing.tsv")}, 1, "sentiment train: "},
 	} {
 		code, out, errs := run(t, nil, c.args...)

@@ -100,6 +100,9 @@ func ReadImages(paths []string, cfg *Config, invert string, limit int) (names []
 		if err != nil {
 			return nil, nil, err
 		}
+		if set.N == 0 {
+			return nil, nil, fmt.Errorf("%s: no images", f)
+		}
 		if set.H != cfg.H || set.W != cfg.W {
 			return nil, nil, fmt.Errorf("%s: images are %d×%d, the model reads %d×%d", f, set.H, set.W, cfg.H, cfg.W)
 		}

@@ -231,6 +231,9 @@ func (m *Model) Evaluate(texts []string, labels []int) (*train.Eval, error) {
 	if len(texts) != len(labels) {
 		return nil, fmt.Errorf("polarity: %d texts but %d labels", len(texts), len(labels))
 	}
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("polarity: no labelled texts to evaluate")
+	}
 	for i, l := range labels {
 		if l < 0 || l >= m.cfg.Classes {
 			return nil, fmt.Errorf("polarity: label %d of text %d is outside [0,%d)", l, i, m.cfg.Classes)

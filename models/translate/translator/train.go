@@ -308,6 +308,9 @@ func (t *Model) Evaluate(pairs []parallel.Pair, o DecodeOptions) (*Scores, error
 	if err := o.Check(); err != nil {
 		return nil, err
 	}
+	if len(pairs) == 0 {
+		return nil, fmt.Errorf("translator: no pairs to evaluate")
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.evaluate(pairs, o)
