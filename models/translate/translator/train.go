@@ -54,7 +54,9 @@ type Options struct {
 
 // DefaultOptions are the defaults of `translate train`: Adam at a
 // constant 2e-3 (a cosine schedule ends at lr/20, -lr-min 0.05, as the
-// shipped model was trained), clipping at 5, 10 epochs, patience 3.
+// shipped model was trained; against train's lr/100 on the shipped recipe
+// cut to 8 epochs it gave validation BLEU 17.26 against 16.28, see
+// pretrained/README.md), clipping at 5, 10 epochs, patience 3.
 func DefaultOptions() Options {
 	f := train.DefaultFlags()
 	f.Epochs, f.LR, f.LRMin, f.Patience = 10, 2e-3, 0.05, 3
