@@ -385,6 +385,27 @@ func readChecked(r io.Reader, limit int64, exact bool) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// CheckWeights refuses a model configuration that asks for more weights
+// than the file holds, before the model is built: lowerBound is a lower
+// bound of the weights the configuration makes (its largest matrices,
+// computed in float64 so that no product overflows). A configuration
+// edited to claim a hidden size of a million is then an error, not an
+// allocation of terabytes.
+func (c *Checkpoint) CheckWeights(lowerBound float64) error {
+	var have float64
+	for _, n := range c.Params {
+		e := 1.0
+		for _, d := range c.Tensors[n].Shape {
+			e *= float64(d)
+		}
+		have += e
+	}
+	if !(lowerBound <= have) {
+		return fmt.Errorf("the model configuration asks for at least %.0f weights, the file holds %.0f: it does not describe the file's tensors", lowerBound, have)
+	}
+	return nil
+}
+
 // Read reads and verifies a checkpoint file. A truncated,
 // corrupted or foreign file is refused with an error wrapping ErrCorrupt
 // that says what is wrong.

@@ -124,6 +124,10 @@ func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
+	h := float64(cfg.Hidden)
+	if err := ck.CheckWeights(float64(cfg.Vocab)*float64(cfg.Embed) + float64(cfg.Layers)*h*h + h*float64(cfg.Vocab)); err != nil {
+		return nil, err
+	}
 	m, err := NewModel(cfg, v)
 	if err != nil {
 		return nil, err

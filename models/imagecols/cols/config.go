@@ -61,14 +61,18 @@ func (c *Config) Features() int {
 	return c.H
 }
 
+// MaxSide is the largest image side a model reads (a side is a sequence
+// length or a feature count; MNIST's is 28).
+const MaxSide = 4096
+
 // Validate checks the configuration and says what is wrong.
 func (c *Config) Validate() error {
 	var errs []error
 	if c.Kind != KindClassifier && c.Kind != KindGenerator {
 		errs = append(errs, fmt.Errorf("kind %q is not %q or %q", c.Kind, KindClassifier, KindGenerator))
 	}
-	if c.H < 1 || c.W < 1 {
-		errs = append(errs, fmt.Errorf("image size %d×%d must be positive", c.H, c.W))
+	if c.H < 1 || c.W < 1 || c.H > MaxSide || c.W > MaxSide {
+		errs = append(errs, fmt.Errorf("image size %d×%d: each side must be in 1..%d", c.H, c.W, MaxSide))
 	}
 	if c.Cell < graph.RNN || c.Cell > graph.GRU {
 		errs = append(errs, fmt.Errorf("cell %d: want lstm, gru or rnn", int(c.Cell)))
@@ -174,6 +178,10 @@ func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("not an imagecols model: %w", err)
+	}
+	h := float64(cfg.Hidden)
+	if err := ck.CheckWeights(float64(cfg.Layers)*h*h + h*float64(min(cfg.H, cfg.W)) + h*float64(cfg.Classes)); err != nil {
+		return nil, err
 	}
 	m := &Model{Config: cfg, Checkpoint: ck}
 	var ps *graph.Params

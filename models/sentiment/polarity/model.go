@@ -340,6 +340,17 @@ func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 	if err := json.Unmarshal(raw, vocab); err != nil {
 		return nil, fmt.Errorf("vocabulary: %w", err)
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("model config: %w", err)
+	}
+	if vocab.Size() != cfg.Vocab {
+		return nil, fmt.Errorf("the vocabulary has %d words, the model config %d", vocab.Size(), cfg.Vocab)
+	}
+	dirs := map[bool]float64{true: 2, false: 1}[cfg.Bidirectional]
+	h := float64(cfg.Hidden)
+	if err := ck.CheckWeights(float64(cfg.Vocab)*float64(cfg.EmbedDim) + float64(cfg.Layers)*dirs*h*h + h*float64(cfg.Classes)); err != nil {
+		return nil, err
+	}
 	m, err := New(cfg, vocab, nil, 1, batchSize)
 	if err != nil {
 		return nil, err

@@ -122,6 +122,13 @@ func FromCheckpoint(ck *checkpoint.Checkpoint) (*Model, error) {
 			return nil, fmt.Errorf("truecase table: %w", err)
 		}
 	}
+	if src.Size() != cfg.SrcVocab || tgt.Size() != cfg.TgtVocab {
+		return nil, fmt.Errorf("the vocabularies have %d and %d words, the model config %d and %d", src.Size(), tgt.Size(), cfg.SrcVocab, cfg.TgtVocab)
+	}
+	h, eh, e := float64(cfg.Hidden), float64(cfg.EncHidden), float64(cfg.EmbedDim)
+	if err := ck.CheckWeights((float64(cfg.SrcVocab)+float64(cfg.TgtVocab))*e + float64(cfg.Layers)*(eh*eh+h*h) + h*float64(cfg.TgtVocab)); err != nil {
+		return nil, err
+	}
 	t, err := New(cfg, src, tgt, tc, 1, 64)
 	if err != nil {
 		return nil, err
