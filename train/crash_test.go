@@ -147,3 +147,40 @@ func TestCrashConsistency(t *testing.T) {
 	}
 	t.Logf("30 kills; the checkpoint reached step %d; a killed save left a temporary file: %v", last, sawTemp)
 }
+
+// FuzzResume: the trainer state a checkpoint carries, whatever it holds,
+// is refused by Resume with an error or resumes a run that trains on,
+// never a panic.
+func FuzzResume(f *testing.F) {
+	dir := f.TempDir()
+	good := filepath.Join(dir, "good.ckpt")
+	_, tr := newBlobsTrainer(f, 1, 1, func(c *train.Config) { c.MaxSteps = 7 })
+	if _, err := tr.Fit(); err != nil {
+		f.Fatal(err)
+	}
+	if err := tr.Save(good); err != nil {
+		f.Fatal(err)
+	}
+	base, err := checkpoint.Read(good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(base.Trainer))
+	f.Add([]byte(`{"epoch":0,"pos":3,"step":3,"perm":[9,9,9]}`))
+	f.Add([]byte(`{"epoch":-1,"pos":-5,"step":-2}`))
+	f.Add([]byte(`{"optim":{"kind":"sgd"}}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, state []byte) {
+		ck := *base
+		ck.Trainer = state
+		p := filepath.Join(t.TempDir(), "fuzz.ckpt")
+		if err := ck.Write(p); err != nil {
+			return
+		}
+		_, tr := newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.MaxSteps = 9 })
+		if err := tr.Resume(p); err != nil {
+			return
+		}
+		_, _ = tr.Fit()
+	})
+}

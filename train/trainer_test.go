@@ -39,7 +39,7 @@ func blobsConfig(dropout *rand.PCG) train.Config {
 	}
 }
 
-func newBlobsTrainer(t *testing.T, initSeed, dropSeed uint64, mod func(*train.Config)) (*blobs, *train.Trainer) {
+func newBlobsTrainer(t testing.TB, initSeed, dropSeed uint64, mod func(*train.Config)) (*blobs, *train.Trainer) {
 	t.Helper()
 	drop := rand.NewPCG(dropSeed, 2)
 	task, err := newBlobs(1, initSeed, drop)
@@ -58,7 +58,7 @@ func newBlobsTrainer(t *testing.T, initSeed, dropSeed uint64, mod func(*train.Co
 	return task, tr
 }
 
-func fit(t *testing.T, tr *train.Trainer) *train.Report {
+func fit(t testing.TB, tr *train.Trainer) *train.Report {
 	t.Helper()
 	rep, err := tr.Fit()
 	if err != nil {

@@ -563,3 +563,43 @@ func TestLoadDirRefusesLabelsPastNine(t *testing.T) {
 		t.Fatalf("labels 7 and 3: %v, %d classes", err, train.Classes)
 	}
 }
+
+// FuzzFromIDX: an images file and a labels file, whatever their shapes and
+// labels, make a consistent set or an error naming the set.
+func FuzzFromIDX(f *testing.F) {
+	img, lab := tinyImages()
+	f.Add(idxBytes(f, img, false), idxBytes(f, lab, false))
+	f.Add(idxBytes(f, img, false), idxBytes(f, &IDX{Type: UInt8, Dims: []int{3}, Data: []byte{1, 2, 3}}, false))
+	f.Add(idxBytes(f, img, false), []byte{})
+	f.Add(idxBytes(f, &IDX{Type: UInt8, Dims: []int{0, 8, 8}}, false), idxBytes(f, &IDX{Type: UInt8, Dims: []int{0}}, false))
+	f.Fuzz(func(t *testing.T, images, labels []byte) {
+		x, err := ReadIDX(bytes.NewReader(images))
+		if err != nil {
+			return
+		}
+		var y *IDX
+		if len(labels) > 0 {
+			if y, err = ReadIDX(bytes.NewReader(labels)); err != nil {
+				return
+			}
+		}
+		s, err := FromIDX("fuzz", x, y)
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz") {
+				t.Fatalf("error does not name the set: %v", err)
+			}
+			return
+		}
+		if len(s.Pixels) != s.N*s.H*s.W || len(s.Labels) != s.N {
+			t.Fatalf("set of %d images %d×%d with %d pixels and %d labels", s.N, s.H, s.W, len(s.Pixels), len(s.Labels))
+		}
+		for i, l := range s.Labels {
+			if l >= s.Classes || (y != nil && l < 0) {
+				t.Fatalf("label %d of image %d, %d classes", l, i, s.Classes)
+			}
+		}
+		if s.N > 0 {
+			_ = s.Image(s.N - 1)
+		}
+	})
+}

@@ -145,6 +145,10 @@ func FromIDX(name string, images, labels *IDX) (*Set, error) {
 	if images.Type != UInt8 || len(images.Dims) != 3 {
 		return nil, fmt.Errorf("%s: images: want uint8 N×H×W, got %s %v", name, images.Type, images.Dims)
 	}
+	if images.Dims[1] < 1 || images.Dims[2] < 1 {
+		// N is then bounded by the file's real size (N·H·W bytes).
+		return nil, fmt.Errorf("%s: images of %d×%d pixels", name, images.Dims[1], images.Dims[2])
+	}
 	if labels == nil {
 		labels = &IDX{Type: UInt8, Dims: []int{images.Dims[0]}}
 	}

@@ -1,10 +1,10 @@
 package parallel
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -307,23 +307,32 @@ func DetectFormat(path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimPrefix(sc.Text(), "\ufeff")
+	return DetectFormatReader(path, f)
+}
+
+// errDetected stops the reading once the format is known.
+var errDetected = errors.New("parallel: format detected")
+
+// DetectFormatReader is DetectFormat of what r holds; name labels errors.
+func DetectFormatReader(name string, r io.Reader) (string, error) {
+	format := ""
+	err := datasets.Lines(name, r, func(n int, line string) error {
 		if strings.TrimSpace(line) == "" {
-			continue
+			return nil
 		}
-		fields := strings.Split(strings.TrimSuffix(line, "\r"), "\t")
-		if len(fields) == 3 && verseRef.MatchString(fields[0]) {
-			return FormatBible, nil
+		format = FormatAnki
+		if fields := strings.Split(line, "\t"); len(fields) == 3 && verseRef.MatchString(fields[0]) {
+			format = FormatBible
 		}
-		return FormatAnki, nil
+		return errDetected
+	})
+	switch {
+	case err == errDetected:
+		return format, nil
+	case err != nil:
+		return "", err
 	}
-	if err := sc.Err(); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return "", fmt.Errorf("%s: empty file", path)
+	return "", fmt.Errorf("%s: empty file", name)
 }
 
 // Load reads a pairs file. format is "anki", "bible" or "" to detect it;

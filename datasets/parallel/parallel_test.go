@@ -273,3 +273,22 @@ func ExampleBibleSplit() {
 	// I turned to see the voice that spoke with me. Having turned, I saw seven golden lamp stands.
 	// Y me volví á ver la voz que hablaba conmigo: y vuelto, vi siete candeleros de oro;
 }
+
+func FuzzDetectFormat(f *testing.F) {
+	f.Add("Gen 1:1\tIn the beginning\tEn el principio\n")
+	f.Add("\ufeff\n\nGo.\tVa !\n")
+	f.Add("")
+	f.Add(strings.Repeat("x", 70000) + "\tb\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		format, err := DetectFormatReader("f.tsv", strings.NewReader(in))
+		if err != nil {
+			if !strings.Contains(err.Error(), "f.tsv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if format != FormatAnki && format != FormatBible {
+			t.Fatalf("format %q", format)
+		}
+	})
+}

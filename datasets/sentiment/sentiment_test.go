@@ -308,3 +308,33 @@ func ExampleReadSST2() {
 	// [1	a gorgeous , witty film 0	dull] <nil>
 	// dev.tsv:3: field 1 (label): label "maybe" is not 0 or 1
 }
+
+func FuzzDetectFormat(f *testing.F) {
+	for _, s := range []string{"amazon_cells_labelled.txt", "train.tsv", "rt-polarity.pos", "x.JSON", "README", ".tsv", "a b.neg"} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, name string) {
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00\\") || len(name) > 200 {
+			return
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("good\t1\n"), 0o644); err != nil {
+			return // a name this file system refuses
+		}
+		defer os.Remove(p)
+		format, err := DetectFormat(p)
+		if err != nil {
+			if !strings.Contains(err.Error(), p) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if CheckFormat(format) != nil || format == "" {
+			t.Fatalf("format %q", format)
+		}
+		if _, err := Load(p, format); err != nil && !strings.Contains(err.Error(), p) {
+			t.Fatalf("Load: error does not name the file: %v", err)
+		}
+	})
+}

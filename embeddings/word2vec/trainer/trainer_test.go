@@ -281,3 +281,36 @@ func TestBuildVocabChunksMatchSequentialCount(t *testing.T) {
 		t.Fatalf("chunked count differs from the sequential one (%d vs %d words)", got.Len(), want.Len())
 	}
 }
+
+// FuzzCorpus: any bytes as a corpus give a vocabulary whose counts add up
+// to the tokens read, and training on it gives finite vectors or an error,
+// never a panic. (minCount 1 keeps every word.)
+func FuzzCorpus(f *testing.F) {
+	f.Add([]byte("the cat sat on the mat\nthe dog sat\n"))
+	f.Add([]byte("\x00\xff \t\r\n\n\n" + strings.Repeat("x", 2000)))
+	f.Add([]byte(""))
+	f.Add([]byte("a a a a"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src := stringSource(string(data))
+		voc, err := BuildVocab(src, 1, 0)
+		if err != nil {
+			return
+		}
+		var sum int64
+		for _, c := range voc.Counts {
+			sum += c
+		}
+		if sum != voc.TrainWords || voc.TrainWords > voc.CorpusWords {
+			t.Fatalf("counts add up to %d, TrainWords %d, CorpusWords %d", sum, voc.TrainWords, voc.CorpusWords)
+		}
+		r, err := Train(src, Config{Dim: 4, Iter: 1, MinCount: 1, Window: 2, Negative: 2, Seed: 1, Threads: 1, Reproducible: true})
+		if err != nil {
+			return
+		}
+		for i, x := range r.Vectors.Data {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				t.Fatalf("vector value %d is %v", i, x)
+			}
+		}
+	})
+}

@@ -139,28 +139,47 @@ func (s *Streams) Batch(k int) (in, out [][]int) {
 // the Union addresses, datasets/corpus) when path is empty, keeping the
 // last maxChars characters (0: all); it returns the text and its name.
 func LoadText(path string, maxChars int) ([]rune, string, error) {
-	var b []byte
-	var err error
-	name := path
 	if path == "" {
 		rc, err := corpus.Open()
 		if err != nil {
 			return nil, "", err
 		}
 		defer rc.Close()
-		if b, err = io.ReadAll(rc); err != nil {
-			return nil, "", err
-		}
-		name = "embedded corpus: " + corpus.Name
-	} else if b, err = os.ReadFile(path); err != nil {
+		name := "embedded corpus: " + corpus.Name
+		text, err := ReadText(name, rc, maxChars)
+		return text, name, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
 		return nil, "", err
 	}
+	defer f.Close()
+	text, err := ReadText(path, f, maxChars)
+	return text, path, err
+}
+
+// ReadText reads UTF-8 text from r, keeping the last maxChars characters
+// (0: all); name labels errors, which give the byte offset of the first
+// invalid UTF-8 sequence.
+func ReadText(name string, r io.Reader, maxChars int) ([]rune, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if !utf8.Valid(b) {
-		return nil, "", fmt.Errorf("%s: not UTF-8 text", name)
+		off := 0
+		for off < len(b) {
+			c, size := utf8.DecodeRune(b[off:])
+			if c == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return nil, fmt.Errorf("%s: byte %d: not UTF-8 text", name, off)
 	}
 	text := []rune(string(b))
 	if maxChars > 0 && len(text) > maxChars {
 		text = text[len(text)-maxChars:]
 	}
-	return text, name, nil
+	return text, nil
 }

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -59,4 +60,45 @@ func TestDivergedRecordRoundTrip(t *testing.T) {
 	if _, err := json.Marshal(&Summary{Results: cw, Norms: ns, InitRatio: map[string]Float{"adding/gru": Float(inf)}}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzReadRuns: whatever grid.json and runs.jsonl hold, replot reads them
+// and summarises them, or says which file is wrong; never a panic.
+func FuzzReadRuns(f *testing.F) {
+	grid, _ := json.Marshal(QuickGrid())
+	rec, _ := json.Marshal(Record{Kind: "run", Result: &Result{Config: tinyRun(Adding, "gru", 5), SolvedAt: -1, Updates: 2,
+		PreClip: []float64{1, math.Inf(1)}, Curve: []Point{{0, 0.2, 0.1}}, Profiles: []Profile{{0, []float64{1, 0}}}}})
+	f.Add(grid, append(rec, '\n'))
+	f.Add(grid, []byte(`{"kind":"init","task":"adding","cell":"lstm","T":3,"profiles":[{"step":0,"norms":["NaN",1]}]}`+"\n"))
+	f.Add([]byte(`{"tasks":[]}`), []byte(`{"kind":"run","metric":"-Inf","preclip":["+Inf"]}`))
+	f.Add([]byte(`nope`), []byte{})
+	f.Fuzz(func(t *testing.T, gridJSON, runs []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "grid.json"), gridJSON, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "runs.jsonl"), runs, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		g, inits, rs, _, err := ReadRuns(dir)
+		if err != nil {
+			if !strings.Contains(err.Error(), dir) {
+				t.Fatalf("error does not name the directory: %v", err)
+			}
+			return
+		}
+		cw, ns := Summarise(rs)
+		sum := &Summary{Grid: g, Results: cw, Norms: ns, InitRatio: map[string]Float{}}
+		for _, task := range g.Tasks {
+			for _, cell := range g.Cells {
+				if p := MeanProfile(inits, task, cell, g.ProfileMax(), 0, 0); len(p) > 0 {
+					sum.InitRatio[task+"/"+cell] = Float(p[0] / p[len(p)-1])
+				}
+			}
+		}
+		if _, err := json.Marshal(sum); err != nil {
+			t.Fatalf("summary: %v", err)
+		}
+		sum.WriteTables(io.Discard)
+	})
 }
