@@ -392,3 +392,49 @@ func TestReadLooksAtTheHeaderFirst(t *testing.T) {
 		t.Fatalf("allocated %d MB to refuse it", grew>>20)
 	}
 }
+
+// FuzzRead: any file given as a checkpoint is read and verified, or
+// refused with an error wrapping ErrCorrupt or naming the file; its seeds
+// hold the edits the whole-file checksum catches and a header length that
+// claims gigabytes.
+func FuzzRead(f *testing.F) {
+	c, err := New(smallParams(1), map[string]any{"pool": "max", "max_len": 64}, map[string]any{"words": []string{"ab", "cd"}}, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	c.Trainer = []byte(`{"step":135}`)
+	var buf bytes.Buffer
+	ts, meta, _ := c.encode()
+	WriteSafetensors(&buf, ts, meta)
+	good := buf.Bytes()
+	f.Add(good)
+	for _, edit := range [][2]string{{`[\"ab\",\"cd\"]`, `[\"cd\",\"ab\"]`}, {`\"pool\":\"max\"`, `\"pool\":\"sum\"`},
+		{`\"max_len\":64`, `\"max_len\":01`}, {`\"step\":135`, `\"step\":935`}} {
+		f.Add(bytes.Replace(good, []byte(edit[0]), []byte(edit[1]), 1))
+	}
+	f.Add(append(binary.LittleEndian.AppendUint64(nil, 2<<30), '{'))
+	f.Add([]byte("\x23\x00\x00\x00\x00\x00\x00\x00{\"__metadata__\":{\"format\":\"other\"}}"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(dir, "fuzz.ckpt")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ck, err := Read(p)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) && !strings.Contains(err.Error(), p) {
+				t.Fatalf("error neither corrupt nor naming the file: %v", err)
+			}
+			return
+		}
+		if bytes.Equal(b, good) {
+			return
+		}
+		// What verifies must load into a model of its own shapes.
+		for _, n := range ck.Params {
+			if _, ok := ck.Tensors[n]; !ok {
+				t.Fatalf("parameter %q has no tensor", n)
+			}
+		}
+	})
+}
