@@ -356,31 +356,54 @@ func readChecked(r io.Reader, limit int64, exact bool) ([]byte, error) {
 	if _, err := io.ReadFull(r, hdr[8:]); err != nil {
 		return nil, corrupt("header length %d runs past the end of the file", n)
 	}
-	var head struct {
-		Meta struct {
-			Format string `json:"format"`
-		} `json:"__metadata__"`
-	}
+	var head map[string]json.RawMessage
 	if err := json.Unmarshal(hdr[8:], &head); err != nil {
 		return nil, corrupt("header is not a JSON object of tensors: %v", err)
 	}
-	if head.Meta.Format != checkpointFormat {
-		return nil, corrupt("not an rnnzoo checkpoint (metadata format %q)", head.Meta.Format)
+	var meta struct {
+		Format string `json:"format"`
 	}
-	if exact { // a plain file: read its known size into one buffer
-		b := make([]byte, limit)
+	if raw, ok := head["__metadata__"]; !ok || json.Unmarshal(raw, &meta) != nil || meta.Format != checkpointFormat {
+		return nil, corrupt("not an rnnzoo checkpoint (metadata format %q)", meta.Format)
+	}
+	// The data section is as long as the tensors' largest end offset: the
+	// header says how much to read, and a file of another size is refused
+	// before its data are.
+	var size uint64
+	for name, raw := range head {
+		if name == "__metadata__" {
+			continue
+		}
+		var t struct {
+			Offsets []uint64 `json:"data_offsets"`
+		}
+		if err := json.Unmarshal(raw, &t); err != nil || len(t.Offsets) != 2 {
+			return nil, corrupt("tensor %q: bad data_offsets", name)
+		}
+		size = max(size, t.Offsets[1])
+	}
+	if size > uint64(limit)-uint64(len(hdr)) {
+		return nil, corrupt("the header describes %d bytes of data, the file has room for %d", size, uint64(limit)-uint64(len(hdr)))
+	}
+	if exact && uint64(limit)-uint64(len(hdr)) != size {
+		return nil, corrupt("the header describes %d bytes of data, the file holds %d", size, uint64(limit)-uint64(len(hdr)))
+	}
+	if exact { // a plain file of the right size: one buffer
+		b := make([]byte, uint64(len(hdr))+size)
 		copy(b, hdr)
 		if _, err := io.ReadFull(r, b[len(hdr):]); err != nil {
-			return nil, err
+			return nil, corrupt("the data end after fewer than the %d bytes the header describes", size)
 		}
 		return b, nil
 	}
+	// A compressed stream: it grows the buffer as it really expands, so a
+	// header that claims gigabytes over a short stream allocates little.
 	buf := bytes.NewBuffer(hdr)
-	if _, err := buf.ReadFrom(io.LimitReader(r, limit-int64(len(hdr))+1)); err != nil {
-		return nil, err
+	if _, err := buf.ReadFrom(io.LimitReader(r, int64(size)+1)); err != nil {
+		return nil, corrupt("reading the data: %v", err)
 	}
-	if int64(buf.Len()) > limit {
-		return nil, errors.New("the data expand past 4 GiB")
+	if got := uint64(buf.Len() - len(hdr)); got != size {
+		return nil, corrupt("the header describes %d bytes of data, the stream holds %d or more", size, got)
 	}
 	return buf.Bytes(), nil
 }

@@ -2,6 +2,7 @@ package checkpoint
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -390,6 +391,30 @@ func TestReadLooksAtTheHeaderFirst(t *testing.T) {
 	}
 	if grew := m1.TotalAlloc - m0.TotalAlloc; grew > 16<<20 {
 		t.Fatalf("allocated %d MB to refuse it", grew>>20)
+	}
+	// A checkpoint header whose tensors claim a gigabyte of a small file,
+	// plain or compressed, is refused before the data are read.
+	hdr = []byte(`{"__metadata__":{"format":"rnnzoo-checkpoint"},"w":{"dtype":"F32","shape":[268435456],"data_offsets":[0,1073741824]}}`)
+	head = append(binary.LittleEndian.AppendUint64(nil, uint64(len(hdr))), hdr...)
+	head = append(head, 1, 2, 3, 4)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(head)
+	zw.Close()
+	for name, b := range map[string][]byte{"claim.ckpt": head, "claim.ckpt.gz": gz.Bytes()} {
+		p := filepath.Join(filepath.Dir(path), name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&m0)
+		_, err := Read(p)
+		runtime.ReadMemStats(&m1)
+		if err == nil || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "the header describes 1073741824 bytes of data") {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if grew := m1.TotalAlloc - m0.TotalAlloc; grew > 16<<20 {
+			t.Fatalf("%s: allocated %d MB to refuse it", name, grew>>20)
+		}
 	}
 }
 
