@@ -55,3 +55,25 @@ func ExampleVectors_EvalAnalogies() {
 	fmt.Printf("accuracy %.2f coverage %.2f (%d/%d answered)\n", s.Accuracy, s.Coverage, s.Answered, s.Total)
 	// Output: accuracy 1.00 coverage 0.50 (1/2 answered)
 }
+
+// Nearest neighbours by cosine similarity. By hand: cos(king, man) =
+// (0.9·0.1 + 0.8·0.9) / (|king|·|man|) = 0.81 / (1.2042·0.9055) = 0.743.
+func ExampleVectors_Nearest() {
+	file := "4 2\nking 0.9 0.8\nqueen 0.9 -0.7\nman 0.1 0.9\nwoman 0.1 -0.8\n"
+	v, err := embeddings.Read(strings.NewReader(file), "tiny.txt", embeddings.Auto)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	nn, _ := v.Nearest("king", 3)
+	for _, n := range nn {
+		fmt.Printf("%s %.3f\n", n.Word, n.Score)
+	}
+	c, _ := v.Cosine("king", "queen")
+	fmt.Printf("cos(king, queen) = %.3f\n", c)
+	// Output:
+	// man 0.743
+	// queen 0.182
+	// woman -0.567
+	// cos(king, queen) = 0.182
+}
