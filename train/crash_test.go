@@ -3,9 +3,7 @@ package train_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -75,7 +73,8 @@ func tempFiles(t *testing.T, dir string) []string {
 	return tmp
 }
 
-// A training process killed with SIGKILL at seeded random moments, again
+// A training process killed with SIGKILL at seeded random moments (0–200
+// ms after its first save of the run), again
 // and again, always leaves a checkpoint that loads and resumes at the
 // update it records; the steps only grow; after the next save no temporary
 // file of a killed save is left.
@@ -97,6 +96,10 @@ func TestCrashConsistency(t *testing.T) {
 		}
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
+		var before time.Time
+		if st, err := os.Stat(path); err == nil {
+			before = st.ModTime()
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -106,6 +109,17 @@ func TestCrashConsistency(t *testing.T) {
 			}
 			return
 		}
+		// Kill at a random moment after the run has saved at least once,
+		// however slowly the machine starts it.
+		for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(2 * time.Millisecond) {
+			if st, err := os.Stat(path); err == nil && !st.ModTime().Equal(before) {
+				break
+			}
+			if time.Now().After(deadline) {
+				_ = cmd.Process.Kill()
+				t.Fatalf("the helper saved nothing in 2 minutes:\n%s", out.String())
+			}
+		}
 		time.Sleep(kill)
 		_ = cmd.Process.Kill() // SIGKILL
 		_ = cmd.Wait()
@@ -113,14 +127,11 @@ func TestCrashConsistency(t *testing.T) {
 	var last int64 = -1
 	sawTemp := false
 	for i := 0; i < 30; i++ {
-		run(0, time.Duration(150+rng.IntN(400))*time.Millisecond)
+		run(0, time.Duration(rng.IntN(200))*time.Millisecond)
 		if len(tempFiles(t, dir)) > 0 {
 			sawTemp = true
 		}
 		ck, err := checkpoint.Read(path)
-		if errors.Is(err, fs.ErrNotExist) && last < 0 {
-			continue // killed before its first save
-		}
 		if err != nil {
 			t.Fatalf("kill %d: the checkpoint does not load: %v", i, err)
 		}
