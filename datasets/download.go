@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
 )
 
 // DownloadTimeout bounds one Download.
@@ -58,22 +60,11 @@ func DownloadVerified(url, dst string, check func(path string) error) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("datasets: download %s: %s", url, resp.Status)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".part*")
+	err = atomicfile.WriteVerified(dst, func(w io.Writer) error {
+		_, err := io.Copy(w, resp.Body)
+		return err
+	}, check)
 	if err != nil {
-		return fmt.Errorf("datasets: download %s: %w", url, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := io.Copy(tmp, resp.Body); err != nil {
-		tmp.Close()
-		return fmt.Errorf("datasets: download %s: %w", url, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("datasets: download %s: %w", url, err)
-	}
-	if err := check(tmp.Name()); err != nil {
-		return fmt.Errorf("datasets: download %s: %w", url, err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
 		return fmt.Errorf("datasets: download %s: %w", url, err)
 	}
 	return nil

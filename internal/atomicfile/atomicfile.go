@@ -28,7 +28,14 @@ var WrapForTest func(io.Writer) io.Writer
 
 // Write calls write with a buffered writer onto a temporary file and, if it
 // succeeds, puts the file at path.
-func Write(path string, write func(io.Writer) error) (err error) {
+func Write(path string, write func(io.Writer) error) error {
+	return WriteVerified(path, write, nil)
+}
+
+// WriteVerified is Write with a check of the complete temporary file
+// (for example its SHA-256) before it replaces path: if verify fails, path
+// is left as it was.
+func WriteVerified(path string, write func(io.Writer) error, verify func(tmp string) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -59,6 +66,11 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	}
 	if err = f.Sync(); err != nil {
 		return err
+	}
+	if verify != nil {
+		if err = verify(tmp); err != nil {
+			return err
+		}
 	}
 	if err = f.Close(); err != nil {
 		return err
