@@ -60,8 +60,8 @@ func cmdRun(env *cli.Env, args []string) error {
 		if *full && !*quick {
 			g = flow.FullGrid()
 		}
-		if tf.Clip < 0 || tf.MaxSteps < 0 || tf.MaxSteps > 1e9 {
-			return fmt.Errorf("-clip %g must not be negative (0: the unclipped runs only) and -steps %d not negative", tf.Clip, tf.MaxSteps)
+		if tf.Clip < 0 || tf.MaxSteps < 0 || tf.MaxSteps > 1e9 || *workers < 1 || *seeds < 0 || *copyK < 1 {
+			return fmt.Errorf("-clip %g and -seeds %d must not be negative, -steps %d in 0..1e9, -workers %d and -copyk %d at least 1", tf.Clip, *seeds, tf.MaxSteps, *workers, *copyK)
 		}
 		g.Tasks, g.Cells, g.Clips, g.Workers = split(*tasks), split(*cells), []float64{0, tf.Clip}, *workers
 		if tf.Clip == 0 {
