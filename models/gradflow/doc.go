@@ -13,7 +13,7 @@
 //
 // Usage:
 //
-//	go run ./models/gradflow                 # the quick demo (about a minute) into a temporary directory
+//	go run ./models/gradflow                 # the quick grid (32 runs, about 15 s) into a temporary directory
 //	go run ./models/gradflow -out DIR        # the same into DIR
 //	go run ./models/gradflow -full -out DIR  # the full experiment (at most about 2 hours on 2 cores)
 //	go run ./models/gradflow replot -out DIR # figures and tables again, also of a stopped grid
