@@ -89,28 +89,33 @@ func DecodeQ8(r io.Reader, name string) (*Vectors, error) {
 	if err1 != nil || err2 != nil || n < 0 || n > 1<<24 || dim < 1 || dim > 1<<16 {
 		return nil, fmt.Errorf("%s:1: header %q: bad sizes", name, strings.TrimSpace(head))
 	}
-	words := make([]string, n)
-	for i := range words {
+	// The header's sizes are claims: everything grows with what is read,
+	// so a short file cannot make it allocate for millions of rows.
+	words := make([]string, 0, min(n, 1<<16))
+	for i := 0; i < n; i++ {
 		w, err := br.ReadString('\n')
 		if err != nil || len(w) < 2 {
 			return nil, fmt.Errorf("%s:%d: word %d of %d: missing", name, i+2, i+1, n)
 		}
-		words[i] = w[:len(w)-1]
+		words = append(words, w[:len(w)-1])
 	}
-	sc := make([]byte, 4*n)
-	if _, err := io.ReadFull(br, sc); err != nil {
-		return nil, fmt.Errorf("%s: row scales: %w", name, err)
+	var scales bytes.Buffer
+	if m, err := scales.ReadFrom(io.LimitReader(br, 4*int64(n))); err != nil || m != 4*int64(n) {
+		return nil, fmt.Errorf("%s: row scales: %d of %d bytes", name, m, 4*n)
 	}
+	sc := scales.Bytes()
 	q := make([]byte, dim)
-	data := make([]float32, n*dim)
+	data := make([]float32, 0, min(n*dim, 1<<22))
 	for i := 0; i < n; i++ {
 		if _, err := io.ReadFull(br, q); err != nil {
 			return nil, fmt.Errorf("%s: values of row %d (%q): %w", name, i+1, words[i], err)
 		}
 		s := math.Float32frombits(binary.LittleEndian.Uint32(sc[4*i:]))
-		row := data[i*dim : (i+1)*dim]
-		for j, b := range q {
-			row[j] = s * float32(int8(b))
+		if s-s != 0 {
+			return nil, fmt.Errorf("%s: the scale of row %d (%q) is %v, not finite", name, i+1, words[i], s)
+		}
+		for _, b := range q {
+			data = append(data, s*float32(int8(b)))
 		}
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
