@@ -184,7 +184,7 @@ func FuzzResume(f *testing.F) {
 	f.Fuzz(func(t *testing.T, state []byte) {
 		ck := *base
 		ck.Trainer = state
-		p := filepath.Join(t.TempDir(), "fuzz.ckpt")
+		p := filepath.Join(dir, "fuzz.ckpt")
 		if err := ck.Write(p); err != nil {
 			return
 		}

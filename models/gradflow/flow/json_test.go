@@ -72,8 +72,8 @@ func FuzzReadRuns(f *testing.F) {
 	f.Add(grid, []byte(`{"kind":"init","task":"adding","cell":"lstm","T":3,"profiles":[{"step":0,"norms":["NaN",1]}]}`+"\n"))
 	f.Add([]byte(`{"tasks":[]}`), []byte(`{"kind":"run","metric":"-Inf","preclip":["+Inf"]}`))
 	f.Add([]byte(`nope`), []byte{})
+	dir := f.TempDir() // one per fuzzing process, rewritten by every input
 	f.Fuzz(func(t *testing.T, gridJSON, runs []byte) {
-		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "grid.json"), gridJSON, 0o644); err != nil {
 			t.Fatal(err)
 		}
