@@ -62,14 +62,14 @@
 // a PCG seeded by Config.Seed, dropout from the sources in
 // Config.RandSources, and the optimizers are sequential loops. A resumed
 // run equals an uninterrupted one bit for bit (tested). What can change
-// the bits: a different BLAS (OpenBLAS against the pure-Go gonum BLAS; and
-// OpenBLAS with more than one thread may split sums differently), another
-// CPU architecture (fused multiply-add on arm64), and a model that runs
-// batches in several goroutines and adds their gradients in a varying
-// order. The pure-Go gonum BLAS splits large products over goroutines by
-// blocks of the result, each computed in a fixed order, so GOMAXPROCS does
-// not change its results (the LSTM demo run of the tests gives the same
-// loss, to the last bit, with GOMAXPROCS 1 and 2).
+// the bits: a different BLAS (rnnzoo's Go kernels, gonum's or OpenBLAS:
+// blas.Setup("auto") takes OpenBLAS when it is installed, and OpenBLAS with
+// more than one thread may split sums differently), another kernel or CPU
+// architecture (the AVX2 micro-kernel against the portable Go one; fused
+// multiply-add on arm64), and a model that runs batches in several
+// goroutines and adds their gradients in a varying order. The programs'
+// documented reproductions pin the BLAS and the threads with
+// RNNZOO_BLAS=go:1 and GOMAXPROCS=1.
 //
 // # Diagnostics
 //
