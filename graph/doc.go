@@ -27,6 +27,6 @@
 //     search) and Synced (one output per input step).
 //
 // Gorgonia v0.9.18 defects are routed around here: its last-axis SoftMax,
-// LogSumExp and Dropout are not used (see ../shared/GORGONIA.md in the
-// development tree).
+// LogSumExp and Dropout are not used; this package computes softmax,
+// log-sum-exp and dropout with its own ops.
 package graph
