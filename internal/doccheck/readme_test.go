@@ -104,8 +104,8 @@ func fields(s string) []string {
 	return out
 }
 
-// The README cites only programs, subcommands, flags and packages that
-// exist.
+// README.md (at most 150 lines) and the RESULTS.md files cite only
+// programs, subcommands, flags and packages that exist.
 func TestReadmeCommandsExist(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("needs the go command")
@@ -114,9 +114,24 @@ func TestReadmeCommandsExist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := readmeCommands(t, filepath.Join(root, "README.md"))
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(readme), "\n"); n > 150 {
+		t.Errorf("README.md has %d lines; the front door holds at most 150 (results go in the RESULTS.md beside each model)", n)
+	}
+	docs, err := filepath.Glob(filepath.Join(root, "*", "*", "RESULTS.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob(filepath.Join(root, "*", "RESULTS.md"))
+	var cmds []command
+	for _, doc := range append([]string{filepath.Join(root, "README.md")}, append(more, docs...)...) {
+		cmds = append(cmds, readmeCommands(t, doc)...)
+	}
 	if len(cmds) < 10 {
-		t.Fatalf("found only %d commands in README.md", len(cmds))
+		t.Fatalf("found only %d commands in README.md and the RESULTS.md files", len(cmds))
 	}
 	bin := t.TempDir()
 	built := map[string]string{}    // program path → binary

@@ -24,7 +24,7 @@ import (
 //
 // The PyTorch decoder feeds the context into the GRU input (Bahdanau);
 // ours combines it after the GRU (Luong placement), computed for all steps
-// at once: the same sizes, a different wiring (see the README).
+// at once: the same sizes, a different wiring (see models/translate/RESULTS.md).
 func BenchmarkTrainStep(b *testing.B) {
 	bench := func(bidir bool) func(*testing.B) {
 		return func(b *testing.B) {

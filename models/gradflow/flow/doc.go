@@ -13,5 +13,5 @@
 //     least 90% of the recalled symbols right).
 //
 // Grid runs many such runs over cells, lengths, seeds and clipping on a
-// few goroutines, and the plot functions draw the figures of the README.
+// few goroutines, and the plot functions draw the figures of models/gradflow/RESULTS.md.
 package flow
