@@ -49,24 +49,14 @@ func (f *Float) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func toFloats(v []float64) []Float {
+// convert copies a slice of one float64 type into another (nil stays nil).
+func convert[To, From ~float64](v []From) []To {
 	if v == nil {
 		return nil
 	}
-	out := make([]Float, len(v))
+	out := make([]To, len(v))
 	for i, x := range v {
-		out[i] = Float(x)
-	}
-	return out
-}
-
-func fromFloats(v []Float) []float64 {
-	if v == nil {
-		return nil
-	}
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
+		out[i] = To(x)
 	}
 	return out
 }
@@ -101,24 +91,24 @@ type profileJSON struct {
 
 func (r *Result) toJSON(kind string) recordJSON {
 	out := recordJSON{Kind: kind, Config: r.Config, Solved: r.Solved, SolvedAt: r.SolvedAt, Updates: r.Updates,
-		Metric: Float(r.Metric), Diverged: r.Diverged, PreClip: toFloats(r.PreClip), Clipped: r.Clipped, Seconds: r.Seconds}
+		Metric: Float(r.Metric), Diverged: r.Diverged, PreClip: convert[Float](r.PreClip), Clipped: r.Clipped, Seconds: r.Seconds}
 	for _, p := range r.Curve {
 		out.Curve = append(out.Curve, pointJSON{p.Step, Float(p.Loss), Float(p.Metric)})
 	}
 	for _, p := range r.Profiles {
-		out.Profiles = append(out.Profiles, profileJSON{p.Step, toFloats(p.Norms)})
+		out.Profiles = append(out.Profiles, profileJSON{p.Step, convert[Float](p.Norms)})
 	}
 	return out
 }
 
 func (j *recordJSON) result() *Result {
 	r := &Result{Config: j.Config, Solved: j.Solved, SolvedAt: j.SolvedAt, Updates: j.Updates,
-		Metric: float64(j.Metric), Diverged: j.Diverged, PreClip: fromFloats(j.PreClip), Clipped: j.Clipped, Seconds: j.Seconds}
+		Metric: float64(j.Metric), Diverged: j.Diverged, PreClip: convert[float64](j.PreClip), Clipped: j.Clipped, Seconds: j.Seconds}
 	for _, p := range j.Curve {
 		r.Curve = append(r.Curve, Point{p.Step, float64(p.Loss), float64(p.Metric)})
 	}
 	for _, p := range j.Profiles {
-		r.Profiles = append(r.Profiles, Profile{p.Step, fromFloats(p.Norms)})
+		r.Profiles = append(r.Profiles, Profile{p.Step, convert[float64](p.Norms)})
 	}
 	return r
 }
