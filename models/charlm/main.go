@@ -9,6 +9,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/charlm/lm"
+	"github.com/rnnzoo/rnnzoo/serve/zoo"
 	"github.com/rnnzoo/rnnzoo/train"
 )
 
@@ -24,6 +25,7 @@ var program = &cli.Program{
 		{Name: "eval", Short: "bits per character of a model on a text", Run: cmdEval},
 		{Name: "sample", Short: "write text after a priming string", Run: cmdSample},
 		cli.ExportCommand("charlm", load),
+		zoo.Command("charlm", lm.Kind),
 	},
 }
 

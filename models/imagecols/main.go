@@ -9,6 +9,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/datasets/images"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/imagecols/cols"
+	"github.com/rnnzoo/rnnzoo/serve/zoo"
 	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
 )
 
@@ -25,6 +26,7 @@ var program = &cli.Program{
 		{Name: "predict", Short: "classify the images of IDX or PNG files", Run: cmdPredict},
 		{Name: "generate", Short: "train or load the conditional generator and write a PNG grid", Run: cmdGenerate},
 		cli.ExportCommand("imagecols", exportLoad),
+		zoo.Command("imagecols", cols.Kind),
 	},
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/translate/translator"
+	"github.com/rnnzoo/rnnzoo/serve/zoo"
 	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
 )
 
@@ -27,6 +28,7 @@ var program = &cli.Program{
 		{Name: "predict", Short: "translate sentences given as arguments or one per line on stdin", Run: cmdPredict},
 		{Name: "heatmap", Short: "the attention weights of one sentence as a PNG heat map", Run: cmdHeatmap},
 		cli.ExportCommand("translate", load),
+		zoo.Command("translate", translator.Kind),
 		{Name: "average", Short: "the mean weights of checkpoints of one model (e.g. its last epochs)", Run: cmdAverage},
 	},
 }

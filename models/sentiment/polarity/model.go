@@ -127,8 +127,21 @@ type Model struct {
 }
 
 type graphKey struct {
-	T        int
+	T, B     int // padded length and batch
 	training bool
+}
+
+// predictBatch is the largest batch of the prediction graphs; Predict
+// runs n texts in a graph of the smallest power of two ≥ n (at most
+// predictBatch), so that one sentence does not pay for a full batch.
+const predictBatch = 64
+
+func predictBucket(n int) int {
+	b := 1
+	for b < n && b < predictBatch {
+		b *= 2
+	}
+	return b
 }
 
 // New returns an untrained model: cfg with the vocabulary, an optional
@@ -165,7 +178,7 @@ func New(cfg Config, vocab *text.Vocab, embedding []float64, seed uint64, batch 
 		if k.training {
 			rng = rand.New(m.drop)
 		}
-		return m.net.Compile(k.T, m.batch, k.training, rng)
+		return m.net.Compile(k.T, k.B, k.training, rng)
 	})
 	return m, nil
 }
@@ -212,8 +225,8 @@ func (m *Model) Predict(texts []string) ([]Prediction, error) {
 	seqs := m.Encode(texts)
 	names := m.cfg.labels()
 	out := make([]Prediction, 0, len(texts))
-	for lo := 0; lo < len(seqs); lo += m.batch {
-		hi := min(lo+m.batch, len(seqs))
+	for lo := 0; lo < len(seqs); lo += predictBatch {
+		hi := min(lo+predictBatch, len(seqs))
 		r, probs, err := m.run(seqs[lo:hi], nil, false)
 		if err != nil {
 			return nil, err
@@ -284,14 +297,18 @@ func (m *Model) bucketLen(n int) int {
 	return m.cfg.MaxLen
 }
 
-// run feeds up to m.batch sequences (with labels, or nil) through the graph
+// run feeds up to m.batch sequences (predictBatch without labels) (with labels, or nil) through the graph
 // of their bucket and returns the loss, predictions and probabilities.
 func (m *Model) run(seqs [][]int, labels []int, training bool) (train.Result, [][]float64, error) {
 	T := 1
 	for _, s := range seqs {
 		T = max(T, min(len(s), m.cfg.MaxLen))
 	}
-	g, err := m.graphs.Get(graphKey{m.bucketLen(T), training})
+	B := m.batch
+	if labels == nil {
+		B = predictBucket(len(seqs))
+	}
+	g, err := m.graphs.Get(graphKey{m.bucketLen(T), B, training})
 	if err != nil {
 		return train.Result{}, nil, err
 	}

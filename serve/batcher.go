@@ -1,0 +1,197 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Model is what the server needs of a model. The zoo's adapters are in
+// package serve/zoo; any type with these methods can be served.
+type Model interface {
+	// Metadata describes the model's inputs and outputs (the server sets
+	// the name).
+	Metadata() ModelMetadata
+	// Parse checks a request and splits it into rows, the units that
+	// dynamic batching merges across requests. The server has checked the
+	// input names, datatypes (known to the protocol) and the number of
+	// dimensions against Metadata. Parse and Outputs are called
+	// concurrently.
+	Parse(req *InferRequest) (*Job, error)
+	// Infer computes one batch: rows of one or several jobs whose keys are
+	// equal, one result per row, in order. The server calls Infer of one
+	// instance from one goroutine at a time.
+	Infer(rows []any) ([]any, error)
+	// Outputs assembles the output tensors of a job from its rows' results.
+	Outputs(job *Job, results []any) ([]OutputTensor, error)
+}
+
+// Job is one parsed request.
+type Job struct {
+	Rows []any
+	// Key groups the jobs that may share a batch: only rows with equal keys
+	// run together (e.g. requests with the same decoding parameters).
+	Key string
+	// State is the adapter's own data for Outputs.
+	State any
+}
+
+// task is a job waiting in a batcher's queue.
+type task struct {
+	job     *Job
+	ctx     context.Context
+	results []any
+	err     error
+	done    chan struct{}
+}
+
+// batcher merges the rows of concurrent jobs into batches of at most
+// maxBatch rows, as Triton's dynamic batcher does: a worker takes the
+// oldest job and, while the batch has room, waits up to maxDelay for more
+// jobs with the same key — but only while more are on their way (parsed
+// or being parsed), so that a lone request is not delayed. Each instance
+// (a copy of the model) runs its batches on its own goroutine.
+type batcher struct {
+	name     string
+	maxBatch int
+	maxDelay time.Duration
+	queue    chan *task
+	incoming atomic.Int64 // requests being read and parsed, about to queue
+	metrics  *metrics
+	wg       sync.WaitGroup
+	stop     chan struct{}
+}
+
+func newBatcher(name string, instances []Model, maxBatch int, maxDelay time.Duration, queueLen int, m *metrics) *batcher {
+	b := &batcher{name: name, maxBatch: maxBatch, maxDelay: maxDelay, queue: make(chan *task, queueLen), metrics: m, stop: make(chan struct{})}
+	for _, inst := range instances {
+		b.wg.Add(1)
+		go b.work(inst)
+	}
+	return b
+}
+
+// submit queues a job and waits for its results; a full queue is a 503.
+func (b *batcher) submit(ctx context.Context, job *Job) ([]any, error) {
+	t := &task{job: job, ctx: ctx, done: make(chan struct{})}
+	select {
+	case b.queue <- t:
+	default:
+		return nil, Errorf(503, "model %q: the queue is full (%d jobs waiting)", b.name, cap(b.queue))
+	}
+	b.metrics.queue.WithLabelValues(b.name).Inc()
+	select {
+	case <-t.done:
+		return t.results, t.err
+	case <-ctx.Done():
+		// The worker still finishes the batch; its answer is dropped.
+		return nil, Errorf(503, "model %q: %v before the answer", b.name, ctx.Err())
+	}
+}
+
+// close stops the workers once the queue is empty.
+func (b *batcher) close() {
+	close(b.stop)
+	b.wg.Wait()
+}
+
+func (b *batcher) work(inst Model) {
+	defer b.wg.Done()
+	var held *task // a job of another key, first of the next batch
+	for {
+		first := held
+		held = nil
+		if first == nil {
+			select {
+			case first = <-b.queue:
+			case <-b.stop:
+				// drain what is left, then stop
+				select {
+				case first = <-b.queue:
+				default:
+					return
+				}
+			}
+			b.metrics.queue.WithLabelValues(b.name).Dec()
+		}
+		batch := []*task{first}
+		rows := len(first.job.Rows)
+		var timer <-chan time.Time
+		deadline := time.Now().Add(b.maxDelay)
+	collect:
+		for rows < b.maxBatch {
+			var next *task
+			select {
+			case next = <-b.queue:
+			default:
+				if b.incoming.Load() == 0 || b.maxDelay <= 0 {
+					break collect
+				}
+				if timer == nil {
+					timer = time.After(time.Until(deadline))
+				}
+				select {
+				case next = <-b.queue:
+				case <-timer:
+					break collect
+				}
+			}
+			b.metrics.queue.WithLabelValues(b.name).Dec()
+			if next.job.Key != first.job.Key || rows+len(next.job.Rows) > b.maxBatch {
+				held = next
+				break
+			}
+			batch = append(batch, next)
+			rows += len(next.job.Rows)
+		}
+		b.run(inst, batch, rows)
+	}
+}
+
+// run computes one batch and hands every job its results. Jobs whose
+// clients have gone are left out.
+func (b *batcher) run(inst Model, batch []*task, rows int) {
+	live := batch[:0]
+	all := make([]any, 0, rows)
+	for _, t := range batch {
+		if t.ctx.Err() != nil {
+			t.err = t.ctx.Err()
+			close(t.done)
+			continue
+		}
+		live = append(live, t)
+		all = append(all, t.job.Rows...)
+	}
+	if len(live) == 0 {
+		return
+	}
+	b.metrics.batch.WithLabelValues(b.name).Observe(float64(len(all)))
+	results, err := safeInfer(inst, all)
+	if err == nil && len(results) != len(all) {
+		err = fmt.Errorf("model %q returned %d results for %d rows", b.name, len(results), len(all))
+	}
+	off := 0
+	for _, t := range live {
+		n := len(t.job.Rows)
+		if err != nil {
+			t.err = err
+		} else {
+			t.results = results[off : off+n : off+n]
+		}
+		off += n
+		close(t.done)
+	}
+}
+
+// safeInfer turns a panic of a model into an error, so that one bad batch
+// cannot take the server down.
+func safeInfer(inst Model, rows []any) (res []any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("inference failed: %v", r)
+		}
+	}()
+	return inst.Infer(rows)
+}
