@@ -201,49 +201,57 @@ func sgemmSerial(kern kernel, aT, bT bool, m, n, k int, alpha float32, a []float
 				bet = 1
 			}
 			packB(bT, kc, nc, nr, b, ldb, pc, jc, bp)
-			for ic := 0; ic < m; ic += blockMC {
-				mc := min(blockMC, m-ic)
-				tmr := 0
-				if kern.tail != nil {
-					tmr = kern.tail.mr
+			gemmPackedBlock(kern, aT, m, nc, kc, alpha, a, lda, pc, bp, bet, c[jc:], ldc, ap, tile)
+		}
+	}
+	packPool.Put(bufs)
+}
+
+// gemmPackedBlock multiplies op(A)[:, pc:pc+kc] (m rows) by a packed
+// kc×nc block of B into C[:, :nc] (C = alpha·A·B + bet·C), packing A into
+// ap panel by panel.
+func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []float32, lda, pc int, bp []float32, bet float32, c []float32, ldc int, ap, tile []float32) {
+	mr, nr := kern.mr, kern.nr
+	for ic := 0; ic < m; ic += blockMC {
+		mc := min(blockMC, m-ic)
+		tmr := 0
+		if kern.tail != nil {
+			tmr = kern.tail.mr
+		}
+		packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
+		for jr := 0; jr < nc; jr += nr {
+			nw := min(nr, nc-jr)
+			bpan := bp[jr*kc : (jr+nr)*kc]
+			for ir := 0; ir < mc; ir += mr {
+				mw := min(mr, mc-ir)
+				kn := kern
+				if mw < mr && mw <= tmr {
+					kn = *kern.tail
 				}
-				packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
-				for jr := 0; jr < nc; jr += nr {
-					nw := min(nr, nc-jr)
-					bpan := bp[jr*kc : (jr+nr)*kc]
-					for ir := 0; ir < mc; ir += mr {
-						mw := min(mr, mc-ir)
-						kn := kern
-						if mw < mr && mw <= tmr {
-							kn = *kern.tail
+				apan := ap[ir*kc : (ir+kn.mr)*kc]
+				co := (ic+ir)*ldc + jr
+				if mw == kn.mr && nw == nr {
+					kn.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
+					continue
+				}
+				t := tile[:kn.mr*nr]
+				kn.fn(kc, apan, bpan, t, nr, 1, 0)
+				for i := 0; i < mw; i++ {
+					crow := c[co+i*ldc : co+i*ldc+nw]
+					trow := t[i*nr : i*nr+nw]
+					if bet == 0 {
+						for j, v := range trow {
+							crow[j] = alpha * v
 						}
-						apan := ap[ir*kc : (ir+kn.mr)*kc]
-						co := (ic+ir)*ldc + jc + jr
-						if mw == kn.mr && nw == nr {
-							kn.fn(kc, apan, bpan, c[co:], ldc, alpha, bet)
-							continue
-						}
-						t := tile[:kn.mr*nr]
-						kn.fn(kc, apan, bpan, t, nr, 1, 0)
-						for i := 0; i < mw; i++ {
-							crow := c[co+i*ldc : co+i*ldc+nw]
-							trow := t[i*nr : i*nr+nw]
-							if bet == 0 {
-								for j, v := range trow {
-									crow[j] = alpha * v
-								}
-							} else {
-								for j, v := range trow {
-									crow[j] = alpha*v + bet*crow[j]
-								}
-							}
+					} else {
+						for j, v := range trow {
+							crow[j] = alpha*v + bet*crow[j]
 						}
 					}
 				}
 			}
 		}
 	}
-	packPool.Put(bufs)
 }
 
 // packA packs op(A)[ic:ic+mc, pc:pc+kc] into panels of mr rows; within a

@@ -364,3 +364,50 @@ func TestSgemmCrossBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmPacked: a product with B packed once equals Sgemm, for every
+// transposition, edge sizes and beta, and a B too large for one block is
+// refused.
+func TestSgemmPacked(t *testing.T) {
+	impl := Implementation{Threads: 1}
+	rng := rand.New(rand.NewSource(34))
+	for _, sz := range [][3]int{{1, 512, 128}, {3, 17, 5}, {7, 33, 256}, {64, 512, 128}, {130, 48, 9}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				for _, beta := range []float32{0, 1, 0.5} {
+					a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+					lda, ldb := k, n
+					if tA {
+						lda = m
+					}
+					if tB {
+						ldb = k
+					}
+					c0 := randSlice(rng, m*n)
+					want := append([]float32(nil), c0...)
+					got := append([]float32(nil), c0...)
+					ta, tb := blas.NoTrans, blas.NoTrans
+					if tA {
+						ta = blas.Trans
+					}
+					if tB {
+						tb = blas.Trans
+					}
+					impl.Sgemm(ta, tb, m, n, k, 0.7, a, lda, b, ldb, beta, want, n)
+					p := impl.PackB(tB, k, n, b, ldb)
+					impl.SgemmPacked(tA, m, 0.7, a, lda, p, beta, got, n)
+					p.Release()
+					for i := range want {
+						if want[i] != got[i] {
+							t.Fatalf("%v tA %v tB %v beta %v: c[%d] = %v, Sgemm %v", sz, tA, tB, beta, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+	if impl.PackB(false, 300, 10, make([]float32, 3000), 10) != nil {
+		t.Error("PackB took k = 300, more than one block")
+	}
+}

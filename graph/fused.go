@@ -200,6 +200,8 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	P := cc.A
 	gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
 	out := buffer[T](&o.out, o.outSlabs()*BH)
+	rec := newStepProduct(H, GH, U)
+	defer rec.release()
 	for s := 0; s < nT; s++ {
 		t := o.stepOrder(s)
 		var hp, cp []T
@@ -220,9 +222,9 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 		var PH []T
 		if o.kind == GRU {
 			PH = cc.PH[t*B*GH : (t+1)*B*GH]
-			gemm(false, false, B, GH, H, 1, hp, H, U, GH, 0, PH, GH)
+			rec.mul(B, hp, 0, PH)
 		} else {
-			gemm(false, false, B, GH, H, 1, hp, H, U, GH, 1, Pt, GH)
+			rec.mul(B, hp, 1, Pt)
 		}
 		ht := out[t*BH : (t+1)*BH]
 		for bi := 0; bi < B; bi++ {

@@ -65,3 +65,35 @@ func vtanhTo[T floats](dst, src []T) {
 		dst[i] = tanhf(v)
 	}
 }
+
+// stepProduct multiplies the state of every step of a sequence by the
+// recurrent weights U (k×n). With rnnzoo's Go kernels (blas.Implementation)
+// and float32, U is packed once for all the steps instead of once per step
+// (blas.PackedB); the results are the same bits either way.
+type stepProduct[T floats] struct {
+	k, n   int
+	u      []T
+	impl   blas.Implementation
+	packed *blas.PackedB
+}
+
+func newStepProduct[T floats](k, n int, u []T) stepProduct[T] {
+	p := stepProduct[T]{k: k, n: n, u: u}
+	if u32, ok := any(u).([]float32); ok {
+		if impl, ok := G.WhichBLAS().(blas.Implementation); ok {
+			p.impl, p.packed = impl, impl.PackB(false, k, n, u32, n)
+		}
+	}
+	return p
+}
+
+// mul computes C = A·U + beta·C for the m×k matrix A.
+func (p stepProduct[T]) mul(m int, a []T, beta T, c []T) {
+	if p.packed == nil {
+		gemm(false, false, m, p.n, p.k, 1, a, p.k, p.u, p.n, beta, c, p.n)
+		return
+	}
+	p.impl.SgemmPacked(false, m, 1, any(a).([]float32), p.k, p.packed, float32(beta), any(c).([]float32), p.n)
+}
+
+func (p stepProduct[T]) release() { p.packed.Release() }

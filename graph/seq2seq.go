@@ -143,7 +143,7 @@ func (m *Seq2Seq) features(b *Builder, tgt *SeqInput, y, enc, srcMask *G.Node, i
 		if err != nil {
 			return nil, nil, err
 		}
-		if h, err = G.Concat(2, h, ctx); err != nil {
+		if h, err = ConcatLast(h, ctx); err != nil {
 			return nil, nil, err
 		}
 		width = H + m.Enc.RNN.OutDim()

@@ -78,24 +78,25 @@ func (l *Bidirectional) Apply(b *Builder, x, mask *G.Node, init State) (*SeqOutp
 		return nil, err
 	}
 	out := &SeqOutput{}
-	if out.H, err = l.merge(f.H, r.H, 2); err != nil {
+	if out.H, err = l.merge(f.H, r.H); err != nil {
 		return nil, err
 	}
-	if out.Final.H, err = l.merge(f.Final.H, r.Final.H, 1); err != nil {
+	if out.Final.H, err = l.merge(f.Final.H, r.Final.H); err != nil {
 		return nil, err
 	}
 	if f.Final.C != nil {
-		if out.Final.C, err = l.merge(f.Final.C, r.Final.C, 1); err != nil {
+		if out.Final.C, err = l.merge(f.Final.C, r.Final.C); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func (l *Bidirectional) merge(a, c *G.Node, axis int) (*G.Node, error) {
+// merge joins the two directions' values along their last axis.
+func (l *Bidirectional) merge(a, c *G.Node) (*G.Node, error) {
 	switch l.Merge {
 	case Concat:
-		return G.Concat(axis, a, c)
+		return ConcatLast(a, c)
 	case Sum:
 		return G.Add(a, c)
 	default:

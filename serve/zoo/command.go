@@ -42,7 +42,7 @@ func Command(program, kind string) cli.Command {
 func run(env *cli.Env, program, kind string, args []string) error {
 	fs := cli.Flags(env, program, "serve")
 	var c cli.Common
-	fs.StringVar(&c.BLAS, "blas", "auto", "matrix kernels: auto, go, go:N, gonum, openblas, openblas:N")
+	fs.StringVar(&c.BLAS, "blas", "go:1", "matrix kernels: auto, go, go:N, gonum, openblas, openblas:N (default go:1: at serving batch sizes the Go kernels beat OpenBLAS, and each instance keeps to one core)")
 	fs.IntVar(&c.Threads, "threads", 0, "GOMAXPROCS (0: all cores)")
 	fs.BoolVar(&c.JSON, "json", false, "print results as JSON lines on stdout (other text goes to stderr)")
 	var specs models
