@@ -31,6 +31,7 @@ func ConcatLast(a, c *G.Node) (*G.Node, error) {
 type concatLastOp struct {
 	opBase
 	d1, d2, dims int
+	out          any // the output's backing array, reused across runs
 }
 
 func (o *concatLastOp) Arity() int    { return 2 }
@@ -63,7 +64,7 @@ func concatLastDo[T floats](o *concatLastOp, av, cv G.Value) G.Value {
 	a, c := dataOf[T](av), dataOf[T](cv)
 	w := o.d1 + o.d2
 	rows := len(a) / o.d1
-	out := make([]T, rows*w)
+	out := buffer[T](&o.out, rows*w)
 	for r := 0; r < rows; r++ {
 		copy(out[r*w:r*w+o.d1], a[r*o.d1:(r+1)*o.d1])
 		copy(out[r*w+o.d1:(r+1)*w], c[r*o.d2:(r+1)*o.d2])

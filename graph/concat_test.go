@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -62,4 +64,57 @@ func TestConcatLastMatchesConcat(t *testing.T) {
 	if _, err := ConcatLast(G.NewMatrix(G.NewGraph(), tensor.Float32, G.WithShape(2, 3)), G.NewMatrix(G.NewGraph(), tensor.Float32, G.WithShape(3, 3))); err == nil {
 		t.Error("ConcatLast joined [2 3] and [3 3]")
 	}
+}
+
+// TestLeadRowsMatchesSlice: leadRows and its gradient equal G.Slice on the
+// leading axis, for a range and for one index (which drops the axis).
+func TestLeadRowsMatchesSlice(t *testing.T) {
+	for _, r := range [][2]int{{0, 3}, {3, 4}, {1, 2}} {
+		run := func(fast bool) (out, gx []float64) {
+			g := G.NewGraph()
+			d := make([]float64, 4*2*3)
+			for i := range d {
+				d[i] = 0.3*float64(i) - 0.02*float64(i*i)
+			}
+			x := G.NewTensor(g, tensor.Float64, 3, G.WithShape(4, 2, 3), G.WithValue(tensor.New(tensor.WithShape(4, 2, 3), tensor.WithBacking(d))), G.WithName("x"))
+			var y *G.Node
+			var err error
+			if fast {
+				y, err = leadRows(x, r[0], r[1])
+			} else if r[1]-r[0] == 1 {
+				y, err = G.Slice(x, G.S(r[0]))
+			} else {
+				y, err = G.Slice(x, G.S(r[0], r[1]))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			loss := G.Must(G.Sum(G.Must(G.Square(G.Must(G.Tanh(y))))))
+			if _, err := G.Grad(loss, x); err != nil {
+				t.Fatal(err)
+			}
+			vm := G.NewTapeMachine(g)
+			defer vm.Close()
+			if err := vm.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			gv, _ := x.Grad()
+			if fast && y.Shape().Dims() != 3-btoi(r[1]-r[0] == 1) {
+				t.Fatalf("rows %v: shape %v", r, y.Shape())
+			}
+			return append([]float64(nil), y.Value().Data().([]float64)...), append([]float64(nil), gv.Data().([]float64)...)
+		}
+		o1, g1 := run(true)
+		o2, g2 := run(false)
+		if fmt.Sprint(o1) != fmt.Sprint(o2) || fmt.Sprint(g1) != fmt.Sprint(g2) {
+			t.Errorf("rows %v: %v / %v, Slice %v / %v", r, o1, g1, o2, g2)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -15,6 +15,7 @@ import (
 type embedOp struct {
 	opBase
 	V, D int
+	out  any // the output's backing array, reused across runs
 }
 
 func (o *embedOp) Arity() int { return 2 }
@@ -34,13 +35,15 @@ func (o *embedOp) Do(vs ...G.Value) (G.Value, error) {
 		}
 	}
 	if isF32(vs[0]) {
-		return gather(dataOf[float32](vs[0]), ids, o.D), nil
+		return gather(&o.out, dataOf[float32](vs[0]), ids, o.D), nil
 	}
-	return gather(dataOf[float64](vs[0]), ids, o.D), nil
+	return gather(&o.out, dataOf[float64](vs[0]), ids, o.D), nil
 }
 
-func gather[T floats](e []T, ids []int, D int) G.Value {
-	out := make([]T, len(ids)*D)
+// gather copies the rows ids of e into the op's buffer *buf (reused across
+// runs: the tape machine reads an op's output only within the run).
+func gather[T floats](buf *any, e []T, ids []int, D int) G.Value {
+	out := buffer[T](buf, len(ids)*D)
 	for i, id := range ids {
 		copy(out[i*D:(i+1)*D], e[id*D:(id+1)*D])
 	}

@@ -53,6 +53,7 @@ type poolOp struct {
 	opBase
 	mode Pool
 	arg  []int // arg max per [B,D] of the last forward run
+	out  any   // the output's backing array, reused across runs
 }
 
 func (o *poolOp) Arity() int    { return 2 }
@@ -80,7 +81,8 @@ func poolForward[T floats](o *poolOp, hv, mv G.Value) G.Value {
 	h, m := dataOf[T](hv), dataOf[T](mv)
 	s := hv.Shape()
 	nT, B, D := s[0], s[1], s[2]
-	out := make([]T, B*D)
+	out := buffer[T](&o.out, B*D)
+	clear(out)
 	if o.mode == PoolMax {
 		if len(o.arg) != B*D {
 			o.arg = make([]int, B*D)

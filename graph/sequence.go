@@ -96,15 +96,18 @@ func (r *Recurrent) Apply(b *Builder, x, mask *G.Node, init State) (*SeqOutput, 
 	}
 	out := &SeqOutput{H: y}
 	if c.Kind == LSTM {
-		if out.H, err = G.Slice(y, G.S(0, T)); err != nil {
+		if T == 1 {
+			out.H, err = leadRows(y, 0, 1)
+			if err == nil { // a slice of length 1 drops the axis
+				out.H, err = G.Reshape(out.H, tensor.Shape{1, B, c.Hidden})
+			}
+		} else {
+			out.H, err = leadRows(y, 0, T)
+		}
+		if err != nil {
 			return nil, err
 		}
-		if T == 1 { // a slice of length 1 drops the axis
-			if out.H, err = G.Reshape(out.H, tensor.Shape{1, B, c.Hidden}); err != nil {
-				return nil, err
-			}
-		}
-		if out.Final.C, err = G.Slice(y, G.S(T)); err != nil {
+		if out.Final.C, err = leadRows(y, T, T+1); err != nil {
 			return nil, err
 		}
 	}
@@ -112,7 +115,7 @@ func (r *Recurrent) Apply(b *Builder, x, mask *G.Node, init State) (*SeqOutput, 
 	if r.Reverse {
 		last = 0
 	}
-	if out.Final.H, err = G.Slice(y, G.S(last)); err != nil {
+	if out.Final.H, err = leadRows(y, last, last+1); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -9,7 +9,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +21,10 @@ import (
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/serve"
 )
+
+// gcPercent is the GC target of a server (GOGC), unless the environment
+// sets one.
+const gcPercent = 10
 
 // models is the repeated -model flag.
 type models []string
@@ -89,6 +95,11 @@ func run(env *cli.Env, program, kind string, args []string) error {
 	n := *instances
 	if n == 0 {
 		n = runtime.GOMAXPROCS(0)
+	}
+	if os.Getenv("GOGC") == "" {
+		// The live heap is mostly the models' compiled graphs; the default
+		// target (100% over it) let the process drift towards twice that.
+		debug.SetGCPercent(gcPercent)
 	}
 	srv := serve.NewServer(o)
 	for _, v := range specs {

@@ -121,6 +121,9 @@ func Open(s Spec) (serve.Model, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := m.Warmup(); err != nil {
+			return nil, err
+		}
 		return Sentiment{m}, nil
 	case translator.Kind:
 		m, err := pick(builtin, translator.Pretrained, translator.Load, s.Path)

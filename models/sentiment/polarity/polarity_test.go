@@ -184,3 +184,35 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmupKeepsAnswers: after Warmup, predictions are those of a model
+// that was not warmed up.
+func TestWarmupKeepsAnswers(t *testing.T) {
+	a, err := Pretrained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Pretrained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Warmup(); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"a fine film", "dull , slow and far too long", ""}
+	pa, err := a.Predict(texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := b.Predict(texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range pa {
+		for c := range pa[i].Probabilities {
+			if pa[i].Probabilities[c] != pb[i].Probabilities[c] {
+				t.Errorf("text %d class %d: %v after Warmup, %v without", i, c, pb[i].Probabilities[c], pa[i].Probabilities[c])
+			}
+		}
+	}
+}
