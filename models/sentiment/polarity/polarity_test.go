@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -214,5 +215,26 @@ func TestWarmupKeepsAnswers(t *testing.T) {
 				t.Errorf("text %d class %d: %v after Warmup, %v without", i, c, pb[i].Probabilities[c], pa[i].Probabilities[c])
 			}
 		}
+	}
+}
+
+// TestPretrainedModelCard: the shipped model scores on the embedded UCI
+// test split what its model card (the package doc) says: accuracy and
+// macro-F1 0.833.
+func TestPretrainedModelCard(t *testing.T) {
+	m, err := Pretrained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := sentiment.UCISplit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := m.Evaluate(sentiment.Texts(ds.Test), sentiment.Labels(ds.Test))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, f := ev.Metrics["accuracy"], ev.Metrics["macro_f1"]; math.Abs(a-0.8333) > 5e-4 || math.Abs(f-0.8333) > 5e-4 {
+		t.Errorf("shipped model: accuracy %.4f, macro-F1 %.4f on the UCI test split; the model card says 0.833 and 0.833", a, f)
 	}
 }
