@@ -3,10 +3,10 @@
 // vectors without training them: the sentiment model loads them by default.
 //
 // The vectors: Skip-gram, 100 dimensions, window 5, 5 negatives, sample 1e-4,
-// min-count 5, 3 iterations, seed 1, on the 17,005,207-word English corpus
-// that ../shared/bench/setup.sh builds from registry packages (Debian
-// documentation and dictionaries: GCIDE, WordNet glosses, FOLDOC, Jargon
-// File, Python and Perl docs, the Linux kernel docs, the Debian Handbook; npm
+// min-count 5, 3 iterations, seed 1, on a 17,005,207-word English corpus
+// built from registry packages (datasets/DATA.md, the word2vec bench
+// corpus: Debian documentation and dictionaries: GCIDE, WordNet glosses,
+// FOLDOC, Jargon File, Python and Perl docs, the Linux kernel docs, the Debian Handbook; npm
 // State of the Union addresses and Moby-Dick), lower-cased, punctuation
 // removed. All 72,215 words seen at least 5 times are kept; each vector is
 // stored as 100 signed bytes times one float32 scale (8-bit symmetric
@@ -15,9 +15,9 @@
 // → 18.42%, restrict 30000) and nothing on WS-353 (ρ 0.583 both); Info holds
 // the figures.
 //
-// Rebuild (with ../shared beside the module, after ../shared/bench/setup.sh):
+// Rebuild, with that corpus in corpus.txt:
 //
-//	go run ./embeddings/word2vec train -train ~/.cache/rnnzoo-bench/data/debian_en_1k.txt \
+//	go run ./embeddings/word2vec train -train corpus.txt \
 //	    -output /tmp/debian17m-sg100.bin -binary 1 -cbow 0 -size 100 -window 5 -negative 5 \
 //	    -hs 0 -sample 1e-4 -min-count 5 -iter 3 -threads 2 -seed 1
 //	go run ./embeddings/pretrained/gen -in /tmp/debian17m-sg100.bin \

@@ -25,12 +25,12 @@ var Info = struct {
 	WS353Float32, WS353Quantised float64
 }{
 	Name:     "debian17m-sg100",
-	Corpus:   "17,005,207-word English corpus of ../shared/bench/setup.sh (Debian documentation and dictionaries, npm State of the Union and Moby-Dick), lower-cased, no punctuation",
+	Corpus:   "17,005,207-word English corpus built from registry packages (datasets/DATA.md; Debian documentation and dictionaries, npm State of the Union and Moby-Dick), lower-cased, no punctuation",
 	Licence:  "vectors are derived data of the rnnzoo project (Apache-2.0); see NOTICE for the corpus sources",
 	Settings: "skip-gram, size 100, window 5, negative 5, sample 1e-4, min-count 5, iter 3, seed 1, 2 threads",
 	Words:    72215, Dim: 100,
 	// Measured with `go run ./embeddings/word2vec eval-analogy` and `eval-sim`
-	// (the same counts as ../shared/bench/w2v_eval.py gives).
+	// (the same counts as gensim's evaluate_word_analogies gives).
 	AnalogyFloat32:   1599.0 / 8660, // 18.46%
 	AnalogyQuantised: 1595.0 / 8660, // 18.42%
 	AnalogyCoverage:  8660.0 / 19544,
