@@ -25,8 +25,20 @@ func kern4x16AVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 	sgemmKern4x16AVX2(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
+//go:noescape
+func sgemmKern1x64AVX2(k int, a *float32, astride int, b *float32, bstride int, c *float32)
+
+// row64AVX2 multiplies one packed row (values astride apart) by four
+// consecutive packed panels of B (bstride floats apart) into c[0:64].
+func row64AVX2(k int, a []float32, astride int, b []float32, bstride int, c []float32) {
+	_ = a[(k-1)*astride]
+	_ = b[3*bstride+16*k-1]
+	_ = c[63]
+	sgemmKern1x64AVX2(k, &a[0], astride, &b[0], bstride, &c[0])
+}
+
 var (
-	avx2Tail   = kernel{name: "avx2-4x16", mr: 4, nr: 16, fn: kern4x16AVX2}
+	avx2Tail   = kernel{name: "avx2-4x16", mr: 4, nr: 16, fn: kern4x16AVX2, row64: row64AVX2}
 	avx2Kernel = kernel{name: "avx2-6x16", mr: 6, nr: 16, fn: kern6x16AVX2, tail: &avx2Tail}
 )
 

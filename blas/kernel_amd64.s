@@ -387,3 +387,54 @@ k4store0:
 	VMOVUPS Y13, 32(DX)
 	VZEROUPPER
 	RET
+
+// func sgemmKern1x64AVX2(k int, a *float32, astride int, b *float32, bstride int, c *float32)
+//
+// One row times four packed 16-column panels of B: acc[j] = Σ_p a[p·astride]·b[panel j/16][16p + j%16]
+// over k >= 1 depth steps, stored raw (no alpha, beta) in c[0:64]. The
+// panels are bstride floats apart. Eight independent accumulator chains
+// (Y0–Y7) keep both FMA ports busy where the 4×16 kernel, given one real
+// row, has two; each element is still summed over p in order from 0, so
+// the bits equal the 4×16 kernel's.
+TEXT ·sgemmKern1x64AVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ astride+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), BX
+	MOVQ bstride+32(FP), R10
+	SHLQ $2, R10
+	LEAQ (R10)(R10*2), R11
+	MOVQ c+40(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+k1loop:
+	VBROADCASTSS (AX), Y8
+	VFMADD231PS (BX), Y8, Y0
+	VFMADD231PS 32(BX), Y8, Y1
+	VFMADD231PS (BX)(R10*1), Y8, Y2
+	VFMADD231PS 32(BX)(R10*1), Y8, Y3
+	VFMADD231PS (BX)(R10*2), Y8, Y4
+	VFMADD231PS 32(BX)(R10*2), Y8, Y5
+	VFMADD231PS (BX)(R11*1), Y8, Y6
+	VFMADD231PS 32(BX)(R11*1), Y8, Y7
+	ADDQ R12, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ k1loop
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	VZEROUPPER
+	RET

@@ -27,6 +27,10 @@ type kernel struct {
 	// tail, if set, is an nr-wide kernel with fewer rows, used for the last
 	// row panel of a block when it has at most tail.mr rows.
 	tail *kernel
+	// row64, if set (nr = 16), computes one row of a panel of this kernel's
+	// packing (values mr apart) times four B panels: the last row panel
+	// when it holds a single row, raw sums in a 64-float tile.
+	row64 func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
 }
 
 // active is the kernel used by Sgemm; chosen at init from the CPU features.
@@ -219,10 +223,39 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 			tmr = kern.tail.mr
 		}
 		packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
+		// A last row panel of one row goes through the tail kernel's row64,
+		// four B panels at a time, when it has one.
+		rowsMain := mc
+		var single *kernel
+		if last := (mc - 1) / mr * mr; mc-last == 1 && kern.tail != nil && kern.tail.row64 != nil && mr > 1 {
+			rowsMain, single = last, kern.tail
+		}
+		jrDone := 0
+		if single != nil {
+			apan := ap[rowsMain*kc : (rowsMain+single.mr)*kc]
+			co := (ic + rowsMain) * ldc
+			t := tile[:64]
+			for ; jrDone+4*nr <= nc; jrDone += 4 * nr {
+				single.row64(kc, apan, single.mr, bp[jrDone*kc:], nr*kc, t)
+				crow := c[co+jrDone : co+jrDone+4*nr]
+				if bet == 0 {
+					for j, v := range t {
+						crow[j] = alpha * v
+					}
+				} else {
+					for j, v := range t {
+						crow[j] = alpha*v + bet*crow[j]
+					}
+				}
+			}
+		}
 		for jr := 0; jr < nc; jr += nr {
 			nw := min(nr, nc-jr)
 			bpan := bp[jr*kc : (jr+nr)*kc]
 			for ir := 0; ir < mc; ir += mr {
+				if ir >= rowsMain && jr < jrDone {
+					break // done by row64
+				}
 				mw := min(mr, mc-ir)
 				kn := kern
 				if mw < mr && mw <= tmr {

@@ -411,3 +411,43 @@ func TestSgemmPacked(t *testing.T) {
 		t.Error("PackB took k = 300, more than one block")
 	}
 }
+
+// TestRow64SameBits: the one-row path (row64 over four B panels) gives the
+// bits of the tail kernel it replaces, for every transposition and beta.
+func TestRow64SameBits(t *testing.T) {
+	if active.tail == nil || active.tail.row64 == nil {
+		t.Skipf("kernel %s has no one-row path", active.name)
+	}
+	tail := *active.tail
+	tail.row64 = nil
+	plain := active
+	plain.tail = &tail
+	rng := rand.New(rand.NewSource(64))
+	for _, sz := range [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}} {
+		m, n, k := sz[0], sz[1], sz[2]
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				for _, beta := range []float32{0, 1, 0.3} {
+					a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+					lda, ldb := k, n
+					if tA {
+						lda = m
+					}
+					if tB {
+						ldb = k
+					}
+					c0 := randSlice(rng, m*n)
+					want := append([]float32(nil), c0...)
+					got := append([]float32(nil), c0...)
+					sgemmSerial(plain, tA, tB, m, n, k, 0.9, a, lda, b, ldb, beta, want, n)
+					sgemmSerial(active, tA, tB, m, n, k, 0.9, a, lda, b, ldb, beta, got, n)
+					for i := range want {
+						if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+							t.Fatalf("%v tA %v tB %v beta %v: c[%d] = %v, tail kernel %v", sz, tA, tB, beta, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
