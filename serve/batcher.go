@@ -63,19 +63,17 @@ type task struct {
 // own goroutine; one worker at a time gathers, so that two do not split
 // the queued rows between them.
 type batcher struct {
-	name      string
-	maxBatch  int
-	maxDelay  time.Duration
-	queue     chan *task
-	incoming  atomic.Int64  // requests being read and parsed, about to queue
-	window    atomic.Int64  // adaptive wait for more rows (a time.Duration)
-	probe     atomic.Int64  // batches since start, for the probe windows
-	gather    chan struct{} // held by the worker gathering a batch
-	computing atomic.Int64  // instances computing a batch
-	freed     chan struct{} // an instance finished a batch
-	metrics   *metrics
-	wg        sync.WaitGroup
-	stop      chan struct{}
+	name     string
+	maxBatch int
+	maxDelay time.Duration
+	queue    chan *task
+	incoming atomic.Int64  // requests being read and parsed, about to queue
+	gather   chan struct{} // held by the worker gathering a batch
+	mu       sync.RWMutex  // closed, and the sends to queue
+	closed   bool
+	metrics  *metrics
+	wg       sync.WaitGroup
+	stop     chan struct{}
 }
 
 func newBatcher(name string, instances []Model, maxBatch int, maxDelay time.Duration, queueLen int, m *metrics) *batcher {
@@ -90,12 +88,20 @@ func newBatcher(name string, instances []Model, maxBatch int, maxDelay time.Dura
 // submit queues a job and waits for its results; a full queue is a 503.
 func (b *batcher) submit(ctx context.Context, job *Job) ([]any, error) {
 	t := &task{job: job, ctx: ctx, done: make(chan struct{})}
-	select {
-	case b.queue <- t:
-	default:
-		return nil, Errorf(503, "model %q: the queue is full (%d jobs waiting)", b.name, cap(b.queue))
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return nil, Errorf(503, "model %q is shutting down", b.name)
 	}
 	b.metrics.queue.WithLabelValues(b.name).Inc()
+	select {
+	case b.queue <- t:
+		b.mu.RUnlock()
+	default:
+		b.mu.RUnlock()
+		b.metrics.queue.WithLabelValues(b.name).Dec()
+		return nil, Errorf(503, "model %q: the queue is full (%d jobs waiting)", b.name, cap(b.queue))
+	}
 	select {
 	case <-t.done:
 		return t.results, t.err
@@ -105,8 +111,12 @@ func (b *batcher) submit(ctx context.Context, job *Job) ([]any, error) {
 	}
 }
 
-// close stops the workers once the queue is empty.
+// close stops taking jobs, lets the workers finish the queued ones and
+// stops them.
 func (b *batcher) close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
 	close(b.stop)
 	b.wg.Wait()
 }
@@ -200,9 +210,14 @@ func (b *batcher) run(inst Model, batch []*task, rows int) {
 		return
 	}
 	b.metrics.batch.WithLabelValues(b.name).Observe(float64(len(all)))
-	results, err := safeInfer(inst, all)
-	if err == nil && len(results) != len(all) {
-		err = fmt.Errorf("model %q returned %d results for %d rows", b.name, len(results), len(all))
+	results, err := b.infer(inst, all)
+	if err != nil && len(live) > 1 {
+		// One job's rows must not fail the others: each alone.
+		for _, t := range live {
+			t.results, t.err = b.infer(inst, t.job.Rows)
+			close(t.done)
+		}
+		return
 	}
 	off := 0
 	for _, t := range live {
@@ -215,6 +230,15 @@ func (b *batcher) run(inst Model, batch []*task, rows int) {
 		off += n
 		close(t.done)
 	}
+}
+
+// infer runs one batch and checks the number of results.
+func (b *batcher) infer(inst Model, rows []any) ([]any, error) {
+	results, err := safeInfer(inst, rows)
+	if err == nil && len(results) != len(rows) {
+		err = fmt.Errorf("model %q returned %d results for %d rows", b.name, len(results), len(rows))
+	}
+	return results, err
 }
 
 // safeInfer turns a panic of a model into an error, so that one bad batch

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -74,14 +76,13 @@ func LoadTest(ctx context.Context, o LoadOptions) (*LoadReport, error) {
 	if len(o.Bodies) == 0 || len(o.Clients) == 0 || o.Duration <= 0 {
 		return nil, fmt.Errorf("loadtest: need request bodies, client counts and a duration")
 	}
+	for _, c := range o.Clients {
+		if c < 1 || c > 4096 {
+			return nil, fmt.Errorf("loadtest: clients %v: want 1 to 4096 each", o.Clients)
+		}
+	}
 	maxClients := slices.Max(o.Clients)
-	if maxClients < 1 || maxClients > 4096 {
-		return nil, fmt.Errorf("loadtest: clients %v: want 1 to 4096", o.Clients)
-	}
-	client := &http.Client{
-		Transport: &http.Transport{MaxIdleConnsPerHost: maxClients, MaxConnsPerHost: maxClients, DisableCompression: true},
-		Timeout:   30 * time.Second,
-	}
+	client := LoopbackClient(maxClients)
 	defer client.CloseIdleConnections()
 	base := strings.TrimRight(o.URL, "/")
 	infer := base + "/v2/models/" + url.PathEscape(o.Model) + "/infer"
@@ -89,14 +90,14 @@ func LoadTest(ctx context.Context, o LoadOptions) (*LoadReport, error) {
 	rep := &LoadReport{Marks: o.Marks, RSSAt: make([]int64, len(o.Marks))}
 	var sent atomic.Int64
 	var markMu sync.Mutex
-	nextMark := 0
+	var nextMark atomic.Int64
 	mark := func(n int64) {
 		markMu.Lock()
 		defer markMu.Unlock()
-		for nextMark < len(o.Marks) && n >= int64(o.Marks[nextMark]) {
+		for int(nextMark.Load()) < len(o.Marks) && n >= int64(o.Marks[nextMark.Load()]) {
 			rss, _ := ResidentMemory(ctx, client, metricsURL)
-			rep.RSSAt[nextMark] = rss
-			nextMark++
+			rep.RSSAt[nextMark.Load()] = rss
+			nextMark.Add(1)
 		}
 	}
 	run := func(clients int, d time.Duration) LoadLevel {
@@ -121,7 +122,7 @@ func LoadTest(ctx context.Context, o LoadOptions) (*LoadReport, error) {
 					} else {
 						lats[c] = append(lats[c], float64(lat.Microseconds())/1000)
 					}
-					if n := sent.Add(1); nextMark < len(o.Marks) {
+					if n := sent.Add(1); int(nextMark.Load()) < len(o.Marks) {
 						mark(n)
 					}
 				}
@@ -166,6 +167,36 @@ func LoadTest(ctx context.Context, o LoadOptions) (*LoadReport, error) {
 	}
 	rep.Total = int(sent.Load())
 	return rep, nil
+}
+
+// LoopbackClient returns an HTTP client for up to conns concurrent
+// requests that connects only to loopback addresses (whatever a name
+// resolves to) and follows no redirect.
+func LoopbackClient(conns int) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(network, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			return fmt.Errorf("loadtest: %s is not a loopback address", address)
+		}
+		return nil
+	}}
+	return &http.Client{
+		Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true},
+		Timeout:   30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return errors.New("loadtest: the server answered with a redirect")
+		},
+	}
+}
+
+// Loopback says whether a URL's host is this machine's loopback interface
+// (127.0.0.0/8, ::1 or localhost).
+func Loopback(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && loopback(u.Hostname())
 }
 
 func loopback(host string) bool {

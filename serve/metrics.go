@@ -22,7 +22,7 @@ func newMetrics() *metrics {
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rnnzoo_requests_total",
-			Help: "Inference and metadata requests by model and HTTP status code.",
+			Help: "Requests by model (empty: server endpoints and unknown models) and HTTP status code.",
 		}, []string{"model", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "rnnzoo_request_duration_seconds",

@@ -143,42 +143,65 @@ func Elements(shape []int64, limit int64) (int64, error) {
 	return n, nil
 }
 
-// flatten decodes data (a JSON array, possibly nested) into its leaves, in
-// row-major order, checking that there are exactly want of them.
+// flatten decodes data into its leaves in row-major order, checking that
+// there are exactly want of them. The data is either flat (one array of
+// all the elements) or nested exactly as the shape: every array at depth d
+// has shape[d] items, and only the innermost hold elements.
 func (t *InputTensor) flatten(want int64) ([]json.RawMessage, error) {
 	if len(bytes.TrimSpace(t.Data)) == 0 {
 		return nil, BadRequest("input %q has no data", t.Name)
 	}
+	var top []json.RawMessage
+	if err := json.Unmarshal(t.Data, &top); err != nil {
+		return nil, BadRequest("input %q: data is not an array: %v", t.Name, err)
+	}
+	nested := false
+	for _, it := range top {
+		if it = bytes.TrimSpace(it); len(it) > 0 && it[0] == '[' {
+			nested = true
+			break
+		}
+	}
+	if !nested || len(t.Shape) == 1 {
+		if nested {
+			return nil, BadRequest("input %q: data is nested deeper than its shape %v", t.Name, t.Shape)
+		}
+		if int64(len(top)) != want {
+			return nil, BadRequest("input %q: data has %d elements, shape %v needs %d", t.Name, len(top), t.Shape, want)
+		}
+		return top, nil
+	}
 	out := make([]json.RawMessage, 0, min(want, 1<<16))
-	var walk func(raw json.RawMessage, depth int) error
-	walk = func(raw json.RawMessage, depth int) error {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) > 0 && raw[0] == '[' {
-			if depth > len(t.Shape) {
-				return BadRequest("input %q: data is nested deeper than its shape %v", t.Name, t.Shape)
+	var walk func(items []json.RawMessage, depth int) error
+	walk = func(items []json.RawMessage, depth int) error {
+		if int64(len(items)) != t.Shape[depth] {
+			return BadRequest("input %q: an array at depth %d has %d items, shape %v needs %d", t.Name, depth, len(items), t.Shape, t.Shape[depth])
+		}
+		for _, it := range items {
+			it = bytes.TrimSpace(it)
+			isArray := len(it) > 0 && it[0] == '['
+			if depth == len(t.Shape)-1 {
+				if isArray {
+					return BadRequest("input %q: data is nested deeper than its shape %v", t.Name, t.Shape)
+				}
+				out = append(out, it)
+				continue
 			}
-			var items []json.RawMessage
-			if err := json.Unmarshal(raw, &items); err != nil {
+			if !isArray {
+				return BadRequest("input %q: data is nested less deeply than its shape %v", t.Name, t.Shape)
+			}
+			var sub []json.RawMessage
+			if err := json.Unmarshal(it, &sub); err != nil {
 				return BadRequest("input %q: data: %v", t.Name, err)
 			}
-			for _, it := range items {
-				if err := walk(it, depth+1); err != nil {
-					return err
-				}
+			if err := walk(sub, depth+1); err != nil {
+				return err
 			}
-			return nil
 		}
-		if int64(len(out)) >= want {
-			return BadRequest("input %q: data has more than the %d elements of shape %v", t.Name, want, t.Shape)
-		}
-		out = append(out, raw)
 		return nil
 	}
-	if err := walk(t.Data, 0); err != nil {
+	if err := walk(top, 0); err != nil {
 		return nil, err
-	}
-	if int64(len(out)) != want {
-		return nil, BadRequest("input %q: data has %d elements, shape %v needs %d", t.Name, len(out), t.Shape, want)
 	}
 	return out, nil
 }
@@ -239,6 +262,9 @@ func (t *InputTensor) Floats() ([]float32, error) {
 		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, BadRequest("input %q: element %d (%.20s) is not a finite number", t.Name, i, r)
 		}
+		if t.Datatype == FP32 && math.Abs(v) > math.MaxFloat32 {
+			return nil, BadRequest("input %q: element %d (%v) is outside the FP32 range", t.Name, i, v)
+		}
 		if t.Datatype == UINT8 && (v != math.Trunc(v) || v < 0 || v > 255) {
 			return nil, BadRequest("input %q: element %d (%v) is not a UINT8", t.Name, i, v)
 		}
@@ -257,20 +283,19 @@ func (r *InferRequest) Param(name string, def float64) (float64, error) {
 	if !ok {
 		return def, nil
 	}
+	f, ok := 0.0, false
 	switch x := v.(type) {
 	case float64:
-		return x, nil
-	case json.Number:
-		f, err := x.Float64()
-		if err == nil {
-			return f, nil
-		}
+		f, ok = x, true
 	case string:
-		if f, err := strconv.ParseFloat(x, 64); err == nil {
-			return f, nil
-		}
+		var err error
+		f, err = strconv.ParseFloat(x, 64)
+		ok = err == nil
 	}
-	return 0, BadRequest("parameter %q is %v, want a number", name, v)
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, BadRequest("parameter %q is %v, want a finite number", name, v)
+	}
+	return f, nil
 }
 
 // IntParam is Param for whole numbers in [lo, hi].

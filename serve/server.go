@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,7 @@ type Server struct {
 	mu     sync.RWMutex
 	models map[string]*entry
 	order  []string
+	closed bool
 }
 
 type entry struct {
@@ -157,6 +159,10 @@ func (s *Server) load(e *entry) error {
 		outputs[o.Name] = true
 	}
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return errors.New("the server closed while the model loaded")
+	}
 	e.meta, e.inputs, e.outputs, e.model = meta, inputs, outputs, insts[0]
 	e.batcher = newBatcher(e.name, insts, s.opts.MaxBatch, s.opts.MaxDelay, s.opts.QueueLength, s.metrics)
 	s.mu.Unlock()
@@ -175,6 +181,7 @@ func (s *Server) Models() []string {
 func (s *Server) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.closed = true
 	for _, e := range s.models {
 		if e.batcher != nil && e.ready.Swap(false) {
 			e.batcher.close()
@@ -201,7 +208,45 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, Errorf(http.StatusNotFound, "no endpoint %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/infer") {
+			mux.ServeHTTP(w, r) // counted and logged by infer
+			return
+		}
+		start := time.Now()
+		rec := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		mux.ServeHTTP(rec, r)
+		model := ""
+		if rest, ok := strings.CutPrefix(r.URL.Path, "/v2/models/"); ok {
+			model, _, _ = strings.Cut(rest, "/")
+			if _, known := s.modelEntry(model); !known {
+				model = "" // unknown names do not make new series
+			}
+		}
+		s.metrics.requests.WithLabelValues(model, strconv.Itoa(rec.code)).Inc()
+		if s.opts.Logger.Enabled(r.Context(), slog.LevelDebug) {
+			s.opts.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "code", rec.code,
+				"ms", float64(time.Since(start).Microseconds())/1000, "remote", r.RemoteAddr)
+		}
+	})
+}
+
+// statusWriter remembers the status code written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) modelEntry(name string) (*entry, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.models[name]
+	return e, ok
 }
 
 // Serve answers on ln until ctx is cancelled, then shuts down gracefully:
@@ -220,34 +265,28 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	loadErr := make(chan error, 1)
-	go func() { loadErr <- s.Load() }()
-	select {
-	case err := <-errc:
-		s.Close()
-		return err
-	case err := <-loadErr:
-		if err != nil {
-			srv.Close()
-			s.Close()
-			return err
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		// A model that fails to load stays not ready (503, with the
+		// reason); the others serve.
+		if err := s.Load(); err != nil {
+			s.opts.Logger.Error("loading", "error", err)
 		}
-	case <-ctx.Done():
-	}
+	}()
+	var err error
 	select {
-	case err := <-errc:
-		s.Close()
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
+		dctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
+		defer cancel()
+		if e := srv.Shutdown(dctx); e != nil {
+			err = fmt.Errorf("serve: graceful shutdown: %w", e)
+		}
 	}
-	dctx, cancel := context.WithTimeout(context.Background(), s.opts.DrainTimeout)
-	defer cancel()
-	err := srv.Shutdown(dctx)
+	<-loaded
 	s.Close()
-	if err != nil {
-		return fmt.Errorf("serve: graceful shutdown: %w", err)
-	}
-	return nil
+	return err
 }
 
 func (s *Server) lookup(name, version string) (*entry, error) {

@@ -123,12 +123,13 @@ func run(env *cli.Env, program, kind string, args []string) error {
 }
 
 func loadTest(env *cli.Env, c *cli.Common, kind string, specs models, target, clients string, d time.Duration) error {
-	name := kind
+	if !serve.Loopback(target) {
+		return cli.Usagef("-loadtest %q: the load generator only sends to 127.0.0.1, ::1 or localhost", target)
+	}
+	name := kind // the name serve gives an unnamed model
 	if len(specs) > 0 {
 		if n, _, ok := strings.Cut(specs[0], "="); ok {
 			name = n
-		} else {
-			name = specs[0]
 		}
 	}
 	var levels []int
@@ -139,7 +140,7 @@ func loadTest(env *cli.Env, c *cli.Common, kind string, specs models, target, cl
 		}
 		levels = append(levels, k)
 	}
-	meta, err := fetchMetadata(env.Ctx, strings.TrimRight(target, "/")+"/v2/models/"+name)
+	meta, err := fetchMetadata(env.Ctx, serve.LoopbackClient(1), strings.TrimRight(target, "/")+"/v2/models/"+name)
 	if err != nil {
 		return err
 	}
@@ -170,12 +171,12 @@ func loadTest(env *cli.Env, c *cli.Common, kind string, specs models, target, cl
 	return c.Result(env, rep)
 }
 
-func fetchMetadata(ctx context.Context, u string) (*serve.ModelMetadata, error) {
+func fetchMetadata(ctx context.Context, c *http.Client, u string) (*serve.ModelMetadata, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -165,8 +165,8 @@ func TestRoundTrip(t *testing.T) {
 				}
 			}
 		}
-		// Only the outputs asked for, and the nested form of the data.
-		body := `{"inputs":[{"name":"text","datatype":"BYTES","shape":[2],"data":[["good"],["bad"]]}],"outputs":[{"name":"label"}]}`
+		// Only the outputs asked for.
+		body := `{"inputs":[{"name":"text","datatype":"BYTES","shape":[2],"data":["good","bad"]}],"outputs":[{"name":"label"}]}`
 		r = decodeResponse(t, do(t, "POST", ts.URL+"/v2/models/sentiment/versions/1/infer", body))
 		if len(r.Outputs) != 1 || r.Outputs[0].Name != "label" {
 			t.Errorf("asked for label only, got %+v", r.Outputs)
@@ -285,7 +285,11 @@ func TestErrors(t *testing.T) {
 		{"unknown datatype", "sentiment", `{"inputs":[{"name":"text","datatype":"STRING","shape":[1],"data":["a"]}]}`, 400, "unknown datatype"},
 		{"not a string", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[1],"data":[7]}]}`, 400, "not a string"},
 		{"shape and data differ", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[3],"data":["a","b"]}]}`, 400, "needs 3"},
-		{"too many elements", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[1],"data":["a","b"]}]}`, 400, "more than the 1 elements"},
+		{"too many elements", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[1],"data":["a","b"]}]}`, 400, "data has 2 elements, shape [1] needs 1"},
+		{"nested too deep", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[2],"data":[["a"],["b"]]}]}`, 400, "nested deeper"},
+		{"ragged", "imagecols", `{"inputs":[{"name":"image","datatype":"FP32","shape":[1,8,8],"data":[[[0,0,0,0,0,0,0,0]]]}]}`, 400, "has 1 items, shape [1 8 8] needs 8"},
+		{"FP32 range", "imagecols", fmt.Sprintf(`{"inputs":[{"name":"image","datatype":"FP32","shape":[1,8,8],"data":[1e39%s]}]}`, strings.Repeat(",0", 63)), 400, "outside the FP32 range"},
+		{"NaN parameter", "charlm", `{"parameters":{"temperature":"NaN"},"inputs":[{"name":"prime","datatype":"BYTES","shape":[1],"data":["a"]}]}`, 400, "want a finite number"},
 		{"wrong rank", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[1,1],"data":["a"]}]}`, 400, "want 1 dimensions"},
 		{"empty input", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[0],"data":[]}]}`, 400, "is empty"},
 		{"negative shape", "sentiment", `{"inputs":[{"name":"text","datatype":"BYTES","shape":[-1],"data":["a"]}]}`, 400, "negative"},
@@ -430,6 +434,14 @@ func TestBatchingKeepsAnswers(t *testing.T) {
 		t.Errorf("%d probabilities of concurrent requests differ from the answers alone", bad.Load())
 	}
 	metrics := string(do(t, "GET", ts.URL+"/metrics", "").body)
+	var sum, count float64
+	for _, l := range strings.Split(metrics, "\n") {
+		fmt.Sscanf(l, `rnnzoo_batch_size_sum{model="sentiment"} %g`, &sum)
+		fmt.Sscanf(l, `rnnzoo_batch_size_count{model="sentiment"} %g`, &count)
+	}
+	if count == 0 || sum <= count {
+		t.Errorf("%g rows in %g batches: no batch merged requests", sum, count)
+	}
 	for _, want := range []string{`rnnzoo_requests_total{code="200",model="sentiment"}`, `rnnzoo_batch_size_count{model="sentiment"}`,
 		`rnnzoo_request_duration_seconds_bucket{model="sentiment"`, `rnnzoo_queue_length{model="sentiment"} 0`, "process_resident_memory_bytes"} {
 		if !strings.Contains(metrics, want) {
