@@ -1,9 +1,3 @@
-// Package plots draws the curves of a training history as PNG files with
-// gonum/plot. It is apart from package train so that a program that only
-// loads a model and predicts does not link the plotting code (fonts, PDF
-// and LaTeX support come with gonum/plot); importing it (for its effect, a
-// blank import will do) registers Write with train, so that
-// train.Config.PlotDir works.
 package plots
 
 import (
