@@ -37,8 +37,20 @@ func row64AVX2(k int, a []float32, astride int, b []float32, bstride int, c []fl
 	sgemmKern1x64AVX2(k, &a[0], astride, &b[0], bstride, &c[0])
 }
 
+//go:noescape
+func sgemmKern2x32AVX2(k int, a *float32, astride int, b *float32, bstride int, c *float32)
+
+// rows2x32AVX2 multiplies two packed rows by two consecutive B panels into
+// c[0:64], row-major.
+func rows2x32AVX2(k int, a []float32, astride int, b []float32, bstride int, c []float32) {
+	_ = a[(k-1)*astride+1]
+	_ = b[bstride+16*k-1]
+	_ = c[63]
+	sgemmKern2x32AVX2(k, &a[0], astride, &b[0], bstride, &c[0])
+}
+
 var (
-	avx2Tail   = kernel{name: "avx2-4x16", mr: 4, nr: 16, fn: kern4x16AVX2, row64: row64AVX2}
+	avx2Tail   = kernel{name: "avx2-4x16", mr: 4, nr: 16, fn: kern4x16AVX2, row64: row64AVX2, rows2x32: rows2x32AVX2}
 	avx2Kernel = kernel{name: "avx2-6x16", mr: 6, nr: 16, fn: kern6x16AVX2, tail: &avx2Tail}
 )
 

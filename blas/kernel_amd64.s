@@ -438,3 +438,56 @@ k1loop:
 	VMOVUPS Y7, 224(DX)
 	VZEROUPPER
 	RET
+
+// func sgemmKern2x32AVX2(k int, a *float32, astride int, b *float32, bstride int, c *float32)
+//
+// Two rows (a[p·astride], a[p·astride+1]) times two packed 16-column
+// panels of B, bstride floats apart: eight accumulator chains, raw sums
+// stored row-major in c[0:64] (row 0 in c[0:32], row 1 in c[32:64]); each
+// element summed over p in order from 0, as the 4×16 kernel does.
+TEXT ·sgemmKern2x32AVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ astride+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), BX
+	MOVQ bstride+32(FP), R10
+	SHLQ $2, R10
+	MOVQ c+40(FP), DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+k2loop:
+	VMOVUPS (BX), Y8
+	VMOVUPS 32(BX), Y9
+	VMOVUPS (BX)(R10*1), Y10
+	VMOVUPS 32(BX)(R10*1), Y11
+	VBROADCASTSS (AX), Y12
+	VBROADCASTSS 4(AX), Y13
+	VFMADD231PS Y8, Y12, Y0
+	VFMADD231PS Y9, Y12, Y1
+	VFMADD231PS Y10, Y12, Y2
+	VFMADD231PS Y11, Y12, Y3
+	VFMADD231PS Y8, Y13, Y4
+	VFMADD231PS Y9, Y13, Y5
+	VFMADD231PS Y10, Y13, Y6
+	VFMADD231PS Y11, Y13, Y7
+	ADDQ R12, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ k2loop
+	VMOVUPS Y0, (DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	VMOVUPS Y4, 128(DX)
+	VMOVUPS Y5, 160(DX)
+	VMOVUPS Y6, 192(DX)
+	VMOVUPS Y7, 224(DX)
+	VZEROUPPER
+	RET

@@ -31,6 +31,9 @@ type kernel struct {
 	// packing (values mr apart) times four B panels: the last row panel
 	// when it holds a single row, raw sums in a 64-float tile.
 	row64 func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
+	// rows2x32, if set, does the same for a last panel of two rows, two B
+	// panels at a time: 2×32 raw sums, row-major, in a 64-float tile.
+	rows2x32 func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
 }
 
 // active is the kernel used by Sgemm; chosen at init from the CPU features.
@@ -223,28 +226,42 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 			tmr = kern.tail.mr
 		}
 		packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
-		// A last row panel of one row goes through the tail kernel's row64,
-		// four B panels at a time, when it has one.
+		// A last row panel of one or two rows goes through the tail
+		// kernel's row64 (four B panels at a time) or rows2x32 (two), when
+		// it has them: every FMA chain then works for a real row.
 		rowsMain := mc
-		var single *kernel
-		if last := (mc - 1) / mr * mr; mc-last == 1 && kern.tail != nil && kern.tail.row64 != nil && mr > 1 {
-			rowsMain, single = last, kern.tail
+		var small func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
+		width, nrows := 0, 0
+		if last := (mc - 1) / mr * mr; kern.tail != nil && mr > 1 {
+			switch mc - last {
+			case 1:
+				small, width, nrows = kern.tail.row64, 4*nr, 1
+			case 2:
+				small, width, nrows = kern.tail.rows2x32, 2*nr, 2
+			}
+			if small != nil {
+				rowsMain = last
+			}
 		}
 		jrDone := 0
-		if single != nil {
-			apan := ap[rowsMain*kc : (rowsMain+single.mr)*kc]
-			co := (ic + rowsMain) * ldc
+		if small != nil {
+			tmr := kern.tail.mr
+			apan := ap[rowsMain*kc : (rowsMain+tmr)*kc]
 			t := tile[:64]
-			for ; jrDone+4*nr <= nc; jrDone += 4 * nr {
-				single.row64(kc, apan, single.mr, bp[jrDone*kc:], nr*kc, t)
-				crow := c[co+jrDone : co+jrDone+4*nr]
-				if bet == 0 {
-					for j, v := range t {
-						crow[j] = alpha * v
-					}
-				} else {
-					for j, v := range t {
-						crow[j] = alpha*v + bet*crow[j]
+			for ; jrDone+width <= nc; jrDone += width {
+				small(kc, apan, tmr, bp[jrDone*kc:], nr*kc, t)
+				for r := 0; r < nrows; r++ {
+					co := (ic+rowsMain+r)*ldc + jrDone
+					crow := c[co : co+width]
+					trow := t[r*width : (r+1)*width]
+					if bet == 0 {
+						for j, v := range trow {
+							crow[j] = alpha * v
+						}
+					} else {
+						for j, v := range trow {
+							crow[j] = alpha*v + bet*crow[j]
+						}
 					}
 				}
 			}
@@ -254,7 +271,7 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 			bpan := bp[jr*kc : (jr+nr)*kc]
 			for ir := 0; ir < mc; ir += mr {
 				if ir >= rowsMain && jr < jrDone {
-					break // done by row64
+					break // done by row64 or rows2x32
 				}
 				mw := min(mr, mc-ir)
 				kn := kern

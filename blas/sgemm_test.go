@@ -412,18 +412,19 @@ func TestSgemmPacked(t *testing.T) {
 	}
 }
 
-// TestRow64SameBits: the one-row path (row64 over four B panels) gives the
-// bits of the tail kernel it replaces, for every transposition and beta.
+// TestRow64SameBits: the one- and two-row paths (row64 over four B panels,
+// rows2x32 over two) give the bits of the tail kernel they replace, for
+// every transposition and beta.
 func TestRow64SameBits(t *testing.T) {
 	if active.tail == nil || active.tail.row64 == nil {
 		t.Skipf("kernel %s has no one-row path", active.name)
 	}
 	tail := *active.tail
-	tail.row64 = nil
+	tail.row64, tail.rows2x32 = nil, nil
 	plain := active
 	plain.tail = &tail
 	rng := rand.New(rand.NewSource(64))
-	for _, sz := range [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}} {
+	for _, sz := range [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}, {2, 512, 128}, {8, 100, 33}, {14, 50, 300}, {2, 31, 4}} {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, tA := range []bool{false, true} {
 			for _, tB := range []bool{false, true} {

@@ -46,6 +46,7 @@ const incomingPoll = 100 * time.Microsecond
 type task struct {
 	job     *Job
 	ctx     context.Context
+	queued  time.Time
 	results []any
 	err     error
 	done    chan struct{}
@@ -87,7 +88,7 @@ func newBatcher(name string, instances []Model, maxBatch int, maxDelay time.Dura
 
 // submit queues a job and waits for its results; a full queue is a 503.
 func (b *batcher) submit(ctx context.Context, job *Job) ([]any, error) {
-	t := &task{job: job, ctx: ctx, done: make(chan struct{})}
+	t := &task{job: job, ctx: ctx, done: make(chan struct{}), queued: time.Now()}
 	b.mu.RLock()
 	if b.closed {
 		b.mu.RUnlock()
@@ -210,7 +211,12 @@ func (b *batcher) run(inst Model, batch []*task, rows int) {
 		return
 	}
 	b.metrics.batch.WithLabelValues(b.name).Observe(float64(len(all)))
+	start := time.Now()
+	for _, t := range live {
+		b.metrics.wait.WithLabelValues(b.name).Observe(start.Sub(t.queued).Seconds())
+	}
 	results, err := b.infer(inst, all)
+	b.metrics.compute.WithLabelValues(b.name).Observe(time.Since(start).Seconds())
 	if err != nil && len(live) > 1 {
 		// One job's rows must not fail the others: each alone.
 		for _, t := range live {

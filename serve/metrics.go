@@ -14,6 +14,8 @@ type metrics struct {
 	latency  *prometheus.HistogramVec // seconds, by model
 	batch    *prometheus.HistogramVec // rows per forward pass, by model
 	queue    *prometheus.GaugeVec     // jobs waiting, by model
+	wait     *prometheus.HistogramVec // seconds from queueing to the start of the job's batch
+	compute  *prometheus.HistogramVec // seconds per forward pass
 	inflight prometheus.Gauge
 }
 
@@ -38,12 +40,22 @@ func newMetrics() *metrics {
 			Name: "rnnzoo_queue_length",
 			Help: "Inference requests waiting for a forward pass.",
 		}, []string{"model"}),
+		wait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "rnnzoo_queue_duration_seconds",
+			Help:    "Time an inference request waited from entering the queue to the start of its forward pass.",
+			Buckets: prometheus.ExponentialBuckets(0.00005, 2, 16), // 50 µs … 1.6 s
+		}, []string{"model"}),
+		compute: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "rnnzoo_compute_duration_seconds",
+			Help:    "Time of each forward pass of the dynamic batcher.",
+			Buckets: prometheus.ExponentialBuckets(0.00005, 2, 16),
+		}, []string{"model"}),
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "rnnzoo_inflight_requests",
 			Help: "HTTP requests being served.",
 		}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.batch, m.queue, m.inflight,
+	m.registry.MustRegister(m.requests, m.latency, m.batch, m.queue, m.wait, m.compute, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
