@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,7 +84,13 @@ func LoadTest(ctx context.Context, o LoadOptions) (*LoadReport, error) {
 	client := LoopbackClient(maxClients)
 	defer client.CloseIdleConnections()
 	base := strings.TrimRight(o.URL, "/")
-	infer := base + "/v2/models/" + url.PathEscape(o.Model) + "/infer"
+	inferPath := strings.TrimRight(u.Path, "/") + "/v2/models/" + url.PathEscape(o.Model) + "/infer"
+	reqs := rawRequests(u, inferPath, o.Bodies)
+	addr := u.Host
+	if u.Port() == "" {
+		addr = net.JoinHostPort(u.Hostname(), "80")
+	}
+	dial := client.Transport.(*http.Transport).DialContext
 	metricsURL := base + "/metrics"
 	rep := &LoadReport{Marks: o.Marks, RSSAt: make([]int64, len(o.Marks))}
 	var sent atomic.Int64
@@ -112,9 +117,11 @@ func LoadTest(ctx context.Context, o LoadOptions) (*LoadReport, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				rc := &rawClient{addr: addr, dial: dial}
+				defer rc.close()
 				for i := c; time.Now().Before(deadline) && ctx.Err() == nil; i += clients {
 					t0 := time.Now()
-					err := post(ctx, client, infer, o.Bodies[i%len(o.Bodies)])
+					err := rc.do(ctx, reqs[i%len(reqs)])
 					lat := time.Since(t0)
 					if err != nil {
 						errs[c]++
@@ -205,27 +212,6 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func post(ctx context.Context, c *http.Client, url string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, b)
-	}
-	return nil
 }
 
 // quantile returns the q-quantile of sorted values (nearest rank).
