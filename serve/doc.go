@@ -25,7 +25,9 @@
 // batcher does. A worker that has a batch with room waits at most
 // Options.MaxDelay for more rows, and only while other requests are being
 // read, so a request that arrives alone is not delayed. Each answer goes
-// back to its own request. A model may run several instances (copies of
+// back to its own request. A request with more rows than MaxBatch runs
+// in a forward pass of its own (the model splits it as it needs). A model
+// may run several instances (copies of
 // its weights and graphs), each with its own worker, so that two batches
 // run at once on two cores.
 //
