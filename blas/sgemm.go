@@ -252,17 +252,7 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 				small(kc, apan, tmr, bp[jrDone*kc:], nr*kc, t)
 				for r := 0; r < nrows; r++ {
 					co := (ic+rowsMain+r)*ldc + jrDone
-					crow := c[co : co+width]
-					trow := t[r*width : (r+1)*width]
-					if bet == 0 {
-						for j, v := range trow {
-							crow[j] = alpha * v
-						}
-					} else {
-						for j, v := range trow {
-							crow[j] = alpha*v + bet*crow[j]
-						}
-					}
+					storeTile(c[co:co+width], t[r*width:(r+1)*width], alpha, bet)
 				}
 			}
 		}
@@ -287,20 +277,24 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 				t := tile[:kn.mr*nr]
 				kn.fn(kc, apan, bpan, t, nr, 1, 0)
 				for i := 0; i < mw; i++ {
-					crow := c[co+i*ldc : co+i*ldc+nw]
-					trow := t[i*nr : i*nr+nw]
-					if bet == 0 {
-						for j, v := range trow {
-							crow[j] = alpha * v
-						}
-					} else {
-						for j, v := range trow {
-							crow[j] = alpha*v + bet*crow[j]
-						}
-					}
+					storeTile(c[co+i*ldc:co+i*ldc+nw], t[i*nr:i*nr+nw], alpha, bet)
 				}
 			}
 		}
+	}
+}
+
+// storeTile writes one row of raw tile sums into C: crow = alpha·trow +
+// bet·crow (crow not read when bet is 0).
+func storeTile(crow, trow []float32, alpha, bet float32) {
+	if bet == 0 {
+		for j, v := range trow {
+			crow[j] = alpha * v
+		}
+		return
+	}
+	for j, v := range trow {
+		crow[j] = alpha*v + bet*crow[j]
 	}
 }
 

@@ -365,48 +365,70 @@ func TestSgemmCrossBlocks(t *testing.T) {
 	}
 }
 
-// TestSgemmPacked: a product with B packed once equals Sgemm, for every
-// transposition, edge sizes and beta, and a B too large for one block is
-// refused.
-func TestSgemmPacked(t *testing.T) {
-	impl := Implementation{Threads: 1}
-	rng := rand.New(rand.NewSource(34))
-	for _, sz := range [][3]int{{1, 512, 128}, {3, 17, 5}, {7, 33, 256}, {64, 512, 128}, {130, 48, 9}} {
+// product is one C = alpha·op(A)·op(B) + beta·C case of the bit-equality
+// tests, with random A, B and initial C.
+type product struct {
+	m, n, k  int
+	tA, tB   bool
+	beta     float32
+	a, b     []float32
+	lda, ldb int
+}
+
+// sameBits runs want and got on every size × transposition × beta, each on
+// its own copy of the same initial C, and fails at the first element whose
+// bits differ.
+func sameBits(t *testing.T, seed int64, sizes [][3]int, betas []float32, want, got func(p product, c []float32)) {
+	t.Helper()
+	rng := rand.New(rand.NewSource(seed))
+	for _, sz := range sizes {
 		m, n, k := sz[0], sz[1], sz[2]
 		for _, tA := range []bool{false, true} {
 			for _, tB := range []bool{false, true} {
-				for _, beta := range []float32{0, 1, 0.5} {
-					a, b := randSlice(rng, m*k), randSlice(rng, k*n)
-					lda, ldb := k, n
+				for _, beta := range betas {
+					p := product{m: m, n: n, k: k, tA: tA, tB: tB, beta: beta, a: randSlice(rng, m*k), b: randSlice(rng, k*n), lda: k, ldb: n}
 					if tA {
-						lda = m
+						p.lda = m
 					}
 					if tB {
-						ldb = k
+						p.ldb = k
 					}
 					c0 := randSlice(rng, m*n)
-					want := append([]float32(nil), c0...)
-					got := append([]float32(nil), c0...)
-					ta, tb := blas.NoTrans, blas.NoTrans
-					if tA {
-						ta = blas.Trans
-					}
-					if tB {
-						tb = blas.Trans
-					}
-					impl.Sgemm(ta, tb, m, n, k, 0.7, a, lda, b, ldb, beta, want, n)
-					p := impl.PackB(tB, k, n, b, ldb)
-					impl.SgemmPacked(tA, m, 0.7, a, lda, p, beta, got, n)
-					p.Release()
-					for i := range want {
-						if want[i] != got[i] {
-							t.Fatalf("%v tA %v tB %v beta %v: c[%d] = %v, Sgemm %v", sz, tA, tB, beta, i, got[i], want[i])
+					w := append([]float32(nil), c0...)
+					g := append([]float32(nil), c0...)
+					want(p, w)
+					got(p, g)
+					for i := range w {
+						if math.Float32bits(w[i]) != math.Float32bits(g[i]) {
+							t.Fatalf("%v tA %v tB %v beta %v: c[%d] = %v, want %v", sz, tA, tB, beta, i, g[i], w[i])
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// TestSgemmPacked: a product with B packed once equals Sgemm, for every
+// transposition, edge sizes and beta, and a B too large for one block is
+// refused.
+func TestSgemmPacked(t *testing.T) {
+	impl := Implementation{Threads: 1}
+	sizes := [][3]int{{1, 512, 128}, {3, 17, 5}, {7, 33, 256}, {64, 512, 128}, {130, 48, 9}}
+	sameBits(t, 34, sizes, []float32{0, 1, 0.5}, func(p product, c []float32) {
+		ta, tb := blas.NoTrans, blas.NoTrans
+		if p.tA {
+			ta = blas.Trans
+		}
+		if p.tB {
+			tb = blas.Trans
+		}
+		impl.Sgemm(ta, tb, p.m, p.n, p.k, 0.7, p.a, p.lda, p.b, p.ldb, p.beta, c, p.n)
+	}, func(p product, c []float32) {
+		pb := impl.PackB(p.tB, p.k, p.n, p.b, p.ldb)
+		impl.SgemmPacked(p.tA, p.m, 0.7, p.a, p.lda, pb, p.beta, c, p.n)
+		pb.Release()
+	})
 	if impl.PackB(false, 300, 10, make([]float32, 3000), 10) != nil {
 		t.Error("PackB took k = 300, more than one block")
 	}
@@ -423,32 +445,11 @@ func TestRow64SameBits(t *testing.T) {
 	tail.row64, tail.rows2x32 = nil, nil
 	plain := active
 	plain.tail = &tail
-	rng := rand.New(rand.NewSource(64))
-	for _, sz := range [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}, {2, 512, 128}, {8, 100, 33}, {14, 50, 300}, {2, 31, 4}} {
-		m, n, k := sz[0], sz[1], sz[2]
-		for _, tA := range []bool{false, true} {
-			for _, tB := range []bool{false, true} {
-				for _, beta := range []float32{0, 1, 0.3} {
-					a, b := randSlice(rng, m*k), randSlice(rng, k*n)
-					lda, ldb := k, n
-					if tA {
-						lda = m
-					}
-					if tB {
-						ldb = k
-					}
-					c0 := randSlice(rng, m*n)
-					want := append([]float32(nil), c0...)
-					got := append([]float32(nil), c0...)
-					sgemmSerial(plain, tA, tB, m, n, k, 0.9, a, lda, b, ldb, beta, want, n)
-					sgemmSerial(active, tA, tB, m, n, k, 0.9, a, lda, b, ldb, beta, got, n)
-					for i := range want {
-						if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
-							t.Fatalf("%v tA %v tB %v beta %v: c[%d] = %v, tail kernel %v", sz, tA, tB, beta, i, got[i], want[i])
-						}
-					}
-				}
-			}
+	sizes := [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}, {2, 512, 128}, {8, 100, 33}, {14, 50, 300}, {2, 31, 4}}
+	run := func(k kernel) func(p product, c []float32) {
+		return func(p product, c []float32) {
+			sgemmSerial(k, p.tA, p.tB, p.m, p.n, p.k, 0.9, p.a, p.lda, p.b, p.ldb, p.beta, c, p.n)
 		}
 	}
+	sameBits(t, 64, sizes, []float32{0, 1, 0.3}, run(plain), run(active))
 }

@@ -13,17 +13,7 @@ import (
 // stay at most 15 lines, build against today's API and classify its
 // sentence as positive.
 func TestReadmeSnippetRuns(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("needs the go command")
-	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, readme := readReadme(t)
 	_, rest, ok := strings.Cut(string(readme), "```go\n")
 	if !ok {
 		t.Fatal("README.md has no ```go block")

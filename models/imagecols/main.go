@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/rnnzoo/rnnzoo/datasets"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/imagecols/cols"
@@ -39,14 +38,12 @@ func exportLoad(env *cli.Env, model string) (*cols.Model, error) {
 	return cols.Load(model)
 }
 
-// checkpoint is -model, or the default of a model kind, data set and
-// architecture in the cache directory.
+// checkpoint is -model, or cols.CachePath of the model.
 func checkpoint(c *cli.Common, kind, dataset string, o cols.Options) (string, error) {
 	if c.Model != "" {
 		return c.Model, nil
 	}
-	cfg := cols.Config{Cell: o.Cell, Bidirectional: o.Bidirectional && kind == cols.KindClassifier, Layers: o.Layers, Rows: o.Rows}
-	return datasets.CacheFile("imagecols", dataset+"-"+map[bool]string{true: "gen-"}[kind == cols.KindGenerator]+cfg.Name()+".ckpt")
+	return cols.CachePath(kind, dataset, o)
 }
 
 func cmdTrain(env *cli.Env, cmd string, args []string) error {

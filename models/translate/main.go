@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -145,20 +144,11 @@ func cmdHeatmap(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := drawAttention(env.Human(c.JSON), m, fs.Arg(0), "", *out, *maxOut)
+	a, err := m.ReportHeatmap(env.Human(c.JSON), fs.Arg(0), "", *out, *maxOut)
 	if err != nil {
 		return err
 	}
 	return c.Result(env, map[string]any{"text": fs.Arg(0), "translation": a.Translation, "out": *out, "rows": len(a.Out), "cols": len(a.Src)})
-}
-
-// drawAttention writes the heat map of the attention of one translation.
-func drawAttention(w io.Writer, m *translator.Model, sentence, title, path string, maxOut int) (*translator.Alignment, error) {
-	a, err := m.AttentionHeatmap(sentence, title, path, maxOut)
-	if err == nil {
-		_, err = fmt.Fprintf(w, "%s\n%s: %d×%d attention weights\n", a.Translation, path, len(a.Out), len(a.Src))
-	}
-	return a, err
 }
 
 func cmdAverage(env *cli.Env, args []string) error {
@@ -228,7 +218,7 @@ func cmdDemo(env *cli.Env, args []string) error {
 			*heat = filepath.Join(filepath.Dir(modelPath), "attention.png")
 		}
 		if m.Config().Attention != graph.NoAttention {
-			if _, err := drawAttention(out, m, test[0].Src, test[0].Ref+": ", *heat, dec.MaxOut); err != nil {
+			if _, err := m.ReportHeatmap(out, test[0].Src, test[0].Ref+": ", *heat, dec.MaxOut); err != nil {
 				return err
 			}
 		}

@@ -28,6 +28,18 @@ type Classifier struct {
 }
 
 // NewClassifier creates a classifier with weights drawn from seed.
+// CachePath is where the imagecols program keeps a model of a kind
+// (KindClassifier or KindGenerator), data set and architecture when no
+// -model is given: a file in the user cache directory named after them.
+func CachePath(kind, dataset string, o Options) (string, error) {
+	cfg := Config{Cell: o.Cell, Bidirectional: o.Bidirectional && kind == KindClassifier, Layers: o.Layers, Rows: o.Rows}
+	gen := ""
+	if kind == KindGenerator {
+		gen = "gen-"
+	}
+	return datasets.CacheFile(Kind, dataset+"-"+gen+cfg.Name()+".ckpt")
+}
+
 func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 	cfg.Kind = KindClassifier
 	if err := cfg.Validate(); err != nil {

@@ -113,6 +113,16 @@ func WriteHeatmap(a *Alignment, title, path string) error {
 	return atomicfile.Write(path, func(out io.Writer) error { _, err := wt.WriteTo(out); return err })
 }
 
+// ReportHeatmap is AttentionHeatmap that also writes to w the translation
+// and the size of the map, as the translate program reports them.
+func (t *Model) ReportHeatmap(w io.Writer, sentence, title, path string, maxOut int) (*Alignment, error) {
+	a, err := t.AttentionHeatmap(sentence, title, path, maxOut)
+	if err == nil {
+		_, err = fmt.Fprintf(w, "%s\n%s: %d×%d attention weights\n", a.Translation, path, len(a.Out), len(a.Src))
+	}
+	return a, err
+}
+
 // AttentionHeatmap translates one sentence (Attention) and draws its
 // attention weights to a PNG file (WriteHeatmap) titled title followed by
 // the attention kind.
