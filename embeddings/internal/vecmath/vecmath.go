@@ -81,3 +81,29 @@ func updateGeneric(g float32, l1, l2, e []float32) {
 		l2[i] = w + g*v
 	}
 }
+
+// Dot4 returns the dot products of x with r0…r3 (each at least len(x)
+// long): x is read once for the four rows.
+func Dot4(x, r0, r1, r2, r3 []float32) (s0, s1, s2, s3 float32) {
+	n := len(x)
+	r0, r1, r2, r3 = r0[:n], r1[:n], r2[:n], r3[:n]
+	if useAsm && n > 0 {
+		return dot4Asm(n, &x[0], &r0[0], &r1[0], &r2[0], &r3[0])
+	}
+	return dotGeneric(x, r0), dotGeneric(x, r1), dotGeneric(x, r2), dotGeneric(x, r3)
+}
+
+// Axpy4 adds g0·r0 + g1·r1 + g2·r2 + g3·r3 to y (each row at least len(y)
+// long): y is read and written once for the four rows. y must not overlap
+// the rows.
+func Axpy4(y []float32, g0, g1, g2, g3 float32, r0, r1, r2, r3 []float32) {
+	n := len(y)
+	r0, r1, r2, r3 = r0[:n], r1[:n], r2[:n], r3[:n]
+	if useAsm && n > 0 {
+		axpy4Asm(n, &y[0], g0, g1, g2, g3, &r0[0], &r1[0], &r2[0], &r3[0])
+		return
+	}
+	for i := range y {
+		y[i] += g0*r0[i] + g1*r1[i] + g2*r2[i] + g3*r3[i]
+	}
+}

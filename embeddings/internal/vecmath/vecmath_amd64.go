@@ -42,3 +42,9 @@ func Prefetch(x []float32) {
 		prefetchAsm(&x[0], 4*len(x))
 	}
 }
+
+//go:noescape
+func dot4Asm(n int, x, r0, r1, r2, r3 *float32) (s0, s1, s2, s3 float32)
+
+//go:noescape
+func axpy4Asm(n int, y *float32, g0, g1, g2, g3 float32, r0, r1, r2, r3 *float32)

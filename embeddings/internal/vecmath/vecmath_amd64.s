@@ -231,3 +231,114 @@ pf:
 	CMPQ AX, CX
 	JL   pf
 	RET
+
+// func dot4Asm(n int, x, r0, r1, r2, r3 *float32) (s0, s1, s2, s3 float32)
+// sK = Σ_{i<n} x[i]·rK[i]: one load of x for four rows.
+TEXT ·dot4Asm(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ r0+16(FP), R8
+	MOVQ r1+24(FP), R9
+	MOVQ r2+32(FP), R10
+	MOVQ r3+40(FP), R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ AX, AX
+	MOVQ CX, DX
+	ANDQ $-8, DX
+
+d4loop:
+	CMPQ AX, DX
+	JGE  d4red
+	VMOVUPS (SI)(AX*4), Y4
+	VFMADD231PS (R8)(AX*4), Y4, Y0
+	VFMADD231PS (R9)(AX*4), Y4, Y1
+	VFMADD231PS (R10)(AX*4), Y4, Y2
+	VFMADD231PS (R11)(AX*4), Y4, Y3
+	ADDQ $8, AX
+	JMP  d4loop
+
+d4red:
+	VEXTRACTF128 $1, Y0, X5
+	VADDPS       X5, X0, X0
+	VHADDPS      X0, X0, X0
+	VHADDPS      X0, X0, X0
+	VEXTRACTF128 $1, Y1, X5
+	VADDPS       X5, X1, X1
+	VHADDPS      X1, X1, X1
+	VHADDPS      X1, X1, X1
+	VEXTRACTF128 $1, Y2, X5
+	VADDPS       X5, X2, X2
+	VHADDPS      X2, X2, X2
+	VHADDPS      X2, X2, X2
+	VEXTRACTF128 $1, Y3, X5
+	VADDPS       X5, X3, X3
+	VHADDPS      X3, X3, X3
+	VHADDPS      X3, X3, X3
+
+d4tail:
+	CMPQ AX, CX
+	JGE  d4done
+	VMOVSS      (SI)(AX*4), X4
+	VFMADD231SS (R8)(AX*4), X4, X0
+	VFMADD231SS (R9)(AX*4), X4, X1
+	VFMADD231SS (R10)(AX*4), X4, X2
+	VFMADD231SS (R11)(AX*4), X4, X3
+	INCQ AX
+	JMP  d4tail
+
+d4done:
+	VZEROUPPER
+	MOVSS X0, s0+48(FP)
+	MOVSS X1, s1+52(FP)
+	MOVSS X2, s2+56(FP)
+	MOVSS X3, s3+60(FP)
+	RET
+
+// func axpy4Asm(n int, y *float32, g0, g1, g2, g3 float32, r0, r1, r2, r3 *float32)
+// y[i] += g0·r0[i] + g1·r1[i] + g2·r2[i] + g3·r3[i] for i < n: one load
+// and store of y for four rows.
+TEXT ·axpy4Asm(SB), NOSPLIT, $0-64
+	MOVQ         n+0(FP), CX
+	MOVQ         y+8(FP), DI
+	VBROADCASTSS g0+16(FP), Y0
+	VBROADCASTSS g1+20(FP), Y1
+	VBROADCASTSS g2+24(FP), Y2
+	VBROADCASTSS g3+28(FP), Y3
+	MOVQ         r0+32(FP), R8
+	MOVQ         r1+40(FP), R9
+	MOVQ         r2+48(FP), R10
+	MOVQ         r3+56(FP), R11
+	XORQ         AX, AX
+	MOVQ         CX, DX
+	ANDQ         $-8, DX
+
+a4loop:
+	CMPQ AX, DX
+	JGE  a4tail
+	VMOVUPS     (DI)(AX*4), Y4
+	VFMADD231PS (R8)(AX*4), Y0, Y4
+	VFMADD231PS (R9)(AX*4), Y1, Y4
+	VFMADD231PS (R10)(AX*4), Y2, Y4
+	VFMADD231PS (R11)(AX*4), Y3, Y4
+	VMOVUPS     Y4, (DI)(AX*4)
+	ADDQ        $8, AX
+	JMP         a4loop
+
+a4tail:
+	CMPQ AX, CX
+	JGE  a4done
+	VMOVSS      (DI)(AX*4), X4
+	VFMADD231SS (R8)(AX*4), X0, X4
+	VFMADD231SS (R9)(AX*4), X1, X4
+	VFMADD231SS (R10)(AX*4), X2, X4
+	VFMADD231SS (R11)(AX*4), X3, X4
+	VMOVSS      X4, (DI)(AX*4)
+	INCQ        AX
+	JMP         a4tail
+
+a4done:
+	VZEROUPPER
+	RET

@@ -98,3 +98,29 @@ func BenchmarkUpdate100Generic(b *testing.B) {
 		updateGeneric(1e-9, x, y, e)
 	}
 }
+
+func TestFourRowKernelsMatchOneRow(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n <= 37; n++ {
+		x := randVec(r, n)
+		rows := [4][]float32{randVec(r, n+5), randVec(r, n), randVec(r, n+1), randVec(r, n)}
+		s0, s1, s2, s3 := Dot4(x, rows[0], rows[1], rows[2], rows[3])
+		for k, s := range []float32{s0, s1, s2, s3} {
+			if want := dotGeneric(x, rows[k][:n]); !close32(s, want) {
+				t.Fatalf("n=%d Dot4 row %d = %v, want %v", n, k, s, want)
+			}
+		}
+		y := randVec(r, n)
+		want := append([]float32(nil), y...)
+		g := [4]float32{0.5, -1.5, 0, 2}
+		Axpy4(y, g[0], g[1], g[2], g[3], rows[0], rows[1], rows[2], rows[3])
+		for k := range rows {
+			axpyGeneric(g[k], rows[k][:n], want)
+		}
+		for i := range y {
+			if !close32(y[i], want[i]) {
+				t.Fatalf("n=%d Axpy4[%d] = %v, want %v", n, i, y[i], want[i])
+			}
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 // -seed and -reproducible. Register them, parse, then call Config.
 type Flags struct {
 	Train, Output, SaveVocab, ReadVocab string
+	Schedule                            string
 	HS, CBOW, Binary                    int
 	cfg                                 Config
 }
@@ -33,6 +34,9 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.IntVar(&c.MinCount, "min-count", 5, "discard words seen fewer times")
 	fs.IntVar(&c.MaxVocab, "max-vocab", 0, "keep at most this many words (0: no cap)")
 	fs.Float64Var(&c.Alpha, "alpha", 0, "starting learning rate (default 0.025 Skip-gram, 0.05 CBOW)")
+	fs.Float64Var(&c.AlphaEnd, "alpha-end", 0, "last learning rate as a fraction of -alpha (default 1e-4)")
+	fs.StringVar(&f.Schedule, "alpha-schedule", "linear", "learning-rate schedule from -alpha to -alpha-end: linear or cosine")
+	fs.BoolVar(&c.SharedNegatives, "shared-negatives", false, "Skip-gram: one draw of negatives per window, shared by its context words (HogBatch)")
 	fs.IntVar(&f.CBOW, "cbow", 1, "1: CBOW, 0: Skip-gram")
 	fs.IntVar(&f.Binary, "binary", 0, "1: write the binary format")
 	fs.StringVar(&f.SaveVocab, "save-vocab", "", "write the vocabulary (word count) to this file")
@@ -58,6 +62,14 @@ func (f *Flags) Config() (Config, error) {
 	if c.Dim < 1 || c.Window < 1 || c.Iter < 1 || c.Threads < 0 || c.Negative < 0 || c.MinCount < 0 || c.MaxVocab < 0 || c.Sample < 0 || c.Alpha < 0 {
 		return c, fmt.Errorf("-size, -window and -iter must be at least 1; -threads, -negative, -min-count, -max-vocab, -sample and -alpha not negative")
 	}
+	if c.AlphaEnd < 0 || c.AlphaEnd > 1 {
+		return c, fmt.Errorf("-alpha-end %v must be in 0..1 (0: the default)", c.AlphaEnd)
+	}
+	s, err := ParseSchedule(f.Schedule)
+	if err != nil {
+		return c, fmt.Errorf("-alpha-schedule: %v", err)
+	}
+	c.Schedule = s
 	if c.Sample == 0 {
 		c.Sample = -1 // off (the trainer's zero means default)
 	}

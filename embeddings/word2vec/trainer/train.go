@@ -27,8 +27,20 @@ type Config struct {
 	MinCount int     // drop rarer words (-min-count), default 5
 	MaxVocab int     // keep at most this many words, SentenceEnd included (0: no cap)
 	Alpha    float64 // starting learning rate (-alpha): 0.025 Skip-gram, 0.05 CBOW
-	CBOW     bool    // CBOW instead of Skip-gram (-cbow)
-	Seed     uint64  // seed of every random draw (0 is a valid seed)
+	// Schedule shapes the learning rate from Alpha down to AlphaEnd×Alpha
+	// over the run (-alpha-schedule): Linear (the C tool's, the default) or
+	// Cosine.
+	Schedule Schedule
+	// SharedNegatives trains Skip-gram a window at a time with one draw of
+	// negatives for all its context words (-shared-negatives; see
+	// skipGramShared). Negative sampling only: with -hs, pairs are trained
+	// one by one.
+	SharedNegatives bool
+	// AlphaEnd is the last learning rate as a fraction of Alpha
+	// (-alpha-end), default 1e-4 (the C tool's floor).
+	AlphaEnd float64
+	CBOW     bool   // CBOW instead of Skip-gram (-cbow)
+	Seed     uint64 // seed of every random draw (0 is a valid seed)
 	// Reproducible trains with one worker so that the same Seed gives the
 	// same vectors bit for bit.
 	Reproducible bool
@@ -96,6 +108,9 @@ func (c *Config) fill() error {
 			c.Alpha = 0.05
 		}
 	}
+	if c.AlphaEnd == 0 {
+		c.AlphaEnd = 1e-4
+	}
 	switch {
 	case c.Dim < 1 || c.Dim > 1<<14:
 		return fmt.Errorf("word2vec: size %d out of range 1..16384", c.Dim)
@@ -107,6 +122,10 @@ func (c *Config) fill() error {
 		c.MinCount = 1
 	case c.Alpha <= 0:
 		return fmt.Errorf("word2vec: alpha %v must be positive", c.Alpha)
+	case !(c.AlphaEnd > 0 && c.AlphaEnd <= 1):
+		return fmt.Errorf("word2vec: alpha-end %v must be in (0, 1]", c.AlphaEnd)
+	case c.Schedule != Linear && c.Schedule != Cosine:
+		return fmt.Errorf("word2vec: unknown learning-rate schedule %d", c.Schedule)
 	}
 	if !c.HS && c.Negative == 0 {
 		return errors.New("word2vec: neither hierarchical softmax (-hs 1) nor negative sampling (-negative > 0) is on")
@@ -263,12 +282,10 @@ func TrainVocab(src Source, voc *Vocab, cfg Config) (*Result, error) {
 	return &Result{Vectors: vecs, Vocab: voc, Stats: st}, nil
 }
 
+// alphaAt is the learning rate after words corpus tokens (of all
+// iterations) have been read.
 func (m *model) alphaAt(words int64) float32 {
-	a := m.alpha0 * float32(1-float64(words)/m.total)
-	if min := m.alpha0 * 1e-4; a < min {
-		a = min
-	}
-	return a
+	return m.cfg.Schedule.at(m.alpha0, float32(m.cfg.AlphaEnd), float64(words)/m.total)
 }
 
 // feed streams the corpus Iter times, subsampling and cutting it into jobs.
@@ -339,11 +356,20 @@ type worker struct {
 	pairs []pair
 	negs  []int32
 	r     rng
+	// skipGramShared's window: context ids, the centre word and its
+	// negatives (and the next window's), scores, input gradients.
+	ctx            []int32
+	outs, nextOuts []int32
+	scores, grads  []float32
+	four           [4][]float32
 }
 
 func newWorker(m *model) *worker {
+	k1, win := max(m.cfg.Negative, 0)+1, m.cfg.Window
 	return &worker{m: m, neu1: make([]float32, m.dim), neu1e: make([]float32, m.dim),
-		pairs: make([]pair, 0, 2*maxSentence*m.cfg.Window), negs: make([]int32, 2*max(m.cfg.Negative, 1))}
+		pairs: make([]pair, 0, 2*maxSentence*win), negs: make([]int32, 2*max(m.cfg.Negative, 1)),
+		ctx: make([]int32, 0, 2*win+3), outs: make([]int32, k1), nextOuts: make([]int32, k1),
+		scores: make([]float32, (2*win+3)*k1), grads: make([]float32, k1*m.dim)}
 }
 
 func (w *worker) run(j *job) {
@@ -357,9 +383,12 @@ func (w *worker) run(j *job) {
 	for _, end := range j.ends {
 		sen := j.words[from:end]
 		from = end
-		if w.m.cfg.CBOW {
+		switch {
+		case w.m.cfg.CBOW:
 			w.cbow(sen, alpha)
-		} else {
+		case w.m.cfg.SharedNegatives && w.m.cfg.Negative > 0 && !w.m.cfg.HS:
+			w.skipGramShared(sen, alpha)
+		default:
 			w.skipGram(sen, alpha)
 		}
 	}

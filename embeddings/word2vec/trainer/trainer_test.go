@@ -156,28 +156,27 @@ func synthetic(lines int) string {
 
 func TestReproducibleSameSeedSameVectors(t *testing.T) {
 	src := stringSource(synthetic(400))
-	for _, cbow := range []bool{false, true} {
-		for _, hs := range []bool{false, true} {
-			cfg := Config{Dim: 16, Iter: 2, MinCount: 1, CBOW: cbow, HS: hs, Seed: 3, Reproducible: true, Threads: 4}
-			r1, err := Train(src, cfg)
-			if err != nil {
-				t.Fatal(err)
+	for _, mode := range []struct{ cbow, hs, shared bool }{{false, false, false}, {false, false, true}, {false, true, false}, {true, false, false}, {true, true, false}} {
+		cbow, hs := mode.cbow, mode.hs
+		cfg := Config{Dim: 16, Iter: 2, MinCount: 1, CBOW: cbow, HS: hs, Seed: 3, Reproducible: true, Threads: 4, SharedNegatives: mode.shared}
+		r1, err := Train(src, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, _ := Train(src, cfg)
+		for i := range r1.Vectors.Data {
+			if r1.Vectors.Data[i] != r2.Vectors.Data[i] {
+				t.Fatalf("cbow=%v hs=%v: value %d differs: %v vs %v", cbow, hs, i, r1.Vectors.Data[i], r2.Vectors.Data[i])
 			}
-			r2, _ := Train(src, cfg)
-			for i := range r1.Vectors.Data {
-				if r1.Vectors.Data[i] != r2.Vectors.Data[i] {
-					t.Fatalf("cbow=%v hs=%v: value %d differs: %v vs %v", cbow, hs, i, r1.Vectors.Data[i], r2.Vectors.Data[i])
-				}
-			}
-			cfg.Seed = 4
-			r3, _ := Train(src, cfg)
-			same := true
-			for i := range r1.Vectors.Data {
-				same = same && r1.Vectors.Data[i] == r3.Vectors.Data[i]
-			}
-			if same {
-				t.Fatalf("cbow=%v hs=%v: another seed gave the same vectors", cbow, hs)
-			}
+		}
+		cfg.Seed = 4
+		r3, _ := Train(src, cfg)
+		same := true
+		for i := range r1.Vectors.Data {
+			same = same && r1.Vectors.Data[i] == r3.Vectors.Data[i]
+		}
+		if same {
+			t.Fatalf("cbow=%v hs=%v: another seed gave the same vectors", cbow, hs)
 		}
 	}
 }
@@ -185,7 +184,8 @@ func TestReproducibleSameSeedSameVectors(t *testing.T) {
 func TestLearnsTopics(t *testing.T) {
 	src := stringSource(synthetic(1000))
 	for _, c := range []Config{
-		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1},             // Skip-gram NS, Hogwild
+		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1}, // Skip-gram NS, Hogwild
+		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1, SharedNegatives: true},
 		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, CBOW: true, Sample: -1}, // CBOW NS
 		{Dim: 20, Iter: 3, MinCount: 1, Threads: 1, HS: true, Negative: -1}, // Skip-gram HS
 		{Dim: 20, Iter: 3, MinCount: 1, Threads: 1, HS: true, Negative: -1, CBOW: true},
