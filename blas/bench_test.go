@@ -16,7 +16,8 @@ type sgemmer interface {
 }
 
 // benchImpls lists the BLAS compared by the benchmarks: gonum, ours with one
-// goroutine, ours with GOMAXPROCS goroutines, and OpenBLAS (one thread) when
+// goroutine (and with each other SIMD kernel of this CPU), ours with
+// GOMAXPROCS goroutines, and OpenBLAS (one thread) when
 // it can be loaded.
 func benchImpls() []struct {
 	name string
@@ -30,6 +31,12 @@ func benchImpls() []struct {
 		{"go_1thread", Implementation{Threads: 1}},
 		{"go", Implementation{}},
 	}
+	for _, k := range simdKernels()[1:] { // the active one is "go"
+		l = append(l, struct {
+			name string
+			impl sgemmer
+		}{"go_1thread_" + k.name, kernelImpl{k}})
+	}
 	if ob, err := NewOpenBLAS(); err == nil {
 		SetOpenBLASThreads(1)
 		l = append(l, struct {
@@ -38,6 +45,15 @@ func benchImpls() []struct {
 		}{"openblas_1thread", ob})
 	}
 	return l
+}
+
+// kernelImpl is one goroutine of Sgemm over a given micro-kernel.
+type kernelImpl struct{ kern kernel }
+
+func (ki kernelImpl) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if sgemmChecked(tA, tB, m, n, k, a, lda, b, ldb, c, ldc) {
+		sgemm(ki.kern, 1, tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
 }
 
 // BenchmarkSgemm reports GFLOP/s for the RNN training shapes:

@@ -6,9 +6,14 @@
 //   - Implementation, pure Go (no cgo, no C library): gonum's BLAS with
 //     Sgemm replaced by a packed, cache-blocked GEMM in the style of BLIS:
 //     panels of A and B are packed (with SIMD packing routines), and a
-//     register-blocked micro-kernel in Go assembly (AVX2+FMA: 6×16, with a
-//     4×16 kernel for a last short row panel; chosen at run time with
-//     golang.org/x/sys/cpu) computes each tile. Other CPUs and
+//     register-blocked micro-kernel in Go assembly computes each tile:
+//     AVX-512 8×16 (one 16-float register per row) where the CPU and the
+//     operating system support AVX-512, else AVX2+FMA 6×16, with the AVX2
+//     4×16, 2×32 and 1×64 kernels for last panels of few rows; chosen at
+//     run time with golang.org/x/sys/cpu. Every kernel sums each element as
+//     one FMA chain over the depth in order, so all give the same bits for
+//     alpha 1 (what rnnzoo's graphs use): a model trains to the same
+//     weights on an AVX2 and an AVX-512 machine. Other CPUs and
 //     architectures (and the purego build tag) use a portable Go kernel.
 //     Products of at least 8M multiply-adds are split over GOMAXPROCS
 //     goroutines (Implementation.Threads, or Setup("go:N"), changes that).
@@ -30,7 +35,8 @@
 // Name reports the BLAS in use.
 //
 // The package also has float32 vector kernels for the elementwise loops of
-// the fused recurrent ops: Sigmoid32 and Tanh32 (AVX2+FMA assembly, exp by
+// the fused recurrent ops: Sigmoid32 and Tanh32 (AVX2+FMA assembly, 16
+// values a step with AVX-512 and 8 with AVX2, same bits; exp by
 // range reduction and a degree-7 polynomial; absolute error below 2e-7,
 // exact limits at ±large inputs, NaN in gives NaN out), with a scalar Go
 // version of the same algorithm elsewhere.

@@ -43,13 +43,13 @@ func (impl Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float
 // sgemmCalls counts calls of Implementation.Sgemm (tests check routing).
 var sgemmCalls atomic.Int64
 
-// Kernel names the Sgemm micro-kernel this process uses, e.g. "avx2-6x16".
+// Kernel names the Sgemm micro-kernel this process uses, e.g. "avx512-8x16".
 func Kernel() string { return active.name }
 
 // Info describes the BLAS in use.
 type Info struct {
 	Mode    string // "go", "gonum" or "openblas"
-	Name    string // human-readable, e.g. "rnnzoo-go (avx2-6x16)"
+	Name    string // human-readable, e.g. "rnnzoo-go (avx512-8x16)"
 	Version string // OpenBLAS: openblas_get_config(), else ""
 	Threads int    // threads one GEMM may use
 }

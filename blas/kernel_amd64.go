@@ -54,9 +54,32 @@ var (
 	avx2Kernel = kernel{name: "avx2-6x16", mr: 6, nr: 16, fn: kern6x16AVX2, tail: &avx2Tail}
 )
 
+// avx512Kernel is 8 rows of one 16-float register each; its last panels
+// of up to 4 rows, and those of one or two rows, go through the AVX2 tail
+// kernels. Every element is one FMA chain over the depth in order, as in
+// the AVX2 kernels, so all kernels give the same bits (TestKernelsSameBits).
+var avx512Kernel = kernel{name: "avx512-8x16", mr: 8, nr: 16, fn: kern8x16AVX512, tail: &avx2Tail}
+
+// archKernels lists the kernels of this CPU, best first: AVX-512 where the
+// CPU and the operating system support it (x/sys/cpu checks both), else
+// AVX2 with FMA.
 func archKernels() []kernel {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		return []kernel{avx2Kernel}
+	var ks []kernel
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx512Kernel)
 	}
-	return nil
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Kernel)
+	}
+	return ks
+}
+
+//go:noescape
+func sgemmKern8x16AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+func kern8x16AVX512(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+	_ = a[8*k-1]
+	_ = b[16*k-1]
+	_ = c[7*ldc+15]
+	sgemmKern8x16AVX512(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }

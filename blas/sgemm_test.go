@@ -453,3 +453,26 @@ func TestRow64SameBits(t *testing.T) {
 	}
 	sameBits(t, 64, sizes, []float32{0, 1, 0.3}, run(plain), run(active))
 }
+
+// TestKernelsSameBits: every SIMD kernel of this CPU gives the bits of the
+// last one listed (AVX2 on amd64) for alpha 1 — what the graph's products
+// use — so a model trains to the same weights whichever the CPU picks.
+func TestKernelsSameBits(t *testing.T) {
+	ks := simdKernels()
+	if len(ks) < 2 {
+		t.Skipf("this CPU has %d SIMD kernels; nothing to compare", len(ks))
+	}
+	ref := ks[len(ks)-1]
+	sizes := [][3]int{{1, 64, 5}, {8, 16, 1}, {7, 100, 33}, {13, 200, 300}, {32, 512, 128}, {64, 384, 257}, {2, 31, 4}, {20, 48, 600}}
+	for _, k := range ks[:len(ks)-1] {
+		for _, threads := range []int{1, 2} {
+			run := func(kern kernel) func(p product, c []float32) {
+				return func(p product, c []float32) {
+					sgemm(kern, threads, p.tA, p.tB, p.m, p.n, p.k, 1, p.a, p.lda, p.b, p.ldb, p.beta, c, p.n)
+				}
+			}
+			t.Logf("%s against %s, %d threads", k.name, ref.name, threads)
+			sameBits(t, 65, sizes, []float32{0, 1}, run(ref), run(k))
+		}
+	}
+}

@@ -184,3 +184,98 @@ tanhloop:
 	JNZ tanhloop
 	VZEROUPPER
 	RET
+
+// The AVX-512 forms of sigmoid8AVX2 and tanh8AVX2: 16 values per step, the
+// same operations on the same constants (vconst, broadcast into registers),
+// so that every value has the bits the AVX2 routines give it.
+
+// LOADC broadcasts the constants: Z8 -88 (exp's input floor), Z9 1,
+// Z10 log2(e), Z11-Z12 ln2 high and low, Z13-Z19 the polynomial, Z20 the
+// sign bit.
+#define LOADC \
+	VBROADCASTSS vconst<>+32(SB), Z8; \
+	VBROADCASTSS vconst<>+352(SB), Z9; \
+	VBROADCASTSS vconst<>+64(SB), Z10; \
+	VBROADCASTSS vconst<>+96(SB), Z11; \
+	VBROADCASTSS vconst<>+128(SB), Z12; \
+	VBROADCASTSS vconst<>+160(SB), Z13; \
+	VBROADCASTSS vconst<>+192(SB), Z14; \
+	VBROADCASTSS vconst<>+224(SB), Z15; \
+	VBROADCASTSS vconst<>+256(SB), Z16; \
+	VBROADCASTSS vconst<>+288(SB), Z17; \
+	VBROADCASTSS vconst<>+320(SB), Z18; \
+	VBROADCASTSS vconst<>+352(SB), Z19; \
+	VBROADCASTSS vconst<>+0(SB), Z20
+
+// EXPNEG: Z5 = exp(Z2) for Z2 <= 0 (clamped at -88 first), Z3 and Z4 scratch.
+#define EXPNEG \
+	VMAXPS       Z2, Z8, Z2; \
+	VMULPS       Z10, Z2, Z3; \
+	VRNDSCALEPS  $0, Z3, Z3; \
+	VMOVAPS      Z2, Z4; \
+	VFNMADD231PS Z11, Z3, Z4; \
+	VFNMADD231PS Z12, Z3, Z4; \
+	VMOVAPS      Z13, Z5; \
+	VFMADD213PS  Z14, Z4, Z5; \
+	VFMADD213PS  Z15, Z4, Z5; \
+	VFMADD213PS  Z16, Z4, Z5; \
+	VFMADD213PS  Z17, Z4, Z5; \
+	VFMADD213PS  Z18, Z4, Z5; \
+	VFMADD213PS  Z19, Z4, Z5; \
+	VFMADD213PS  Z19, Z4, Z5; \
+	VCVTPS2DQ    Z3, Z6; \
+	VPSLLD       $23, Z6, Z6; \
+	VPADDD       Z6, Z5, Z5
+
+// func sigmoid16AVX512(dst, src *float32, n int)
+// n is a positive multiple of 16.
+TEXT ·sigmoid16AVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	LOADC
+
+sigm16loop:
+	VMOVUPS   (SI), Z0
+	VPORD     Z20, Z0, Z2
+	EXPNEG
+	VADDPS    Z9, Z5, Z6
+	VDIVPS    Z6, Z9, Z7
+	VMULPS    Z7, Z5, Z6
+	VPMOVD2M  Z0, K1
+	VBLENDMPS Z6, Z7, K1, Z7
+	VMOVUPS   Z7, (DI)
+	ADDQ      $64, SI
+	ADDQ      $64, DI
+	DECQ      CX
+	JNZ       sigm16loop
+	VZEROUPPER
+	RET
+
+// func tanh16AVX512(dst, src *float32, n int)
+// n is a positive multiple of 16.
+TEXT ·tanh16AVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $4, CX
+	LOADC
+
+tanh16loop:
+	VMOVUPS (SI), Z0
+	VPORD   Z20, Z0, Z2
+	VADDPS  Z2, Z2, Z2
+	EXPNEG
+	VSUBPS  Z5, Z9, Z6
+	VADDPS  Z9, Z5, Z7
+	VDIVPS  Z7, Z6, Z6
+	VPANDD  Z20, Z0, Z1
+	VPORD   Z1, Z6, Z6
+	VMOVUPS Z6, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     tanh16loop
+	VZEROUPPER
+	RET
