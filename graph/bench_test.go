@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/train"
+	"golang.org/x/sys/cpu"
 	"gorgonia.org/tensor"
 )
 
@@ -59,7 +63,11 @@ func BenchmarkTrainStep(b *testing.B) {
 				labels[i] = rng.IntN(10)
 			}
 			g.SetLabels(labels)
-			runSteps(b, ps, g.Net)
+			dirs := 1
+			if bidir {
+				dirs = 2
+			}
+			runSteps(b, ps, g.Net, float64(dirs)*recurrentFlops(kind, T, B, F, H))
 		}
 	}
 	b.Run("lstm_imagecols", image(graph.LSTM, false))
@@ -93,11 +101,53 @@ func BenchmarkTrainStep(b *testing.B) {
 		}
 		g.SetTokens(seqs)
 		g.SetLabels(labels)
-		runSteps(b, ps, g.Net)
+		runSteps(b, ps, g.Net, recurrentFlops(graph.LSTM, T, B, 100, 128))
 	})
 }
 
-func runSteps(b *testing.B, ps *graph.Params, net *graph.Net) {
+// recurrentFlops counts the floating-point operations of one training step
+// of a recurrent layer from its shape: the products of the forward pass
+// (inputs X·W and states H·U over T steps of B rows, G gate blocks) and the
+// three of the backward pass (dX, dW and dU, dH: twice the forward's), 2
+// per multiply-add. The rest (activations, the output layer, Adam) is left
+// out, so the figure is a floor.
+func recurrentFlops(kind graph.CellKind, T, B, F, H int) float64 {
+	G := map[graph.CellKind]int{graph.LSTM: 4, graph.GRU: 3, graph.RNN: 1}[kind]
+	forward := 2 * float64(T*B*G*H) * float64(F+H)
+	return 3 * forward
+}
+
+// peakGFLOPS is the machine's peak for the threads this benchmark runs:
+// GOMAXPROCS cores × 2 FMA units × the CPU's widest FMA (16 floats
+// AVX-512, 8 AVX2, else 1) × 2 operations × the clock /proc/cpuinfo gives
+// (0 when unknown).
+func peakGFLOPS() float64 {
+	lanes := 1.0
+	switch {
+	case cpu.X86.HasAVX512F:
+		lanes = 16
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		lanes = 8
+	}
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, val, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "cpu MHz" {
+			mhz, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+			if err != nil {
+				return 0
+			}
+			return float64(runtime.GOMAXPROCS(0)) * 2 * lanes * 2 * mhz / 1000
+		}
+	}
+	return 0
+}
+
+// runSteps times training steps of net and reports ms/step, the achieved
+// GFLOP/s of flops per step, and its share of the peak.
+func runSteps(b *testing.B, ps *graph.Params, net *graph.Net, flops float64) {
 	opt := train.NewAdam(ps)
 	step := func() {
 		if err := net.Run(); err != nil {
@@ -114,5 +164,11 @@ func runSteps(b *testing.B, ps *graph.Params, net *graph.Net) {
 	for i := 0; i < b.N; i++ {
 		step()
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(1000*sec/float64(b.N), "ms/step")
+	gflops := flops * float64(b.N) / sec / 1e9
+	b.ReportMetric(gflops, "GFLOP/s")
+	if peak := peakGFLOPS(); peak > 0 {
+		b.ReportMetric(100*gflops/peak, "%peak")
+	}
 }
