@@ -133,6 +133,7 @@ type Cell struct {
 	// caches are the fused ops' working memory, one per application of
 	// the cell within a graph, shared by all graphs (see fusedOp.shared).
 	caches []*any
+	ps     *Params // the weights' owner (for Params.Seal)
 }
 
 // NewCell creates the weights of a cell named name.
@@ -148,7 +149,7 @@ func NewCell(ps *Params, name string, kind CellKind, in, hidden int, act Activat
 	}
 	g := kind.gates()
 	k := 1 / math.Sqrt(float64(hidden))
-	c := &Cell{Kind: kind, Act: act, In: in, Hidden: hidden,
+	c := &Cell{Kind: kind, Act: act, In: in, Hidden: hidden, ps: ps,
 		W: ps.New(name+".W", tensor.Shape{in, g * hidden}, Uniform(k)),
 		U: ps.New(name+".U", tensor.Shape{hidden, g * hidden}, Uniform(k)),
 		B: ps.New(name+".b", tensor.Shape{g * hidden}, nil),

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/chewxy/hm"
+	"github.com/rnnzoo/rnnzoo/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -34,6 +35,7 @@ type fusedOp struct {
 	// position): graphs over one set of parameters run one at a time, so
 	// the length buckets' graphs need one cache per cell, not one each.
 	shared *any
+	cell   *Cell
 	out    any // []T: the forward output, reused across runs
 	flat   any // []T: the backward output, reused across runs
 	// stepNorms, when set, receives ‖∂L/∂h_t‖ (Frobenius over the batch)
@@ -43,7 +45,7 @@ type fusedOp struct {
 
 func newFusedOp(c *Cell, T, B int, reverse bool, shared *any) *fusedOp {
 	o := &fusedOp{opBase: newOpBase("fused" + c.Kind.String()), kind: c.Kind, act: c.Act, reverse: reverse,
-		T: T, B: B, F: c.In, H: c.Hidden, shared: shared}
+		T: T, B: B, F: c.In, H: c.Hidden, shared: shared, cell: c}
 	o.nIn = 4
 	if c.Kind == GRU {
 		o.nIn++
@@ -198,10 +200,19 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	BH := B * H
 	cc := cacheOf[T](o)
 	P := cc.A
-	gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
+	if impl, pw := o.sealedPack(W, o.cell.W, F, GH); pw != nil {
+		impl.SgemmPacked(false, nT*B, 1, any(X).([]float32), F, pw, 0, any(P).([]float32), GH)
+	} else {
+		gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
+	}
 	out := buffer[T](&o.out, o.outSlabs()*BH)
-	rec := newStepProduct(H, GH, U)
-	defer rec.release()
+	var rec stepProduct[T]
+	if impl, pu := o.sealedPack(U, o.cell.U, H, GH); pu != nil {
+		rec = stepProduct[T]{k: H, n: GH, impl: impl, packed: pu}
+	} else {
+		rec = newStepProduct(H, GH, U)
+		defer rec.release()
+	}
 	for s := 0; s < nT; s++ {
 		t := o.stepOrder(s)
 		var hp, cp []T
@@ -504,4 +515,15 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 		o.stepNorms(norms)
 	}
 	return tensor.New(tensor.WithShape(size), tensor.WithBacking(flat))
+}
+
+// sealedPack is the packed copy of the weights w of p (k×n) that the
+// cell's Params keep while sealed (Params.Seal), with the BLAS to multiply
+// by it; or nil.
+func (o *fusedOp) sealedPack(w any, p *Param, k, n int) (blas.Implementation, *blas.PackedB) {
+	w32, ok := w.([]float32)
+	if !ok || o.cell == nil {
+		return blas.Implementation{}, nil
+	}
+	return o.cell.ps.packed(p, w32, k, n)
 }

@@ -5,7 +5,10 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"sync"
 
+	"github.com/rnnzoo/rnnzoo/blas"
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -60,6 +63,80 @@ type Params struct {
 	byName  map[string]*Param
 	rng     *rand.Rand
 	sources map[string]*rand.PCG
+
+	// sealed: see Seal. packs holds the weight matrices packed for the
+	// matrix kernels while sealed.
+	packMu sync.Mutex
+	sealed bool
+	packs  map[*Param]*blas.PackedB
+}
+
+// Seal promises that the weights will not change until Unseal: the fused
+// recurrent layers then keep their weight matrices packed for rnnzoo's
+// matrix kernels from one run to the next, instead of packing them again
+// on every forward pass (which, for the one or two sentences of a served
+// request, costs about as much as the products themselves). The results
+// are the same bits. It is for serving: the models' Warmup seals.
+//
+// Every optimizer step unseals first, so training a sealed model is safe;
+// code that writes weights by other means (Param.F32 and the like) after
+// a sealed model has run must call Unseal before.
+func (ps *Params) Seal() {
+	ps.packMu.Lock()
+	ps.sealed = true
+	ps.packMu.Unlock()
+}
+
+// Unseal withdraws Seal and frees the packed copies.
+func (ps *Params) Unseal() {
+	ps.packMu.Lock()
+	defer ps.packMu.Unlock()
+	if !ps.sealed {
+		return
+	}
+	ps.sealed = false
+	for _, pk := range ps.packs {
+		pk.Release()
+	}
+	ps.packs = nil
+}
+
+// Sealed reports whether Seal is in force.
+func (ps *Params) Sealed() bool {
+	ps.packMu.Lock()
+	defer ps.packMu.Unlock()
+	return ps.sealed
+}
+
+// packed returns p's float32 weights (k×n, row-major) packed as the right
+// operand of the Go kernels' products when ps is sealed, w is p's data and
+// those kernels are in use; else nil. The pack lives until Unseal.
+func (ps *Params) packed(p *Param, w []float32, k, n int) (blas.Implementation, *blas.PackedB) {
+	var none blas.Implementation
+	if ps == nil || p == nil || len(w) == 0 || len(w) != k*n {
+		return none, nil
+	}
+	ps.packMu.Lock()
+	defer ps.packMu.Unlock()
+	if !ps.sealed {
+		return none, nil
+	}
+	if d, ok := p.Value.Data().([]float32); !ok || &d[0] != &w[0] {
+		return none, nil
+	}
+	impl, ok := G.WhichBLAS().(blas.Implementation)
+	if !ok {
+		return none, nil
+	}
+	if pk := ps.packs[p]; pk != nil {
+		return impl, pk
+	}
+	if ps.packs == nil {
+		ps.packs = map[*Param]*blas.PackedB{}
+	}
+	pk := impl.PackB(false, k, n, w, n)
+	ps.packs[p] = pk
+	return impl, pk
 }
 
 // Source returns the model's random source of that name (dropout masks,

@@ -48,6 +48,7 @@ type Slot struct {
 // slots holds the parameters an optimizer updates and one state tensor per
 // parameter and slot name.
 type slots struct {
+	ps     *graph.Params
 	params []*graph.Param
 	names  []string
 	t      [][]*tensor.Dense // t[k][i]: slot k of parameter i
@@ -64,7 +65,7 @@ type views struct {
 }
 
 func newSlots(ps *graph.Params, names ...string) slots {
-	s := slots{params: ps.All(), names: names, t: make([][]*tensor.Dense, len(names))}
+	s := slots{ps: ps, params: ps.All(), names: names, t: make([][]*tensor.Dense, len(names))}
 	for k := range names {
 		s.t[k] = make([]*tensor.Dense, len(s.params))
 		for i, p := range s.params {
@@ -190,6 +191,7 @@ func (a *Adam) kind() string {
 
 // Step implements Optimizer.
 func (a *Adam) Step(lr float64) {
+	a.s.ps.Unseal() // the weights change: no packed copies may outlive this
 	a.Steps++
 	t := float64(a.Steps)
 	c := adamCoef{
@@ -273,6 +275,7 @@ func NewSGD(ps *graph.Params, momentum float64) *SGD {
 
 // Step implements Optimizer.
 func (o *SGD) Step(lr float64) {
+	o.s.ps.Unseal()
 	o.Steps++
 	for i, p := range o.s.params {
 		if p.Frozen {
@@ -340,6 +343,7 @@ func NewRMSProp(ps *graph.Params) *RMSProp {
 
 // Step implements Optimizer.
 func (o *RMSProp) Step(lr float64) {
+	o.s.ps.Unseal()
 	o.Steps++
 	for i, p := range o.s.params {
 		if p.Frozen {

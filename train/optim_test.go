@@ -312,3 +312,22 @@ func BenchmarkClipGradNorm(b *testing.B) {
 		ClipGradNorm(ps.All(), 1)
 	}
 }
+
+// TestStepUnseals: every optimizer withdraws graph.Params.Seal before it
+// changes the weights, so no packed copy of old weights outlives a step.
+func TestStepUnseals(t *testing.T) {
+	for name, mk := range map[string]func(*graph.Params) Optimizer{
+		"adam":    func(ps *graph.Params) Optimizer { return NewAdam(ps) },
+		"sgd":     func(ps *graph.Params) Optimizer { return NewSGD(ps, 0.9) },
+		"rmsprop": func(ps *graph.Params) Optimizer { return NewRMSProp(ps) },
+	} {
+		ps := graph.NewParams(tensor.Float32, 1)
+		ps.New("w", tensor.Shape{2, 3}, graph.Uniform(1))
+		opt := mk(ps)
+		ps.Seal()
+		opt.Step(0.1)
+		if ps.Sealed() {
+			t.Errorf("%s: the weights are still sealed after a step", name)
+		}
+	}
+}

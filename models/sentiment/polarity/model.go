@@ -241,10 +241,14 @@ func (m *Model) Predict(texts []string) ([]Prediction, error) {
 // Warmup compiles the prediction graphs of every length bucket and batch
 // size (1, 2, 4, … 64) and runs each once, so that the first requests of
 // a server do not wait for a graph to be built. It takes about a second
-// and holds the graphs' memory from then on.
+// and holds the graphs' memory from then on. It also seals the weights
+// (graph.Params.Seal): the recurrent layers keep them packed for the matrix
+// kernels instead of packing them for every request; training the model
+// again unseals them.
 func (m *Model) Warmup() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.ps.Seal()
 	unk := m.vocab.ID(text.Unk)
 	for _, T := range append(append([]int(nil), buckets...), m.cfg.MaxLen) {
 		if T > m.cfg.MaxLen {
