@@ -30,12 +30,12 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.IntVar(&f.HS, "hs", 0, "1: hierarchical softmax")
 	fs.IntVar(&c.Negative, "negative", 5, "negative samples (0: off)")
 	fs.IntVar(&c.Threads, "threads", 0, "worker goroutines (0: all cores)")
-	fs.IntVar(&c.Iter, "iter", 5, "training iterations")
+	fs.IntVar(&c.Iter, "iter", 0, "training iterations (default 3 Skip-gram, 2 CBOW)")
 	fs.IntVar(&c.MinCount, "min-count", 5, "discard words seen fewer times")
 	fs.IntVar(&c.MaxVocab, "max-vocab", 0, "keep at most this many words (0: no cap)")
-	fs.Float64Var(&c.Alpha, "alpha", 0, "starting learning rate (default 0.025 Skip-gram, 0.05 CBOW)")
+	fs.Float64Var(&c.Alpha, "alpha", 0, "starting learning rate (default 0.04 Skip-gram, 0.075 CBOW; the C tool's: 0.025, 0.05)")
 	fs.Float64Var(&c.AlphaEnd, "alpha-end", 0, "last learning rate as a fraction of -alpha (default 1e-4)")
-	fs.StringVar(&f.Schedule, "alpha-schedule", "linear", "learning-rate schedule from -alpha to -alpha-end: linear or cosine")
+	fs.StringVar(&f.Schedule, "alpha-schedule", "", "learning-rate schedule from -alpha to -alpha-end: linear or cosine (default cosine Skip-gram, linear CBOW)")
 	fs.BoolVar(&c.SharedNegatives, "shared-negatives", false, "Skip-gram: one draw of negatives per window, shared by its context words (HogBatch)")
 	fs.IntVar(&f.CBOW, "cbow", 1, "1: CBOW, 0: Skip-gram")
 	fs.IntVar(&f.Binary, "binary", 0, "1: write the binary format")
@@ -59,8 +59,8 @@ func (f *Flags) Files(more []string) []string {
 // Config checks the parsed flags and returns the trainer configuration.
 func (f *Flags) Config() (Config, error) {
 	c := f.cfg
-	if c.Dim < 1 || c.Window < 1 || c.Iter < 1 || c.Threads < 0 || c.Negative < 0 || c.MinCount < 0 || c.MaxVocab < 0 || c.Sample < 0 || c.Alpha < 0 {
-		return c, fmt.Errorf("-size, -window and -iter must be at least 1; -threads, -negative, -min-count, -max-vocab, -sample and -alpha not negative")
+	if c.Dim < 1 || c.Window < 1 || c.Iter < 0 || c.Threads < 0 || c.Negative < 0 || c.MinCount < 0 || c.MaxVocab < 0 || c.Sample < 0 || c.Alpha < 0 {
+		return c, fmt.Errorf("-size and -window must be at least 1; -iter, -threads, -negative, -min-count, -max-vocab, -sample and -alpha not negative")
 	}
 	if c.AlphaEnd < 0 || c.AlphaEnd > 1 {
 		return c, fmt.Errorf("-alpha-end %v must be in 0..1 (0: the default)", c.AlphaEnd)

@@ -23,13 +23,21 @@ type Config struct {
 	HS       bool    // hierarchical softmax (-hs)
 	Negative int     // negative samples (-negative), default 5; negative disables
 	Threads  int     // worker goroutines (-threads), default GOMAXPROCS
-	Iter     int     // passes over the corpus (-iter), default 5
-	MinCount int     // drop rarer words (-min-count), default 5
-	MaxVocab int     // keep at most this many words, SentenceEnd included (0: no cap)
-	Alpha    float64 // starting learning rate (-alpha): 0.025 Skip-gram, 0.05 CBOW
+	// Iter is the number of passes over the corpus (-iter). The default is
+	// the winner of the time-to-accuracy race of RESULTS.md: 3 for
+	// Skip-gram, 2 for CBOW (gensim's one pass takes longer than these, and
+	// scores lower); the C tool's default is 5. Iter, Alpha and Schedule
+	// left zero give each mode's winning run.
+	Iter     int
+	MinCount int // drop rarer words (-min-count), default 5
+	MaxVocab int // keep at most this many words, SentenceEnd included (0: no cap)
+	// Alpha is the starting learning rate (-alpha), default 0.04 Skip-gram,
+	// 0.075 CBOW (the time-to-accuracy winners; the C tool's are 0.025 and
+	// 0.05).
+	Alpha float64
 	// Schedule shapes the learning rate from Alpha down to AlphaEnd×Alpha
-	// over the run (-alpha-schedule): Linear (the C tool's, the default) or
-	// Cosine.
+	// over the run (-alpha-schedule): Linear (the C tool's) or Cosine; the
+	// default is Cosine for Skip-gram and Linear for CBOW.
 	Schedule Schedule
 	// SharedNegatives trains Skip-gram a window at a time with one draw of
 	// negatives for all its context words (-shared-negatives; see
@@ -97,15 +105,24 @@ func (c *Config) fill() error {
 		c.Threads = runtime.GOMAXPROCS(0)
 	}
 	if c.Iter == 0 {
-		c.Iter = 5
+		c.Iter = 3
+		if c.CBOW {
+			c.Iter = 2
+		}
 	}
 	if c.MinCount == 0 {
 		c.MinCount = 5
 	}
 	if c.Alpha == 0 {
-		c.Alpha = 0.025
+		c.Alpha = 0.04
 		if c.CBOW {
-			c.Alpha = 0.05
+			c.Alpha = 0.075
+		}
+	}
+	if c.Schedule == DefaultSchedule {
+		c.Schedule = Cosine
+		if c.CBOW {
+			c.Schedule = Linear
 		}
 	}
 	if c.AlphaEnd == 0 {
@@ -124,7 +141,7 @@ func (c *Config) fill() error {
 		return fmt.Errorf("word2vec: alpha %v must be positive", c.Alpha)
 	case !(c.AlphaEnd > 0 && c.AlphaEnd <= 1):
 		return fmt.Errorf("word2vec: alpha-end %v must be in (0, 1]", c.AlphaEnd)
-	case c.Schedule != Linear && c.Schedule != Cosine:
+	case c.Schedule != Linear && c.Schedule != Cosine: // DefaultSchedule is resolved above
 		return fmt.Errorf("word2vec: unknown learning-rate schedule %d", c.Schedule)
 	}
 	if !c.HS && c.Negative == 0 {
