@@ -35,7 +35,7 @@ def f(x, spec):
     return "n/a" if x is None else format(x, spec)
 
 
-order = {"go": 0, "go1": 1, "gensim": 2, "c": 3}
+order = {"go": 0, "gosh": 1, "go1": 2, "go1sh": 3, "gensim": 4, "c": 5}
 print("| mode | threads | tool | wall s | words/s | / gensim time | analogy % | WS-353 rho | mean rho (11 sets) | peak RSS MB |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for (mode, th, tool) in sorted(runs, key=lambda k: (k[0], k[1], order.get(k[2], 9))):

@@ -220,7 +220,7 @@ func TestWarmupKeepsAnswers(t *testing.T) {
 
 // TestPretrainedModelCard: the shipped model scores on the embedded UCI
 // test split what its model card (the package doc) says: accuracy and
-// macro-F1 0.833.
+// macro-F1 0.867 and 0.865.
 func TestPretrainedModelCard(t *testing.T) {
 	m, err := Pretrained()
 	if err != nil {
@@ -234,7 +234,7 @@ func TestPretrainedModelCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a, f := ev.Metrics["accuracy"], ev.Metrics["macro_f1"]; math.Abs(a-0.8333) > 5e-4 || math.Abs(f-0.8333) > 5e-4 {
-		t.Errorf("shipped model: accuracy %.4f, macro-F1 %.4f on the UCI test split; the model card says 0.833 and 0.833", a, f)
+	if a, f := ev.Metrics["accuracy"], ev.Metrics["macro_f1"]; math.Abs(a-0.8667) > 5e-4 || math.Abs(f-0.8653) > 5e-4 {
+		t.Errorf("shipped model: accuracy %.4f, macro-F1 %.4f on the UCI test split; the model card says 0.867 and 0.865", a, f)
 	}
 }
