@@ -79,7 +79,8 @@ func CutSweepFlags(args []string) (sf SweepFlags, rest []string, ok bool, err er
 // run's values as flags and -<output> DIR/<run>/<file>, skips the runs
 // whose result exists, and writes each result (the run's final -json
 // line) atomically to DIR/<run>/result.json; the run's log goes to
-// DIR/<run>/log.txt. Without -grid it is train itself.
+// DIR/<run>/log.txt. A run that was stopped resumes from its checkpoint
+// when the command has -resume. Without -grid it is train itself.
 func Sweepable(program, output, file string, train func(env *Env, args []string) error) func(env *Env, args []string) error {
 	return func(env *Env, args []string) error {
 		sf, rest, ok, err := CutSweepFlags(args)
@@ -109,7 +110,8 @@ func runSweep(env *Env, program, output, file string, sf SweepFlags, rest []stri
 	if err != nil {
 		return &UsageError{err}
 	}
-	if err := checkKeys(env, spec, output, train); err != nil {
+	flags, err := checkKeys(env, spec, output, train)
+	if err != nil {
 		return err
 	}
 	jsonOut, shared := false, []string(nil)
@@ -138,7 +140,7 @@ func runSweep(env *Env, program, output, file string, sf SweepFlags, rest []stri
 			fmt.Fprintf(env.Stderr, "[%d/%d] %s: done before, skipped\n", k+1, len(runs), r.Name)
 			continue
 		}
-		res, err := runOne(env, sf.Out, output, file, r, rest, train)
+		res, err := runOne(env, sf.Out, output, file, r, rest, flags["resume"], train)
 		var ue *UsageError
 		switch {
 		case errors.As(err, &ue):
@@ -164,11 +166,11 @@ func runSweep(env *Env, program, output, file string, sf SweepFlags, rest []stri
 }
 
 // checkKeys refuses grid keys that are not flags of the command (read from
-// its -h) or that the sweep sets itself.
-func checkKeys(env *Env, spec sweep.Spec, output string, train func(env *Env, args []string) error) error {
+// its -h) or that the sweep sets itself, and returns the command's flags.
+func checkKeys(env *Env, spec sweep.Spec, output string, train func(env *Env, args []string) error) (map[string]bool, error) {
 	var help bytes.Buffer
 	if err := train(&Env{Stdout: &help, Stderr: &help, Ctx: env.Ctx}, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		return fmt.Errorf("listing the flags: %v", err)
+		return nil, fmt.Errorf("listing the flags: %v", err)
 	}
 	flags := map[string]bool{}
 	sc := bufio.NewScanner(&help)
@@ -180,27 +182,32 @@ func checkKeys(env *Env, spec sweep.Spec, output string, train func(env *Env, ar
 	}
 	for _, p := range spec.Params {
 		if p.Key == output || p.Key == "json" || p.Key == "resume" {
-			return Usagef("-grid: key %q is set by the sweep itself", p.Key)
+			return nil, Usagef("-grid: key %q is set by the sweep itself", p.Key)
 		}
 		if !flags[p.Key] {
-			return Usagef("-grid: key %q is not a flag of this command (see -h)", p.Key)
+			return nil, Usagef("-grid: key %q is not a flag of this command (see -h)", p.Key)
 		}
 	}
-	return nil
+	return flags, nil
 }
 
-// runOne trains run r and writes its result.
-func runOne(env *Env, dir, output, file string, r sweep.Run, rest []string, train func(env *Env, args []string) error) (*sweep.Result, error) {
+// runOne trains run r and writes its result. When the run's checkpoint is
+// there (a run that was stopped) and the command has -resume, it resumes.
+func runOne(env *Env, dir, output, file string, r sweep.Run, rest []string, canResume bool, train func(env *Env, args []string) error) (*sweep.Result, error) {
 	runDir := filepath.Join(dir, r.Name)
 	if err := os.MkdirAll(runDir, 0o755); err != nil {
 		return nil, err
 	}
-	logf, err := os.Create(filepath.Join(runDir, "log.txt"))
+	logf, err := os.OpenFile(filepath.Join(runDir, "log.txt"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	defer logf.Close()
-	args := append(append(append([]string(nil), rest...), r.Args()...), "-"+output+"="+filepath.Join(runDir, file), "-json")
+	ckpt := filepath.Join(runDir, file)
+	args := append(append(append([]string(nil), rest...), r.Args()...), "-"+output+"="+ckpt, "-json")
+	if _, err := os.Stat(ckpt); err == nil && canResume {
+		args = append(args, "-resume")
+	}
 	fmt.Fprintf(logf, "args: %q\n", args)
 	var stdout bytes.Buffer
 	start := time.Now()

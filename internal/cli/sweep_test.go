@@ -18,10 +18,14 @@ func fakeTrain(calls *int) func(env *Env, args []string) error {
 		fs, c := Start(env, "fake", "train", "checkpoint to write")
 		hidden := fs.Int("hidden", 4, "units")
 		seed := fs.Int("seed", 1, "seed")
+		resume := fs.Bool("resume", false, "continue -model")
 		if err := c.Ready(env, fs, args, true); err != nil {
 			return err
 		}
 		*calls++
+		if b, err := os.ReadFile(c.Model); *resume && (err != nil || string(b) != "weights") {
+			return fmt.Errorf("-resume without a checkpoint: %v", err)
+		}
 		if *hidden == 0 {
 			return errors.New("no units")
 		}
@@ -54,8 +58,15 @@ func TestSweepable(t *testing.T) {
 	if code, out, errs := run(append(grid, "-json")...); code != 0 || calls != 4 || !strings.Contains(out, `"skipped":4`) {
 		t.Fatalf("a second pass: exit %d, %d runs trained (want none): %s %s", code, calls, out, errs)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "hidden=4,seed=2", "model.ckpt")); err != nil {
+	// A run stopped after its checkpoint: the next pass resumes it.
+	if err := os.Remove(filepath.Join(dir, "hidden=4,seed=2", "result.json")); err != nil {
 		t.Fatal(err)
+	}
+	if code, _, errs := run(grid...); code != 0 || calls != 5 {
+		t.Fatalf("resuming: exit %d, %d runs trained: %s", code, calls, errs)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "hidden=4,seed=2", "log.txt")); !strings.Contains(string(b), `"-resume"]`) {
+		t.Fatalf("the stopped run was not resumed:\n%s", b)
 	}
 	code, out, errs := run("merge", dir)
 	if code != 0 || !strings.Contains(out, "3    4       2     2     ok") || !strings.Contains(out, "4 of 4 runs finished") {
