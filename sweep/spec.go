@@ -103,7 +103,7 @@ func ParseJSON(name string, b []byte) (Spec, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	at := func(key string, err error) error {
-		line := 1 + bytes.Count(b[:min(int(dec.InputOffset()), len(b))], []byte("\n"))
+		line := lineOf(b, err, dec.InputOffset())
 		if key == "" {
 			return fmt.Errorf("%s:%d: %w", name, line, err)
 		}

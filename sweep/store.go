@@ -75,8 +75,7 @@ func ReadJSON(path string, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		line := 1 + bytes.Count(b[:min(int(dec.InputOffset()), len(b))], []byte("\n"))
-		return fmt.Errorf("%s:%d: %w", path, line, err)
+		return fmt.Errorf("%s:%d: %w", path, lineOf(b, err, dec.InputOffset()), err)
 	}
 	return nil
 }
@@ -251,4 +250,18 @@ func scalar(v any) (string, bool) {
 		return fmt.Sprint(x), true
 	}
 	return "", false
+}
+
+// lineOf is the line of b at which err, a decoding error, happened: at
+// the offset that a syntax or type error gives, else at offset.
+func lineOf(b []byte, err error, offset int64) int {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		offset = se.Offset
+	case errors.As(err, &te):
+		offset = te.Offset
+	}
+	return 1 + bytes.Count(b[:max(0, min(int(offset), len(b)))], []byte("\n"))
 }

@@ -33,6 +33,7 @@ func TestParseErrors(t *testing.T) {
 		{`{"a": 1} x`, "g.json:1: "},
 		{`{"a": 1`, "g.json:1: "},
 		{`{}`, "no keys"},
+		{"{\n\"a\": [1,\n}", "g.json:3: "},
 	} {
 		_, err := ParseJSON("g.json", []byte(c.in))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

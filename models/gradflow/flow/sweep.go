@@ -118,6 +118,9 @@ func readGrid(dir string) (GridConfig, error) {
 	if err := json.Unmarshal(b, &g); err != nil {
 		return g, fmt.Errorf("%s: %w", path, err)
 	}
+	if err := g.Check(); err != nil {
+		return g, fmt.Errorf("%s: %w", path, err)
+	}
 	return g, nil
 }
 
@@ -173,16 +176,13 @@ func Collect(gc GridConfig, dirs []string) (inits, runs []*Result, missing []str
 	for i, c := range gc.Units() {
 		var r *Result
 		for _, d := range dirs {
-			b, err := os.ReadFile(unitPath(d, c))
+			var rec Record
+			err := sweep.ReadJSON(unitPath(d, c), &rec)
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
 			if err != nil {
 				return nil, nil, nil, err
-			}
-			var rec Record
-			if err := json.Unmarshal(b, &rec); err != nil {
-				return nil, nil, nil, fmt.Errorf("%s: %w", unitPath(d, c), err)
 			}
 			dc := c
 			dc.Defaults()
