@@ -20,8 +20,8 @@ var program = &cli.Program{
 	Default: "demo",
 	Commands: []cli.Command{
 		{Name: "demo", Short: "train CBOW on the embedded corpus and print neighbours and analogies", Run: cmdDemo},
-		{Name: "train", Short: "train vectors (C tool flags: -train -output -size -window -cbow -negative ...)", Run: cmdTrain},
-		cmdSimilar, cmdAnalogy, cmdEvalAnalogy, cmdEvalSim,
+		{Name: "train", Short: "train vectors (C tool flags: -train -output -size -window -cbow -negative ...)", Run: cli.Sweepable("word2vec", "output", "vectors", cmdTrain)},
+		cmdSimilar, cmdAnalogy, cmdEvalAnalogy, cmdEvalSim, cli.MergeCommand("word2vec"),
 	},
 }
 

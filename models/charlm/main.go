@@ -21,11 +21,12 @@ var program = &cli.Program{
 	Default: "demo",
 	Commands: []cli.Command{
 		{Name: "demo", Short: "train briefly (600 updates) on the State of the Union addresses, score, sample", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "demo", a) }},
-		{Name: "train", Short: "train on a UTF-8 text (-data FILE; default: the embedded addresses)", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) }},
+		{Name: "train", Short: "train on a UTF-8 text (-data FILE; default: the embedded addresses)", Run: cli.Sweepable("charlm", "model", "model.ckpt", func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) })},
 		{Name: "eval", Short: "bits per character of a model on a text", Run: cmdEval},
 		{Name: "sample", Short: "write text after a priming string", Run: cmdSample},
 		cli.ExportCommand("charlm", load),
 		zoo.Command("charlm", lm.Kind),
+		cli.MergeCommand("charlm"),
 	},
 }
 

@@ -17,15 +17,28 @@
 //	go run ./models/gradflow -out DIR        # the same into DIR
 //	go run ./models/gradflow -full -out DIR  # the full experiment (at most about 2 hours on 2 cores)
 //	go run ./models/gradflow replot -out DIR # figures and tables again, also of a stopped grid
+//	go run ./models/gradflow -full -shard 1/4 -out DIR  # the second of four shards
+//	go run ./models/gradflow merge DIR…      # the shards' results as one process writes them
 //
-// It writes DIR/runs.jsonl (one line per run: its configuration, test curve,
-// pre-clip norms and per-step gradient profiles; "init" lines are untrained
-// float64 profiles), DIR/summary.json, and the PNG figures
-// gradnorm_init_<task>.png, gradnorm_train_<task>.png, success_<task>.png,
-// metric_<task>.png and preclip_<task>.png; replot redraws them (and
-// summary.json) from grid.json and runs.jsonl, also for a stopped run.
-// Ctrl-C stops starting runs, waits for those under way, and exits 130;
-// replot then reports what finished.
+// Each run writes its result atomically to DIR/runs/<name>.json, and a run
+// whose result is there is skipped, so a stopped grid continues where it
+// stopped when started again. At the end it writes DIR/runs.jsonl (one line
+// per run, in the grid's order: its configuration, test curve, pre-clip
+// norms and per-step gradient profiles; "init" lines are untrained float64
+// profiles), DIR/summary.json, and the PNG figures gradnorm_init_<task>.png,
+// gradnorm_train_<task>.png, success_<task>.png, metric_<task>.png and
+// preclip_<task>.png; replot redraws them from what finished. Ctrl-C stops
+// starting runs, waits for those under way, and exits 130.
+//
+// Sweeps: -grid sets the grid's dimensions as a sweep spec
+// ("task=adding;cell=lstm,gru;T=10,20;seed=1..3;clip=0,1", or a JSON
+// file). -shard i/n runs every n-th unit from the i-th (i from 0); without
+// it a Slurm job array task (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)
+// or a Kubernetes Indexed Job pod (JOB_COMPLETION_INDEX, with -shards N)
+// runs its own shard. A shard writes only DIR/runs/ and grid.json; merge
+// DIR… (the shards' directories, or one shared directory) then writes the
+// same runs.jsonl, summary.json, tables and figures as one process does.
+// Recipes: slurm/sweep.sbatch and k8s/indexed-job.yaml beside this file.
 //
 // The quick grid: lengths 10 and 20 (initialisation profiles also at 200),
 // one seed, 400 updates per run. The full grid: lengths 10, 20, 50, 100 and

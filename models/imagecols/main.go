@@ -20,12 +20,13 @@ var program = &cli.Program{
 	Default: "demo",
 	Commands: []cli.Command{
 		{Name: "demo", Short: "train on the embedded 8×8 digits, evaluate, show predictions", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "demo", a) }},
-		{Name: "train", Short: "train a classifier (-dataset digits|mnist|fashion, -data DIR)", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) }},
+		{Name: "train", Short: "train a classifier (-dataset digits|mnist|fashion, -data DIR)", Run: cli.Sweepable("imagecols", "model", "model.ckpt", func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) })},
 		{Name: "eval", Short: "a classifier's accuracy and confusion matrix on the test set", Run: cmdEval},
 		{Name: "predict", Short: "classify the images of IDX or PNG files", Run: cmdPredict},
 		{Name: "generate", Short: "train or load the conditional generator and write a PNG grid", Run: cmdGenerate},
 		cli.ExportCommand("imagecols", exportLoad),
 		zoo.Command("imagecols", cols.Kind),
+		cli.MergeCommand("imagecols"),
 	},
 }
 
@@ -82,12 +83,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "checkpoint: %s\n", o.Checkpoint)
-	summary := ev.Summary()
-	summary["epochs"], summary["updates"], summary["train_seconds"] = float64(rep.Epochs), float64(rep.Steps), res.Seconds
-	if rep.BestEpoch > 0 {
-		summary["best_epoch"], summary["valid_accuracy"] = float64(rep.BestEpoch), rep.Metrics["accuracy"]
-	}
-	return c.Result(env, summary)
+	return c.Result(env, res.Summary(ev))
 }
 
 // loadClassifier reads -model: a checkpoint, "builtin" (the shipped model of

@@ -22,11 +22,12 @@ var program = &cli.Program{
 	Default: "demo",
 	Commands: []cli.Command{
 		{Name: "demo", Short: "train on the embedded UCI sentences, evaluate, classify examples", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "demo", a) }},
-		{Name: "train", Short: "train (-data FILE|DIR -dataset uci|sst2|mr) and save a checkpoint", Run: func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) }},
+		{Name: "train", Short: "train (-data FILE|DIR -dataset uci|sst2|mr) and save a checkpoint", Run: cli.Sweepable("sentiment", "model", "model.ckpt", func(e *cli.Env, a []string) error { return cmdTrain(e, "train", a) })},
 		{Name: "eval", Short: "score a labelled file: accuracy, macro-F1, confusion (-model M -test FILE)", Run: cmdEval},
 		{Name: "predict", Short: "classify texts given as arguments or one per line on stdin (-model M|builtin)", Run: cmdPredict},
 		cli.ExportCommand("sentiment", load),
 		zoo.Command("sentiment", polarity.Kind),
+		cli.MergeCommand("sentiment"),
 		{Name: "tokens", Short: "the training split as the model tokenises it, one sentence a line", Run: cmdTokens},
 	},
 }

@@ -159,3 +159,38 @@ func TestTokensWritesOnlyTheTrainingSplit(t *testing.T) {
 		t.Fatalf("line 1 %q, want %q", got[0], want)
 	}
 }
+
+// train -grid trains each run of the grid through polarity.Train into a
+// directory of its own, in two shards; merge gathers them, and a run's
+// result equals what train alone gives with the same flags.
+func TestGridSweep(t *testing.T) {
+	dir := t.TempDir()
+	flags := []string{"-vectors", "none", "-steps", "3", "-batch", "8", "-blas", "go"}
+	for _, shard := range []string{"0/2", "1/2"} {
+		if code, _, errs := run(t, nil, append([]string{"train", "-grid", "hidden=4,6;seed=1..2", "-out", dir, "-shard", shard}, flags...)...); code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", shard, code, errs)
+		}
+	}
+	code, out, errs := run(t, nil, "merge", "-json", dir)
+	var table struct {
+		Results []struct {
+			Name    string
+			Metrics map[string]float64
+		}
+		Missing []string
+	}
+	if err := json.Unmarshal([]byte(out), &table); code != 0 || err != nil || len(table.Results) != 4 || len(table.Missing) != 0 {
+		t.Fatalf("merge: exit %d, %v: %s %s", code, err, out, errs)
+	}
+	if table.Results[3].Name != "hidden=6,seed=2" {
+		t.Fatalf("the fourth run is %q", table.Results[3].Name)
+	}
+	code, out, errs = run(t, nil, append([]string{"train", "-hidden", "6", "-seed", "2", "-model", filepath.Join(t.TempDir(), "m.ckpt"), "-json"}, flags...)...)
+	var alone map[string]float64
+	if err := json.Unmarshal([]byte(out), &alone); code != 0 || err != nil {
+		t.Fatalf("train alone: exit %d, %v: %s", code, err, errs)
+	}
+	if got := table.Results[3].Metrics; got["accuracy"] != alone["accuracy"] || got["loss"] != alone["loss"] {
+		t.Errorf("the sweep's run gave %v, train alone %v", got, alone)
+	}
+}

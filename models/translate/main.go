@@ -22,12 +22,13 @@ var program = &cli.Program{
 	Default: "demo",
 	Commands: []cli.Command{
 		{Name: "demo", Short: "English→Spanish: the shipped model (or -scratch: a short run) on the held-out book of Revelation", Run: cmdDemo},
-		{Name: "train", Short: "train (-data pairs.tsv -src fra -tgt eng; default: the embedded Bible) and score the test pairs", Run: cmdTrain},
+		{Name: "train", Short: "train (-data pairs.tsv -src fra -tgt eng; default: the embedded Bible) and score the test pairs", Run: cli.Sweepable("translate", "model", "model.ckpt", cmdTrain)},
 		{Name: "eval", Short: "BLEU and chrF of a model on a pairs file (-test FILE) or train's validation split (-valid-split)", Run: cmdEval},
 		{Name: "predict", Short: "translate sentences given as arguments or one per line on stdin", Run: cmdPredict},
 		{Name: "heatmap", Short: "the attention weights of one sentence as a PNG heat map", Run: cmdHeatmap},
 		cli.ExportCommand("translate", load),
 		zoo.Command("translate", translator.Kind),
+		cli.MergeCommand("translate"),
 		{Name: "average", Short: "the mean weights of checkpoints of one model (e.g. its last epochs)", Run: cmdAverage},
 	},
 }

@@ -82,18 +82,46 @@ func (gc GridConfig) Configs() (inits, runs []Config) {
 // progress line per run to progress, and returns the results in the order
 // of Configs. Cancelling ctx starts no more runs; Grid then waits for the
 // runs under way and returns ctx's error (their lines are in out, and
-// Replot can report them).
+// Replot can report them). Sweep is Grid for a shard of the grid, each
+// result in a file of its own.
 func Grid(ctx context.Context, gc GridConfig, out, progress io.Writer) (inits, runs []*Result, err error) {
-	ic, rc := gc.Configs()
-	all := append(append([]Config(nil), ic...), rc...)
+	ic, _ := gc.Configs()
+	all := gc.Units()
 	results := make([]*Result, len(all))
-	workers := max(gc.Workers, 1)
+	done := 0
+	err = parallel(ctx, all, gc.Workers, func(i int, r *Result) error {
+		results[i] = r
+		done++
+		if out != nil {
+			b, err := json.Marshal(Record{Kind: kindOf(r.Config), Result: r})
+			if err == nil {
+				_, err = out.Write(append(b, '\n'))
+			}
+			if err != nil {
+				return fmt.Errorf("gradflow: writing the runs: %w", err)
+			}
+		}
+		if progress != nil && i >= len(ic) {
+			printRun(progress, done, len(all), r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return results[:len(ic)], results[len(ic):], nil
+}
+
+// parallel runs all on workers goroutines and calls done, one call at a
+// time, with each finished run's index and result. The first error, of a
+// run or of done, starts no more runs and is returned once the runs under
+// way finished; cancelling ctx does the same with ctx's error.
+func parallel(ctx context.Context, all []Config, workers int, done func(i int, r *Result) error) error {
 	jobs := make(chan int)
 	var mu sync.Mutex
 	var firstErr error
-	done := 0
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < max(workers, 1); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -101,30 +129,12 @@ func Grid(ctx context.Context, gc GridConfig, out, progress io.Writer) (inits, r
 				r, err := Run(all[i])
 				mu.Lock()
 				if err != nil {
-					if firstErr == nil {
-						firstErr = fmt.Errorf("%s %s T=%d seed %d: %w", all[i].Task, all[i].Cell, all[i].T, all[i].Seed, err)
-					}
-					mu.Unlock()
-					continue
+					err = fmt.Errorf("%s %s T=%d seed %d: %w", all[i].Task, all[i].Cell, all[i].T, all[i].Seed, err)
+				} else if firstErr == nil {
+					err = done(i, r)
 				}
-				results[i] = r
-				done++
-				kind := "run"
-				if i < len(ic) {
-					kind = "init"
-				}
-				if out != nil && firstErr == nil {
-					b, err := json.Marshal(Record{Kind: kind, Result: r})
-					if err == nil {
-						_, err = out.Write(append(b, '\n'))
-					}
-					if err != nil {
-						firstErr = fmt.Errorf("gradflow: writing the runs: %w", err)
-					}
-				}
-				if progress != nil && kind == "run" {
-					fmt.Fprintf(progress, "[%d/%d] %-6s %-11s T=%-4d seed=%d clip=%-3g %s metric=%.4f updates=%d %.1fs\n",
-						done, len(all), r.Task, r.Cell, r.T, r.Seed, r.Clip, verdict(r), r.Metric, r.Updates, r.Seconds)
+				if firstErr == nil {
+					firstErr = err
 				}
 				mu.Unlock()
 			}
@@ -145,12 +155,14 @@ func Grid(ctx context.Context, gc GridConfig, out, progress io.Writer) (inits, r
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return nil, nil, firstErr
+		return firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	return results[:len(ic)], results[len(ic):], nil
+	return ctx.Err()
+}
+
+func printRun(w io.Writer, done, total int, r *Result) {
+	fmt.Fprintf(w, "[%d/%d] %-6s %-11s T=%-4d seed=%d clip=%-3g %s metric=%.4f updates=%d %.1fs\n",
+		done, total, r.Task, r.Cell, r.T, r.Seed, r.Clip, verdict(r), r.Metric, r.Updates, r.Seconds)
 }
 
 func verdict(r *Result) string {

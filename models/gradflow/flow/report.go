@@ -33,6 +33,9 @@ func FullGrid() GridConfig {
 	}
 }
 
+// MaxUnits bounds the runs and initialisation profiles of a grid.
+const MaxUnits = 1_000_000
+
 // Check reports a grid that cannot run.
 func (gc GridConfig) Check() error {
 	if len(gc.Tasks) == 0 || len(gc.Cells) == 0 || len(gc.Lengths) == 0 || len(gc.Seeds) == 0 || len(gc.Clips) == 0 {
@@ -56,6 +59,12 @@ func (gc GridConfig) Check() error {
 	for _, c := range gc.Clips {
 		if c < 0 {
 			return fmt.Errorf("clipping threshold %g: want 0 (off) or positive", c)
+		}
+	}
+	n := 1
+	for _, k := range []int{len(gc.Tasks), len(gc.Cells), len(gc.Lengths) + len(gc.ProfileLengths), len(gc.Seeds), len(gc.Clips) + 1} {
+		if n *= k; n > MaxUnits {
+			return fmt.Errorf("a grid of more than %d units", MaxUnits)
 		}
 	}
 	if gc.Run.Steps < 1 || gc.Run.Batch < 1 || gc.Run.Hidden < 1 || !(gc.Run.LR > 0) {

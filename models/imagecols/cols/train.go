@@ -137,6 +137,19 @@ type Result struct {
 	Train, Valid int     // images in each part
 }
 
+// Summary is the final line of a classifier's training: the test
+// evaluation ev (Eval.Summary) with the epochs, updates and training
+// seconds, and the selected epoch and its validation accuracy when one was
+// selected.
+func (r *Result) Summary(ev *train.Eval) map[string]float64 {
+	s, rep := ev.Summary(), r.Report
+	s["epochs"], s["updates"], s["train_seconds"] = float64(rep.Epochs), float64(rep.Steps), r.Seconds
+	if rep.BestEpoch > 0 {
+		s["best_epoch"], s["valid_accuracy"] = float64(rep.BestEpoch), rep.Metrics["accuracy"]
+	}
+	return s
+}
+
 // fit runs train's loop over task with the options' schedule.
 func (o *Options) fit(ctx context.Context, task train.Task, cfg Config, monitor string, eval train.EvalOptions) (*train.Report, float64, error) {
 	tc, err := o.Flags.Config(task.Params(), task.NumTrain())
