@@ -272,28 +272,78 @@ type Saver interface {
 	Save(path string, int8 bool) error
 }
 
+// ONNXExporter is a model that writes itself as ONNX: it returns the
+// files written (a model of several graphs may write one file each).
+type ONNXExporter interface {
+	ExportONNX(path string) ([]string, error)
+}
+
+// TorchExporter is a model that writes its weights as a PyTorch
+// state_dict in safetensors.
+type TorchExporter interface {
+	ExportTorch(path string) error
+}
+
 // ExportCommand is the export command every program shares: it loads
-// -model with load and writes its weights alone to -out (-int8: 8-bit
-// weight matrices; a name ending in .gz: compressed).
+// -model with load and writes it to -out in the -format asked: rnnzoo (its
+// weights alone as a checkpoint; -int8: 8-bit weight matrices; a name
+// ending in .gz: compressed), onnx (ONNXExporter) or torch
+// (TorchExporter).
 func ExportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
-	return Command{Name: "export", Short: "write a model's weights only (-int8: 8-bit matrices; .gz: compressed)", Run: func(env *Env, args []string) error {
+	return Command{Name: "export", Short: "write a model: -format rnnzoo (weights only; -int8, .gz), onnx or torch (a PyTorch state_dict)", Run: func(env *Env, args []string) error {
 		fs := Flags(env, program, "export")
 		var c Common
 		c.Register(fs, "checkpoint, or builtin (default: the one the demo or train saved, else builtin)")
 		out := fs.String("out", "", "file to write (.gz: compressed)")
-		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column (a quarter of the size)")
+		format := fs.String("format", "rnnzoo", "rnnzoo (a weights-only checkpoint), onnx (ONNX, opset 17) or torch (safetensors with a torch.nn state_dict's names and layouts)")
+		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column (a quarter of the size; -format rnnzoo)")
 		if err := Parse(env, fs, args, true); err != nil {
 			return err
 		}
 		if *out == "" {
 			return Usagef("-out FILE is required")
 		}
+		if *format != "rnnzoo" && *format != "onnx" && *format != "torch" {
+			return Usagef("-format %q: want rnnzoo, onnx or torch", *format)
+		}
+		if *int8 && *format != "rnnzoo" {
+			return Usagef("-int8 applies to -format rnnzoo only")
+		}
 		m, err := load(env, c.Model)
 		if err != nil {
 			return err
 		}
-		return m.Save(*out, *int8)
+		return exportAs(env, any(m), *format, *out, *int8)
 	}}
+}
+
+func exportAs(env *Env, m any, format, out string, int8 bool) error {
+	files := []string{out}
+	switch format {
+	case "onnx":
+		x, ok := m.(ONNXExporter)
+		if !ok {
+			return fmt.Errorf("this model has no ONNX export")
+		}
+		var err error
+		if files, err = x.ExportONNX(out); err != nil {
+			return err
+		}
+	case "torch":
+		x, ok := m.(TorchExporter)
+		if !ok {
+			return fmt.Errorf("this model has no PyTorch export")
+		}
+		if err := x.ExportTorch(out); err != nil {
+			return err
+		}
+	default:
+		if err := m.(Saver).Save(out, int8); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s\n", strings.Join(files, ", "))
+	return nil
 }
 
 // ReadModelHelp is the -model help of a command that reads a model.

@@ -171,10 +171,11 @@ func cmdPredict(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ids := m.Encode(lines) // the token ids fed to the model, for other runtimes (export -format onnx|torch)
 	for i, s := range lines {
 		p := preds[i]
 		if err := c.Print(env, fmt.Sprintf("%s\t%.4f\t%s", p.Name, p.Probabilities[p.Label], s),
-			map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities}); err != nil {
+			map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities, "ids": ids[i]}); err != nil {
 			return err
 		}
 	}

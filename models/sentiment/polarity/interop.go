@@ -1,0 +1,37 @@
+package polarity
+
+import (
+	"github.com/rnnzoo/rnnzoo/interop/onnx"
+)
+
+// ONNX returns the classifier as an ONNX graph. Inputs: "ids", int64
+// [batch, seq], the word ids of Encode, padded with any id; "lengths",
+// int64 [batch], each text's number of ids (at least 1). Outputs:
+// "logits" and "probabilities", float32 [batch, classes], as Predict
+// computes them.
+func (m *Model) ONNX() (*onnx.Graph, error) {
+	g := onnx.NewGraph("sentiment")
+	ids, err := g.Input("ids", onnx.Int64, "batch", "seq")
+	if err != nil {
+		return nil, err
+	}
+	lens, err := g.Input("lengths", onnx.Int64, "batch")
+	if err != nil {
+		return nil, err
+	}
+	x := g.Embedding(m.net.Embed, g.Op("Transpose", []string{ids}, onnx.Ints64("perm", 1, 0)))
+	if err := g.Classifier(m.net, x, lens); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// ExportONNX writes the classifier as an ONNX model to path (see ONNX) and
+// returns the files written.
+func (m *Model) ExportONNX(path string) ([]string, error) {
+	g, err := m.ONNX()
+	if err != nil {
+		return nil, err
+	}
+	return []string{path}, g.Write(path, "rnnzoo sentiment classifier: "+m.String())
+}
