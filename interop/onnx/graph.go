@@ -224,3 +224,16 @@ func (g *Graph) Ops() []string {
 	}
 	return ops
 }
+
+// WriteModel builds a graph and writes it to path with doc as the model's
+// doc string; it returns the files written ([path]).
+func WriteModel(path, doc string, build func() (*Graph, error)) ([]string, error) {
+	g, err := build()
+	if err != nil {
+		return nil, err
+	}
+	if err := g.Write(path, doc); err != nil {
+		return nil, err
+	}
+	return []string{path}, nil
+}

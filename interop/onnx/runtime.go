@@ -187,3 +187,26 @@ func LogSoftmax(x []float64, n int) []float64 {
 	}
 	return out
 }
+
+// ClassifierDiff compares the outputs "probabilities" and "logits" of an
+// exported classifier with rnnzoo's probabilities (one row per input): it
+// returns the largest difference of the probabilities and of the
+// log-probabilities (log softmax of the logits against log p).
+func ClassifierDiff(out map[string]Tensor, probs [][]float64) (float64, error) {
+	var flat, logp []float64
+	for _, row := range probs {
+		flat = append(flat, row...)
+		for _, v := range row {
+			logp = append(logp, math.Log(v))
+		}
+	}
+	if len(probs) == 0 {
+		return 0, errors.New("onnx: no rows to compare")
+	}
+	dp, err := MaxDiff(out["probabilities"].Data, flat)
+	if err != nil {
+		return 0, err
+	}
+	dl, err := MaxDiff(LogSoftmax(out["logits"].Data, len(probs[0])), logp)
+	return max(dp, dl), err
+}

@@ -29,9 +29,5 @@ func (m *Model) ONNX() (*onnx.Graph, error) {
 // ExportONNX writes the classifier as an ONNX model to path (see ONNX) and
 // returns the files written.
 func (m *Model) ExportONNX(path string) ([]string, error) {
-	g, err := m.ONNX()
-	if err != nil {
-		return nil, err
-	}
-	return []string{path}, g.Write(path, "rnnzoo sentiment classifier: "+m.String())
+	return onnx.WriteModel(path, "rnnzoo sentiment classifier: "+m.String(), m.ONNX)
 }

@@ -1,0 +1,68 @@
+package lm
+
+import (
+	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/interop/onnx"
+)
+
+// ONNX returns the model as an ONNX graph that runs steps from a given
+// state, so that a sampling loop can drive it one character at a time.
+// Inputs: "ids", int64 [batch, seq], character ids (Vocab.Encode);
+// "h0", float32 [layers, batch, hidden], the state (zeros at the start of
+// a text); "c0" likewise for LSTM cells. Outputs: "logits", float32
+// [batch, seq, vocab], the scores of the next character after each step;
+// "hn" (and "cn"), the state after the last step, to feed back as h0.
+func (m *Model) ONNX() (*onnx.Graph, error) {
+	g := onnx.NewGraph("charlm")
+	L, H, V := m.Config.Layers, m.Config.Hidden, m.Vocab.Size()
+	ids, err := g.Input("ids", onnx.Int64, "batch", "seq")
+	if err != nil {
+		return nil, err
+	}
+	h0, err := g.Input("h0", onnx.Float32, L, "batch", H)
+	if err != nil {
+		return nil, err
+	}
+	lstm := m.Config.Cell == graph.LSTM
+	var c0 string
+	if lstm {
+		if c0, err = g.Input("c0", onnx.Float32, L, "batch", H); err != nil {
+			return nil, err
+		}
+	}
+	inits := make([]onnx.State, L)
+	for l := range inits {
+		inits[l].H = g.SliceLayer(h0, l)
+		if lstm {
+			inits[l].C = g.SliceLayer(c0, l)
+		}
+	}
+	x := g.Embedding(m.Net.Embed, g.Op("Transpose", []string{ids}, onnx.Ints64("perm", 1, 0)))
+	y, finals, err := g.Stack(m.Net.RNN, x, "", inits)
+	if err != nil {
+		return nil, err
+	}
+	y = g.Op("Transpose", []string{y}, onnx.Ints64("perm", 1, 0, 2))
+	if err := g.Output("logits", g.Linear(m.Net.Head, y, 3), onnx.Float32, "batch", "seq", V); err != nil {
+		return nil, err
+	}
+	hs, cs := make([]string, L), make([]string, L)
+	for l, f := range finals {
+		hs[l], cs[l] = f.H, f.C
+	}
+	if err := g.Output("hn", g.Concat(0, hs...), onnx.Float32, L, "batch", H); err != nil {
+		return nil, err
+	}
+	if lstm {
+		if err := g.Output("cn", g.Concat(0, cs...), onnx.Float32, L, "batch", H); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// ExportONNX writes the model as an ONNX model to path (see ONNX) and
+// returns the files written.
+func (m *Model) ExportONNX(path string) ([]string, error) {
+	return onnx.WriteModel(path, "rnnzoo character language model, one or more steps from a state", m.ONNX)
+}
