@@ -215,14 +215,16 @@ func (g *Graph) Concat(axis int, values ...string) string {
 	return g.Op("Concat", values, Int("axis", int64(axis)))
 }
 
-// StepMask returns the mask [T, B] (bool) of the real steps of x [T, B, …]
-// for lengths lens (int64 [B]): step t of row b is real when t < lens[b].
-func (g *Graph) StepMask(x, lens string) string {
-	T := g.Op("Gather", []string{g.Op("Shape", []string{x}), g.Scalar(0)})
+// StepMask returns the mask (bool) of the real steps of x for lengths
+// lens (int64 [B]): step t of row b is real when t < lens[b]. With time
+// on axis 0 of x ([T, B, …]) the mask is [T, B]; on axis 1 ([B, T, …]),
+// [B, T].
+func (g *Graph) StepMask(x string, axis int, lens string) string {
+	T := g.Op("Gather", []string{g.Op("Shape", []string{x}), g.Scalar(int64(axis))})
 	steps := g.Op("Range", []string{g.Scalar(0), T, g.Scalar(1)})
 	return g.Op("Less", []string{
-		g.Op("Unsqueeze", []string{steps, g.Ints(1)}),
-		g.Op("Unsqueeze", []string{lens, g.Ints(0)})})
+		g.Op("Unsqueeze", []string{steps, g.Ints(int64(1 - axis))}),
+		g.Op("Unsqueeze", []string{lens, g.Ints(int64(axis))})})
 }
 
 // Pool reduces h [T, B, D] over time to [B, D] as graph.MaskedPool and
@@ -238,7 +240,7 @@ func (g *Graph) Pool(h, lens string, mode graph.Pool) (string, error) {
 		}
 		return "", fmt.Errorf("onnx: Pool takes max or mean, got %v", mode)
 	}
-	mask := g.Op("Unsqueeze", []string{g.StepMask(h, lens), g.Ints(2)})
+	mask := g.Op("Unsqueeze", []string{g.StepMask(h, 0, lens), g.Ints(2)})
 	switch mode {
 	case graph.PoolMax:
 		low := g.Op("Where", []string{mask, h, g.FloatScalar(-3.4e38)})
@@ -282,4 +284,73 @@ func (g *Graph) Classifier(m *graph.ManyToOne, x, lens string) error {
 		return err
 	}
 	return g.Output("probabilities", g.Op("Softmax", []string{logits}, Int("axis", -1)), Float32, "batch", C)
+}
+
+// Attention adds a's scores of queries q [B, Dq] against memory
+// [B, Ts, Dk] over the real source steps (lens int64 [B]) and returns the
+// contexts [B, Dk] and the weights [B, Ts], as graph.Attention computes
+// them for one decoder step.
+func (g *Graph) Attention(a *graph.Attention, q, memory, lens string) (ctx, alpha string, err error) {
+	var scores string
+	keys := func(q string) string { // memory · q per row: [B, Ts]
+		s := g.Op("MatMul", []string{memory, g.Op("Unsqueeze", []string{q, g.Ints(2)})})
+		return g.Op("Squeeze", []string{s, g.Ints(2)})
+	}
+	switch a.Kind {
+	case graph.Dot:
+		scores = keys(q)
+	case graph.General:
+		scores = keys(g.Op("MatMul", []string{q, g.Weights(a.Wa)}))
+	case graph.Additive:
+		pq := g.Op("Unsqueeze", []string{g.Op("MatMul", []string{q, g.Weights(a.Wq)}), g.Ints(1)})
+		pk := g.Op("MatMul", []string{memory, g.Weights(a.Wk)})
+		scores = g.Op("MatMul", []string{g.Op("Tanh", []string{g.Op("Add", []string{pk, pq})}), g.Weights(a.V)})
+	default:
+		return "", "", fmt.Errorf("onnx: attention kind %v", a.Kind)
+	}
+	masked := g.Op("Where", []string{g.StepMask(memory, 1, lens), scores, g.FloatScalar(-1e30)})
+	alpha = g.Op("Softmax", []string{masked}, Int("axis", -1))
+	c := g.Op("MatMul", []string{g.Op("Unsqueeze", []string{alpha, g.Ints(1)}), memory})
+	return g.Op("Squeeze", []string{c, g.Ints(1)}), alpha, nil
+}
+
+// StateInputs declares the stacked state inputs hName and, for LSTM,
+// cName, each [L, batch, H], and returns each layer's state as
+// [1, batch, H] values.
+func (g *Graph) StateInputs(hName, cName string, L, H int, lstm bool) ([]State, error) {
+	out := make([]State, L)
+	h, err := g.Input(hName, Float32, L, "batch", H)
+	if err != nil {
+		return nil, err
+	}
+	var c string
+	if lstm {
+		if c, err = g.Input(cName, Float32, L, "batch", H); err != nil {
+			return nil, err
+		}
+	}
+	for l := range out {
+		out[l].H = g.SliceLayer(h, l)
+		if lstm {
+			out[l].C = g.SliceLayer(c, l)
+		}
+	}
+	return out, nil
+}
+
+// OutputStates declares the layers' final states (each [1, batch, H]) as
+// the outputs hName and, for LSTM, cName, each [L, batch, H].
+func (g *Graph) OutputStates(finals []State, hName, cName string, H int) error {
+	L := len(finals)
+	hs, cs := make([]string, L), make([]string, L)
+	for l, f := range finals {
+		hs[l], cs[l] = f.H, f.C
+	}
+	if err := g.Output(hName, g.Concat(0, hs...), Float32, L, "batch", H); err != nil {
+		return err
+	}
+	if L > 0 && finals[0].C != "" {
+		return g.Output(cName, g.Concat(0, cs...), Float32, L, "batch", H)
+	}
+	return nil
 }

@@ -120,7 +120,7 @@ func cmdPredict(env *cli.Env, args []string) error {
 		return err
 	}
 	for i, s := range outs {
-		if err := c.Print(env, s, map[string]string{"text": lines[i], "translation": s}); err != nil {
+		if err := c.Print(env, s, map[string]any{"text": lines[i], "translation": s, "ids": m.EncodeSource(lines[i])}); err != nil {
 			return err
 		}
 	}

@@ -19,23 +19,9 @@ func (m *Model) ONNX() (*onnx.Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	h0, err := g.Input("h0", onnx.Float32, L, "batch", H)
+	inits, err := g.StateInputs("h0", "c0", L, H, m.Config.Cell == graph.LSTM)
 	if err != nil {
 		return nil, err
-	}
-	lstm := m.Config.Cell == graph.LSTM
-	var c0 string
-	if lstm {
-		if c0, err = g.Input("c0", onnx.Float32, L, "batch", H); err != nil {
-			return nil, err
-		}
-	}
-	inits := make([]onnx.State, L)
-	for l := range inits {
-		inits[l].H = g.SliceLayer(h0, l)
-		if lstm {
-			inits[l].C = g.SliceLayer(c0, l)
-		}
 	}
 	x := g.Embedding(m.Net.Embed, g.Op("Transpose", []string{ids}, onnx.Ints64("perm", 1, 0)))
 	y, finals, err := g.Stack(m.Net.RNN, x, "", inits)
@@ -46,17 +32,8 @@ func (m *Model) ONNX() (*onnx.Graph, error) {
 	if err := g.Output("logits", g.Linear(m.Net.Head, y, 3), onnx.Float32, "batch", "seq", V); err != nil {
 		return nil, err
 	}
-	hs, cs := make([]string, L), make([]string, L)
-	for l, f := range finals {
-		hs[l], cs[l] = f.H, f.C
-	}
-	if err := g.Output("hn", g.Concat(0, hs...), onnx.Float32, L, "batch", H); err != nil {
+	if err := g.OutputStates(finals, "hn", "cn", H); err != nil {
 		return nil, err
-	}
-	if lstm {
-		if err := g.Output("cn", g.Concat(0, cs...), onnx.Float32, L, "batch", H); err != nil {
-			return nil, err
-		}
 	}
 	return g, nil
 }
