@@ -191,8 +191,27 @@ func LogSoftmax(x []float64, n int) []float64 {
 // ClassifierDiff compares the outputs "probabilities" and "logits" of an
 // exported classifier with rnnzoo's probabilities (one row per input): it
 // returns the largest difference of the probabilities and of the
-// log-probabilities (log softmax of the logits against log p).
+// log-probabilities (ProbDiff of the logits).
 func ClassifierDiff(out map[string]Tensor, probs [][]float64) (float64, error) {
+	var flat []float64
+	for _, row := range probs {
+		flat = append(flat, row...)
+	}
+	dp, err := MaxDiff(out["probabilities"].Data, flat)
+	if err != nil {
+		return 0, err
+	}
+	dl, err := ProbDiff(out["logits"].Data, probs)
+	return max(dp, dl), err
+}
+
+// ProbDiff compares logits [rows, classes] computed elsewhere with
+// rnnzoo's probabilities: the largest difference of softmax(logits)
+// against p and of log softmax(logits) against log p.
+func ProbDiff(logits []float64, probs [][]float64) (float64, error) {
+	if len(probs) == 0 {
+		return 0, errors.New("onnx: no rows to compare")
+	}
 	var flat, logp []float64
 	for _, row := range probs {
 		flat = append(flat, row...)
@@ -200,13 +219,30 @@ func ClassifierDiff(out map[string]Tensor, probs [][]float64) (float64, error) {
 			logp = append(logp, math.Log(v))
 		}
 	}
-	if len(probs) == 0 {
-		return 0, errors.New("onnx: no rows to compare")
-	}
-	dp, err := MaxDiff(out["probabilities"].Data, flat)
+	got := LogSoftmax(logits, len(probs[0]))
+	dl, err := MaxDiff(got, logp)
 	if err != nil {
 		return 0, err
 	}
-	dl, err := MaxDiff(LogSoftmax(out["logits"].Data, len(probs[0])), logp)
+	for i := range got {
+		got[i] = math.Exp(got[i])
+	}
+	dp, err := MaxDiff(got, flat)
 	return max(dp, dl), err
+}
+
+// Rows splits a 2-D tensor into rows of ints (token ids [B, T] as
+// [][]int).
+func Rows(t Tensor) [][]int {
+	if len(t.Dims) != 2 {
+		return nil
+	}
+	B, T := int(t.Dims[0]), int(t.Dims[1])
+	out := make([][]int, B)
+	for b := range out {
+		for _, v := range t.Data[b*T : (b+1)*T] {
+			out[b] = append(out[b], int(v))
+		}
+	}
+	return out
 }

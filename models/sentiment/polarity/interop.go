@@ -2,6 +2,7 @@ package polarity
 
 import (
 	"github.com/rnnzoo/rnnzoo/interop/onnx"
+	"github.com/rnnzoo/rnnzoo/interop/torch"
 )
 
 // ONNX returns the classifier as an ONNX graph. Inputs: "ids", int64
@@ -30,4 +31,29 @@ func (m *Model) ONNX() (*onnx.Graph, error) {
 // returns the files written.
 func (m *Model) ExportONNX(path string) ([]string, error) {
 	return onnx.WriteModel(path, "rnnzoo sentiment classifier: "+m.String(), m.ONNX)
+}
+
+// torchMapping pairs the weights with a PyTorch state_dict (the Sentiment
+// module of interop/torch's rnnzoo_torch.py): "embed.weight", the
+// nn.LSTM/GRU/RNN "rnn.*" and the nn.Linear "out.*".
+func (m *Model) torchMapping() *torch.Mapping {
+	var t torch.Mapping
+	t.Embedding("embed.", m.net.Embed)
+	t.Stack("rnn.", m.net.RNN)
+	t.Linear("out.", m.net.Head)
+	return &t
+}
+
+// ExportTorch writes the weights as a PyTorch state_dict in safetensors
+// (package interop/torch), with the configuration as metadata.
+func (m *Model) ExportTorch(path string) error {
+	return torch.ExportModel(path, Kind, m.cfg, m.torchMapping())
+}
+
+// ImportTorch replaces the weights by those of a PyTorch state_dict
+// (safetensors or .npz) of the same architecture.
+func (m *Model) ImportTorch(path string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return torch.ImportModel(path, Kind, m.torchMapping())
 }
