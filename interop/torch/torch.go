@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -221,7 +222,7 @@ func (m *Mapping) Import(sd StateDict) error {
 			if !ok {
 				return fmt.Errorf("torch: the state_dict has no %s (want shape %v)", name, e.shapes[i])
 			}
-			if !sameShape(t.Shape, e.shapes[i]) {
+			if !slices.Equal(t.Shape, e.shapes[i]) {
 				return fmt.Errorf("torch: %s has shape %v, the model wants %v", name, t.Shape, e.shapes[i])
 			}
 		}
@@ -244,18 +245,6 @@ func (m *Mapping) Import(sd StateDict) error {
 		e.set(vals)
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Write writes a state_dict as safetensors, tensors in the order of names
