@@ -13,21 +13,24 @@ type Case struct {
 	Export func(path string) error // writes the rnnzoo model's weights (ExportTorch)
 	Import func(path string) error // reads a state_dict into a new rnnzoo model of Config (ImportTorch)
 	Inputs any                     // the PyTorch module's inputs (rnnzoo_torch.py's _run)
+	// Diff compares PyTorch's outputs on Inputs with rnnzoo's, those of
+	// the exported model (imported false) or of the model that Import
+	// filled (true), and returns the largest difference.
+	Diff func(imported bool, torch map[string][]float64) (float64, error)
 }
 
-// Result holds PyTorch's outputs for one Case: Export of the rnnzoo
-// model's export, Own of the weights PyTorch drew, which Case.Import has
-// read into rnnzoo.
+// Result holds the largest differences of one Case: Export, between the
+// rnnzoo model and its export run by PyTorch; Import, between weights
+// that PyTorch drew, run by PyTorch, and the same imported into rnnzoo.
 type Result struct {
-	Export, Own map[string][]float64
+	Export, Import float64
 }
 
 // BothWays checks a model kind in both directions with one Python
 // process: each case's export is run in PyTorch; PyTorch draws a model of
 // the case's configuration (seeded by seed), writes it as safetensors and
-// as .npz, and runs it; the .npz is then imported into rnnzoo. Files go
-// to dir. The caller compares Result.Export with the exported model's own
-// outputs and Result.Own with the imported model's.
+// as .npz, and runs it; the .npz is then imported into rnnzoo, and Diff
+// compares. Files go to dir.
 func BothWays(dir, kind string, seed int, cases []Case) ([]Result, error) {
 	var jobs []Job
 	for _, c := range cases {
@@ -51,7 +54,51 @@ func BothWays(dir, kind string, seed int, cases []Case) ([]Result, error) {
 		if err := c.Import(filepath.Join(dir, c.Name+"-torch.npz")); err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
-		out[i] = Result{Export: res[4*i+2], Own: res[4*i+3]}
+		if out[i].Export, err = c.Diff(false, res[4*i+2]); err != nil {
+			return nil, fmt.Errorf("%s: export: %w", c.Name, err)
+		}
+		if out[i].Import, err = c.Diff(true, res[4*i+3]); err != nil {
+			return nil, fmt.Errorf("%s: import: %w", c.Name, err)
+		}
 	}
 	return out, nil
+}
+
+// Report checks the results of BothWays against a tolerance: it returns
+// one line per case, and whether every difference is within tol.
+func Report(cases []Case, res []Result, tol float64) ([]string, bool) {
+	ok := true
+	var lines []string
+	for i, r := range res {
+		lines = append(lines, fmt.Sprintf("%s: PyTorch vs rnnzoo: largest difference %.2g (export), %.2g (import)", cases[i].Name, r.Export, r.Import))
+		ok = ok && r.Export <= tol && r.Import <= tol
+	}
+	return lines, ok
+}
+
+// TB is the part of testing.TB that Test uses.
+type TB interface {
+	Helper()
+	TempDir() string
+	Log(args ...any)
+	Errorf(format string, args ...any)
+	Fatal(args ...any)
+}
+
+// Test runs BothWays for a test: it logs one line per case (with note,
+// which says what was compared) and fails t when a difference is above
+// tol.
+func Test(t TB, kind string, seed int, tol float64, note string, cases []Case) {
+	t.Helper()
+	res, err := BothWays(t.TempDir(), kind, seed, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, ok := Report(cases, res, tol)
+	for _, l := range lines {
+		t.Log(l, note)
+	}
+	if !ok {
+		t.Errorf("PyTorch and rnnzoo differ by more than %g", tol)
+	}
 }

@@ -119,6 +119,19 @@ func (m *Mapping) Linear(prefix string, l *graph.Linear) {
 	m.Param(prefix+"bias", l.B, false)
 }
 
+// Sequence is the mapping of rnnzoo's sequence models: "embed.weight"
+// (nn.Embedding; none when embed is nil), the recurrent stack "rnn.*"
+// (one nn.LSTM, nn.GRU or nn.RNN) and the head "out.*" (nn.Linear).
+func Sequence(embed *graph.Embedding, rnn *graph.Stack, head *graph.Linear) *Mapping {
+	var m Mapping
+	if embed != nil {
+		m.Embedding("embed.", embed)
+	}
+	m.Stack("rnn.", rnn)
+	m.Linear("out.", head)
+	return &m
+}
+
 // cell maps one direction of one layer.
 func (m *Mapping) cell(prefix, suffix string, c *graph.Cell) {
 	if c.Kind == graph.RNN && c.Act == graph.Sigmoid {

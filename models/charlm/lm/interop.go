@@ -3,6 +3,7 @@ package lm
 import (
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/interop/onnx"
+	"github.com/rnnzoo/rnnzoo/interop/torch"
 )
 
 // ONNX returns the model as an ONNX graph that runs steps from a given
@@ -42,4 +43,28 @@ func (m *Model) ONNX() (*onnx.Graph, error) {
 // returns the files written.
 func (m *Model) ExportONNX(path string) ([]string, error) {
 	return onnx.WriteModel(path, "rnnzoo character language model, one or more steps from a state", m.ONNX)
+}
+
+// torchMapping pairs the weights with a PyTorch state_dict (the CharLM
+// module of interop/torch's rnnzoo_torch.py): "embed.weight", the
+// nn.LSTM/GRU/RNN "rnn.*" and the nn.Linear "out.*".
+func (m *Model) torchMapping() *torch.Mapping {
+	return torch.Sequence(m.Net.Embed, m.Net.RNN, m.Net.Head)
+}
+
+// ExportTorch writes the weights as a PyTorch state_dict in safetensors
+// (package interop/torch), with the configuration as metadata. An Elman
+// model with the sigmoid activation has no nn.RNN counterpart.
+func (m *Model) ExportTorch(path string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return torch.ExportModel(path, Kind, m.Config, m.torchMapping())
+}
+
+// ImportTorch replaces the weights by those of a PyTorch state_dict
+// (safetensors or .npz) of the same architecture.
+func (m *Model) ImportTorch(path string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return torch.ImportModel(path, Kind, m.torchMapping())
 }

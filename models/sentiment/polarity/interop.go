@@ -37,11 +37,7 @@ func (m *Model) ExportONNX(path string) ([]string, error) {
 // module of interop/torch's rnnzoo_torch.py): "embed.weight", the
 // nn.LSTM/GRU/RNN "rnn.*" and the nn.Linear "out.*".
 func (m *Model) torchMapping() *torch.Mapping {
-	var t torch.Mapping
-	t.Embedding("embed.", m.net.Embed)
-	t.Stack("rnn.", m.net.RNN)
-	t.Linear("out.", m.net.Head)
-	return &t
+	return torch.Sequence(m.net.Embed, m.net.RNN, m.net.Head)
 }
 
 // ExportTorch writes the weights as a PyTorch state_dict in safetensors

@@ -16,7 +16,6 @@ func TestTorchBothWays(t *testing.T) {
 		t.Skip("PyTorch: ", err)
 	}
 	var cases []torch.Case
-	var models, imported []*Model
 	for name, m := range interopModels(t) {
 		imp, err := New(m.Config(), m.Vocab(), nil, 1, 4)
 		if err != nil {
@@ -24,35 +23,18 @@ func TestTorchBothWays(t *testing.T) {
 		}
 		ids, lens := onnx.PadIDs(m.Encode(interopTexts))
 		cases = append(cases, torch.Case{Name: name, Config: m.Config(), Export: m.ExportTorch, Import: imp.ImportTorch,
-			Inputs: map[string]any{"ids": onnx.Rows(ids), "lengths": lens.Data}})
-		models, imported = append(models, m), append(imported, imp)
+			Inputs: map[string]any{"ids": onnx.Rows(ids), "lengths": lens.Data},
+			Diff: func(imported bool, out map[string][]float64) (float64, error) {
+				preds, err := map[bool]*Model{false: m, true: imp}[imported].Predict(interopTexts)
+				if err != nil {
+					return 0, err
+				}
+				var probs [][]float64
+				for _, p := range preds {
+					probs = append(probs, p.Probabilities)
+				}
+				return onnx.ProbDiff(out["logits"], probs)
+			}})
 	}
-	res, err := torch.BothWays(t.TempDir(), Kind, 11, cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, c := range cases {
-		for _, dir := range []struct {
-			what  string
-			m     *Model
-			torch map[string][]float64
-		}{{"export", models[i], res[i].Export}, {"import", imported[i], res[i].Own}} {
-			preds, err := dir.m.Predict(interopTexts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var probs [][]float64
-			for _, p := range preds {
-				probs = append(probs, p.Probabilities)
-			}
-			d, err := onnx.ProbDiff(dir.torch["logits"], probs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%s: %s: PyTorch vs rnnzoo: largest difference %.2g (probabilities and log-probabilities)", c.Name, dir.what, d)
-			if d > 1e-5 {
-				t.Errorf("%s: %s: PyTorch differs from Predict by %.3g", c.Name, dir.what, d)
-			}
-		}
-	}
+	torch.Test(t, Kind, 11, 1e-5, "(probabilities and log-probabilities)", cases)
 }

@@ -1,10 +1,12 @@
 package translator
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/interop/onnx"
+	"github.com/rnnzoo/rnnzoo/interop/torch"
 )
 
 // EncodeSource returns the token ids the model reads for a source
@@ -130,4 +132,50 @@ func (t *Model) ExportONNX(path string) ([]string, error) {
 	}
 	b, err := onnx.WriteModel(dec, "rnnzoo translator "+t.cfg.Src+"→"+t.cfg.Tgt+": one decoder step", t.ONNXDecoderStep)
 	return append(a, b...), err
+}
+
+// torchMapping pairs the weights with a PyTorch state_dict (the
+// Translator module of interop/torch's rnnzoo_torch.py): "src_embed",
+// the bidirectional "encoder" (nn.LSTM or nn.GRU), "tgt_embed", the
+// "decoder", the nn.Linear "bridge.{k}" (per layer: h, then c for LSTM),
+// "attn" (Wq, Wk and v; or Wa), "combine" and "out".
+func (t *Model) torchMapping() *torch.Mapping {
+	var m torch.Mapping
+	s := t.m
+	m.Embedding("src_embed.", s.Enc.Embed)
+	m.Stack("encoder.", s.Enc.RNN)
+	m.Embedding("tgt_embed.", s.Dec.Embed)
+	m.Stack("decoder.", s.Dec.RNN)
+	for k, b := range s.Bridge {
+		m.Linear(fmt.Sprintf("bridge.%d.", k), b)
+	}
+	if a := s.Attn; a != nil {
+		switch a.Kind {
+		case graph.Additive:
+			m.Param("attn.Wq.weight", a.Wq, true)
+			m.Param("attn.Wk.weight", a.Wk, true)
+			m.Param("attn.v", a.V, false)
+		case graph.General:
+			m.Param("attn.Wa.weight", a.Wa, true)
+		}
+		m.Linear("combine.", s.Combine)
+	}
+	m.Linear("out.", s.Out)
+	return &m
+}
+
+// ExportTorch writes the weights as a PyTorch state_dict in safetensors
+// (package interop/torch), with the configuration as metadata.
+func (t *Model) ExportTorch(path string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return torch.ExportModel(path, Kind, t.cfg, t.torchMapping())
+}
+
+// ImportTorch replaces the weights by those of a PyTorch state_dict
+// (safetensors or .npz) of the same architecture.
+func (t *Model) ImportTorch(path string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return torch.ImportModel(path, Kind, t.torchMapping())
 }
