@@ -346,6 +346,54 @@ func exportAs(env *Env, m any, format, out string, int8 bool) error {
 	return nil
 }
 
+// TorchImporter is a model whose weights can be replaced by those of a
+// PyTorch state_dict of the same architecture (safetensors or .npz).
+type TorchImporter interface {
+	ImportTorch(path string) error
+}
+
+// ImportCommand is the import command every program shares: it loads
+// -model with load (the architecture, configuration and vocabulary: a
+// checkpoint, or builtin), replaces its weights by those of the PyTorch
+// state_dict -in (-format torch: safetensors, or .npz from numpy.savez)
+// and writes the result to -out as a weights-only checkpoint, which the
+// other commands read with -model.
+func ImportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
+	return Command{Name: "import", Short: "a PyTorch state_dict (-format torch -in FILE.safetensors|.npz) into a checkpoint of -model's architecture (-out)", Run: func(env *Env, args []string) error {
+		fs := Flags(env, program, "import")
+		var c Common
+		c.Register(fs, "checkpoint, or builtin, whose architecture, configuration and vocabulary the weights fit (default: the one the demo or train saved, else builtin)")
+		format := fs.String("format", "torch", "format of -in: torch (a torch.nn state_dict, as export -format torch writes it)")
+		in := fs.String("in", "", "state_dict to read: safetensors, or .npz from numpy.savez")
+		out := fs.String("out", "", "checkpoint to write (.gz: compressed)")
+		if err := Parse(env, fs, args, true); err != nil {
+			return err
+		}
+		if *format != "torch" {
+			return Usagef("-format %q: want torch", *format)
+		}
+		if *in == "" || *out == "" {
+			return Usagef("-in FILE and -out FILE are required")
+		}
+		m, err := load(env, c.Model)
+		if err != nil {
+			return err
+		}
+		x, ok := any(m).(TorchImporter)
+		if !ok {
+			return fmt.Errorf("this model has no PyTorch import")
+		}
+		if err := x.ImportTorch(*in); err != nil {
+			return err
+		}
+		if err := m.Save(*out, false); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %s\n", *out)
+		return nil
+	}}
+}
+
 // ReadModelHelp is the -model help of a command that reads a model.
 const ReadModelHelp = "checkpoint, or builtin (default: the one the demo or train saved, else builtin)"
 

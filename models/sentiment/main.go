@@ -26,6 +26,7 @@ var program = &cli.Program{
 		{Name: "eval", Short: "score a labelled file: accuracy, macro-F1, confusion (-model M -test FILE)", Run: cmdEval},
 		{Name: "predict", Short: "classify texts given as arguments or one per line on stdin (-model M|builtin)", Run: cmdPredict},
 		cli.ExportCommand("sentiment", load),
+		cli.ImportCommand("sentiment", load),
 		zoo.Command("sentiment", polarity.Kind),
 		{Name: "tokens", Short: "the training split as the model tokenises it, one sentence a line", Run: cmdTokens},
 	},

@@ -27,6 +27,7 @@ var program = &cli.Program{
 		{Name: "predict", Short: "translate sentences given as arguments or one per line on stdin", Run: cmdPredict},
 		{Name: "heatmap", Short: "the attention weights of one sentence as a PNG heat map", Run: cmdHeatmap},
 		cli.ExportCommand("translate", load),
+		cli.ImportCommand("translate", load),
 		zoo.Command("translate", translator.Kind),
 		{Name: "average", Short: "the mean weights of checkpoints of one model (e.g. its last epochs)", Run: cmdAverage},
 	},
