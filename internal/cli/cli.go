@@ -291,9 +291,7 @@ type TorchExporter interface {
 // (TorchExporter).
 func ExportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
 	return Command{Name: "export", Short: "write a model: -format rnnzoo (weights only; -int8, .gz), onnx or torch (a PyTorch state_dict)", Run: func(env *Env, args []string) error {
-		fs := Flags(env, program, "export")
-		var c Common
-		c.Register(fs, "checkpoint, or builtin (default: the one the demo or train saved, else builtin)")
+		fs, c := Start(env, program, "export", ReadModelHelp)
 		out := fs.String("out", "", "file to write (.gz: compressed)")
 		format := fs.String("format", "rnnzoo", "rnnzoo (a weights-only checkpoint), onnx (ONNX, opset 17) or torch (safetensors with a torch.nn state_dict's names and layouts)")
 		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column (a quarter of the size; -format rnnzoo)")
@@ -360,9 +358,7 @@ type TorchImporter interface {
 // other commands read with -model.
 func ImportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
 	return Command{Name: "import", Short: "a PyTorch state_dict (-format torch -in FILE.safetensors|.npz) into a checkpoint of -model's architecture (-out)", Run: func(env *Env, args []string) error {
-		fs := Flags(env, program, "import")
-		var c Common
-		c.Register(fs, "checkpoint, or builtin, whose architecture, configuration and vocabulary the weights fit (default: the one the demo or train saved, else builtin)")
+		fs, c := Start(env, program, "import", "checkpoint, or builtin, whose architecture, configuration and vocabulary the weights fit (default: the one the demo or train saved, else builtin)")
 		format := fs.String("format", "torch", "format of -in: torch (a torch.nn state_dict, as export -format torch writes it)")
 		in := fs.String("in", "", "state_dict to read: safetensors, or .npz from numpy.savez")
 		out := fs.String("out", "", "checkpoint to write (.gz: compressed)")
