@@ -83,13 +83,18 @@ type TB interface {
 	Log(args ...any)
 	Errorf(format string, args ...any)
 	Fatal(args ...any)
+	Skip(args ...any)
 }
 
-// Test runs BothWays for a test: it logs one line per case (with note,
+// Test runs BothWays for a test: it skips t, saying what is missing,
+// where PyTorch is not installed; it logs one line per case (with note,
 // which says what was compared) and fails t when a difference is above
 // tol.
 func Test(t TB, kind string, seed int, tol float64, note string, cases []Case) {
 	t.Helper()
+	if err := Available(); err != nil {
+		t.Skip("PyTorch: ", err)
+	}
 	res, err := BothWays(t.TempDir(), kind, seed, cases)
 	if err != nil {
 		t.Fatal(err)

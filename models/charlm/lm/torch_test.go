@@ -14,9 +14,6 @@ import (
 // them (.npz) and compares again. An Elman model with the sigmoid
 // activation has no nn.RNN counterpart, which its export says.
 func TestTorchBothWays(t *testing.T) {
-	if err := torch.Available(); err != nil {
-		t.Skip("PyTorch: ", err)
-	}
 	text := [][]rune{[]rune("The Un"), []rune("ion is")}
 	var cases []torch.Case
 	var first *Model

@@ -7,14 +7,9 @@ import (
 	"github.com/rnnzoo/rnnzoo/interop/torch"
 )
 
-// TestTorchBothWays exports each model's weights to PyTorch and compares
-// the PyTorch module's outputs (float64) with Predict's; and has PyTorch
-// draw weights of the same architecture (seeded), imports them (.npz) and
-// compares Predict with PyTorch on those.
+// TestTorchBothWays: Predict against the PyTorch module run on each
+// model's export, and on weights PyTorch drew and rnnzoo imported (.npz).
 func TestTorchBothWays(t *testing.T) {
-	if err := torch.Available(); err != nil {
-		t.Skip("PyTorch: ", err)
-	}
 	var cases []torch.Case
 	for name, m := range interopModels(t) {
 		imp, err := New(m.Config(), m.Vocab(), nil, 1, 4)

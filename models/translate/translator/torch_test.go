@@ -47,9 +47,6 @@ func decoderSteps(t *testing.T, m *Model, srcs [][]int, prev [][]int, greedy boo
 // rnnzoo's decoder; and has PyTorch draw weights of the same architecture
 // (seeded), imports them (.npz) and compares again.
 func TestTorchBothWays(t *testing.T) {
-	if err := torch.Available(); err != nil {
-		t.Skip("PyTorch: ", err)
-	}
 	var cases []torch.Case
 	for name, m := range interopModels(t) {
 		src, tgt := m.Vocabs()
