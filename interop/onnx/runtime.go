@@ -246,3 +246,19 @@ func Rows(t Tensor) [][]int {
 	}
 	return out
 }
+
+// CheckExport checks exported files with the ONNX checker where Debian's
+// python3-onnx is installed (err: a file it refuses), and says whether
+// ONNX Runtime is there to run them: missing is nil, or an error naming
+// what is not installed (a test then skips the comparison).
+func CheckExport(files ...string) (missing, err error) {
+	if Checker() == nil {
+		for _, f := range files {
+			if err := Check(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	_, _, missing = Runtime()
+	return missing, nil
+}
