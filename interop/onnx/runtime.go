@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/rnnzoo/rnnzoo/internal/racebuild"
 )
 
 //go:embed ort_run.js
@@ -252,6 +254,9 @@ func Rows(t Tensor) [][]int {
 // ONNX Runtime is there to run them: missing is nil, or an error naming
 // what is not installed (a test then skips the comparison).
 func CheckExport(files ...string) (missing, err error) {
+	if racebuild.Enabled {
+		return errors.New("not under the race detector: these tests compare with outside runtimes and run no concurrency of ours; the plain go test runs them"), nil
+	}
 	if Checker() == nil {
 		for _, f := range files {
 			if err := Check(f); err != nil {

@@ -3,6 +3,8 @@ package torch
 import (
 	"fmt"
 	"path/filepath"
+
+	"github.com/rnnzoo/rnnzoo/internal/racebuild"
 )
 
 // Case is one model of a round trip between rnnzoo and PyTorch
@@ -92,6 +94,9 @@ type TB interface {
 // tol.
 func Test(t TB, kind string, seed int, tol float64, note string, cases []Case) {
 	t.Helper()
+	if racebuild.Enabled {
+		t.Skip("not under the race detector: this test compares with PyTorch and runs no concurrency of ours; the plain go test runs it")
+	}
 	if err := Available(); err != nil {
 		t.Skip("PyTorch: ", err)
 	}
