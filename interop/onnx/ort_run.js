@@ -24,7 +24,7 @@ async function main() {
   for (const run of runs) {
     let s = sessions.get(run.model);
     if (!s) {
-      s = await ort.InferenceSession.create(run.model, { graphOptimizationLevel: 'disabled' });
+      s = await ort.InferenceSession.create(run.model);
       sessions.set(run.model, s);
     }
     const feeds = {};
