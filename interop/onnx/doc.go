@@ -20,10 +20,13 @@
 // The protobuf types are those of the onnx package of the module
 // github.com/advancedclimatesystems/gonnx (MPL-2.0, used unmodified),
 // generated from ONNX's published onnx.proto3: among the Go modules that
-// export ONNX's types it is the lightest, as its only requirements
-// (google.golang.org/protobuf, gorgonia.org/tensor) are rnnzoo's own.
+// export ONNX's types it is the lightest, as that package imports nothing
+// but google.golang.org/protobuf and gorgonia.org/tensor, both rnnzoo's
+// own (its module's requirements raise three indirect versions:
+// golang/protobuf, flatbuffers and x/xerrors). Generating the types anew
+// with protoc would have added a tool to the build for no gain.
 //
-// Run and Check are for tests and users who have the runtimes: Run feeds a
+// RunAll and Check are for tests and users who have the runtimes: RunAll feeds a
 // model to ONNX Runtime through Node.js and the npm package
 // onnxruntime-node (the script ort_run.js, embedded here), found through
 // the environment variable RNNZOO_ORT_NODE (the node_modules folder that
