@@ -272,27 +272,121 @@ type Saver interface {
 	Save(path string, int8 bool) error
 }
 
+// ONNXExporter is a model that writes itself as ONNX: it returns the
+// files written (a model of several graphs may write one file each).
+type ONNXExporter interface {
+	ExportONNX(path string) ([]string, error)
+}
+
+// TorchExporter is a model that writes its weights as a PyTorch
+// state_dict in safetensors.
+type TorchExporter interface {
+	ExportTorch(path string) error
+}
+
 // ExportCommand is the export command every program shares: it loads
-// -model with load and writes its weights alone to -out (-int8: 8-bit
-// weight matrices; a name ending in .gz: compressed).
+// -model with load and writes it to -out in the -format asked: rnnzoo (its
+// weights alone as a checkpoint; -int8: 8-bit weight matrices; a name
+// ending in .gz: compressed), onnx (ONNXExporter) or torch
+// (TorchExporter).
 func ExportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
-	return Command{Name: "export", Short: "write a model's weights only (-int8: 8-bit matrices; .gz: compressed)", Run: func(env *Env, args []string) error {
-		fs := Flags(env, program, "export")
-		var c Common
-		c.Register(fs, "checkpoint, or builtin (default: the one the demo or train saved, else builtin)")
+	return Command{Name: "export", Short: "write a model: -format rnnzoo (weights only; -int8, .gz), onnx or torch (a PyTorch state_dict)", Run: func(env *Env, args []string) error {
+		fs, c := Start(env, program, "export", ReadModelHelp)
 		out := fs.String("out", "", "file to write (.gz: compressed)")
-		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column (a quarter of the size)")
+		format := fs.String("format", "rnnzoo", "rnnzoo (a weights-only checkpoint), onnx (ONNX, opset 17) or torch (safetensors with a torch.nn state_dict's names and layouts)")
+		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column (a quarter of the size; -format rnnzoo)")
 		if err := Parse(env, fs, args, true); err != nil {
 			return err
 		}
 		if *out == "" {
 			return Usagef("-out FILE is required")
 		}
+		if *format != "rnnzoo" && *format != "onnx" && *format != "torch" {
+			return Usagef("-format %q: want rnnzoo, onnx or torch", *format)
+		}
+		if *int8 && *format != "rnnzoo" {
+			return Usagef("-int8 applies to -format rnnzoo only")
+		}
 		m, err := load(env, c.Model)
 		if err != nil {
 			return err
 		}
-		return m.Save(*out, *int8)
+		return exportAs(env, any(m), *format, *out, *int8)
+	}}
+}
+
+func exportAs(env *Env, m any, format, out string, int8 bool) error {
+	files := []string{out}
+	switch format {
+	case "onnx":
+		x, ok := m.(ONNXExporter)
+		if !ok {
+			return fmt.Errorf("this model has no ONNX export")
+		}
+		var err error
+		if files, err = x.ExportONNX(out); err != nil {
+			return err
+		}
+	case "torch":
+		x, ok := m.(TorchExporter)
+		if !ok {
+			return fmt.Errorf("this model has no PyTorch export")
+		}
+		if err := x.ExportTorch(out); err != nil {
+			return err
+		}
+	default:
+		if err := m.(Saver).Save(out, int8); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s\n", strings.Join(files, ", "))
+	return nil
+}
+
+// TorchImporter is a model whose weights can be replaced by those of a
+// PyTorch state_dict of the same architecture (safetensors or .npz).
+type TorchImporter interface {
+	ImportTorch(path string) error
+}
+
+// ImportCommand is the import command every program shares: it loads
+// -model with load (the architecture, configuration and vocabulary: a
+// checkpoint, or builtin), replaces its weights by those of the PyTorch
+// state_dict -in (-format torch: safetensors, or .npz from numpy.savez)
+// and writes the result to -out as a weights-only checkpoint, which the
+// other commands read with -model.
+func ImportCommand[M Saver](program string, load func(env *Env, model string) (M, error)) Command {
+	return Command{Name: "import", Short: "a PyTorch state_dict (-format torch -in FILE.safetensors|.npz) into a checkpoint of -model's architecture (-out)", Run: func(env *Env, args []string) error {
+		fs, c := Start(env, program, "import", "checkpoint, or builtin, whose architecture, configuration and vocabulary the weights fit (default: the one the demo or train saved, else builtin)")
+		format := fs.String("format", "torch", "format of -in: torch (a torch.nn state_dict, as export -format torch writes it)")
+		in := fs.String("in", "", "state_dict to read: safetensors, or .npz from numpy.savez")
+		out := fs.String("out", "", "checkpoint to write (.gz: compressed)")
+		if err := Parse(env, fs, args, true); err != nil {
+			return err
+		}
+		if *format != "torch" {
+			return Usagef("-format %q: want torch", *format)
+		}
+		if *in == "" || *out == "" {
+			return Usagef("-in FILE and -out FILE are required")
+		}
+		m, err := load(env, c.Model)
+		if err != nil {
+			return err
+		}
+		x, ok := any(m).(TorchImporter)
+		if !ok {
+			return fmt.Errorf("this model has no PyTorch import")
+		}
+		if err := x.ImportTorch(*in); err != nil {
+			return err
+		}
+		if err := m.Save(*out, false); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "wrote %s\n", *out)
+		return nil
 	}}
 }
 

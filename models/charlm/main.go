@@ -25,6 +25,7 @@ var program = &cli.Program{
 		{Name: "eval", Short: "bits per character of a model on a text", Run: cmdEval},
 		{Name: "sample", Short: "write text after a priming string", Run: cmdSample},
 		cli.ExportCommand("charlm", load),
+		cli.ImportCommand("charlm", load),
 		zoo.Command("charlm", lm.Kind),
 		cli.MergeCommand("charlm"),
 	},

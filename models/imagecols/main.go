@@ -25,6 +25,7 @@ var program = &cli.Program{
 		{Name: "predict", Short: "classify the images of IDX or PNG files", Run: cmdPredict},
 		{Name: "generate", Short: "train or load the conditional generator and write a PNG grid", Run: cmdGenerate},
 		cli.ExportCommand("imagecols", exportLoad),
+		cli.ImportCommand("imagecols", exportLoad),
 		zoo.Command("imagecols", cols.Kind),
 		cli.MergeCommand("imagecols"),
 	},
@@ -37,14 +38,6 @@ func exportLoad(env *cli.Env, model string) (*cols.Model, error) {
 		return nil, cli.Usagef("-model FILE is required (imagecols keeps a model per data set and kind)")
 	}
 	return cols.Load(model)
-}
-
-// checkpoint is -model, or cols.CachePath of the model.
-func checkpoint(c *cli.Common, kind, dataset string, o cols.Options) (string, error) {
-	if c.Model != "" {
-		return c.Model, nil
-	}
-	return cols.CachePath(kind, dataset, o)
 }
 
 func cmdTrain(env *cli.Env, cmd string, args []string) error {
@@ -61,7 +54,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	if err != nil {
 		return err
 	}
-	if o.Checkpoint, err = checkpoint(c, cols.KindClassifier, d.Dataset, o); err != nil {
+	if o.Checkpoint, err = cols.ModelPath(c.Model, cols.KindClassifier, d.Dataset, o); err != nil {
 		return err
 	}
 	o.Progress, o.Info = env.Stderr, env.Stderr
@@ -187,7 +180,7 @@ func cmdGenerate(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	path, err := checkpoint(c, cols.KindGenerator, d.Dataset, o)
+	path, err := cols.ModelPath(c.Model, cols.KindGenerator, d.Dataset, o)
 	if err != nil {
 		return err
 	}

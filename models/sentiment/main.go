@@ -26,6 +26,7 @@ var program = &cli.Program{
 		{Name: "eval", Short: "score a labelled file: accuracy, macro-F1, confusion (-model M -test FILE)", Run: cmdEval},
 		{Name: "predict", Short: "classify texts given as arguments or one per line on stdin (-model M|builtin)", Run: cmdPredict},
 		cli.ExportCommand("sentiment", load),
+		cli.ImportCommand("sentiment", load),
 		zoo.Command("sentiment", polarity.Kind),
 		cli.MergeCommand("sentiment"),
 		{Name: "tokens", Short: "the training split as the model tokenises it, one sentence a line", Run: cmdTokens},
@@ -172,10 +173,11 @@ func cmdPredict(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ids := m.Encode(lines) // the token ids fed to the model, for other runtimes (export -format onnx|torch)
 	for i, s := range lines {
 		p := preds[i]
 		if err := c.Print(env, fmt.Sprintf("%s\t%.4f\t%s", p.Name, p.Probabilities[p.Label], s),
-			map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities}); err != nil {
+			map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities, "ids": ids[i]}); err != nil {
 			return err
 		}
 	}

@@ -27,6 +27,7 @@ var program = &cli.Program{
 		{Name: "predict", Short: "translate sentences given as arguments or one per line on stdin", Run: cmdPredict},
 		{Name: "heatmap", Short: "the attention weights of one sentence as a PNG heat map", Run: cmdHeatmap},
 		cli.ExportCommand("translate", load),
+		cli.ImportCommand("translate", load),
 		zoo.Command("translate", translator.Kind),
 		cli.MergeCommand("translate"),
 		{Name: "average", Short: "the mean weights of checkpoints of one model (e.g. its last epochs)", Run: cmdAverage},
@@ -121,7 +122,7 @@ func cmdPredict(env *cli.Env, args []string) error {
 		return err
 	}
 	for i, s := range outs {
-		if err := c.Print(env, s, map[string]string{"text": lines[i], "translation": s}); err != nil {
+		if err := c.Print(env, s, map[string]any{"text": lines[i], "translation": s, "ids": m.EncodeSource(lines[i])}); err != nil {
 			return err
 		}
 	}

@@ -27,7 +27,6 @@ type Classifier struct {
 	mu      sync.Mutex // serialises Classify, Predict and Evaluate
 }
 
-// NewClassifier creates a classifier with weights drawn from seed.
 // CachePath is where the imagecols program keeps a model of a kind
 // (KindClassifier or KindGenerator), data set and architecture when no
 // -model is given: a file in the user cache directory named after them.
@@ -40,6 +39,16 @@ func CachePath(kind, dataset string, o Options) (string, error) {
 	return datasets.CacheFile(Kind, dataset+"-"+gen+cfg.Name()+".ckpt")
 }
 
+// ModelPath is the checkpoint a command of the imagecols program reads or
+// writes: model (its -model flag) when set, else CachePath.
+func ModelPath(model, kind, dataset string, o Options) (string, error) {
+	if model != "" {
+		return model, nil
+	}
+	return CachePath(kind, dataset, o)
+}
+
+// NewClassifier creates a classifier with weights drawn from seed.
 func NewClassifier(cfg Config, seed uint64) (*Classifier, error) {
 	cfg.Kind = KindClassifier
 	if err := cfg.Validate(); err != nil {
