@@ -31,7 +31,7 @@ var Info = struct {
 	Name:     "debian17m-sg100",
 	Corpus:   "17,005,207-word English corpus built from registry packages (datasets/DATA.md; Debian documentation and dictionaries, npm State of the Union and Moby-Dick), lower-cased, no punctuation",
 	Licence:  "vectors are derived data of the rnnzoo project (Apache-2.0); see NOTICE for the corpus sources",
-	Settings: "skip-gram, size 100, window 5, negative 5, sample 1e-4, min-count 5, iter 3, alpha 0.04 on a cosine schedule (the trainer's Skip-gram defaults), seed 1, 2 threads",
+	Settings: "skip-gram, size 100, window 5, negative 5, sample 1e-4, min-count 5, iter 3, alpha 0.04 on a cosine schedule, pair by pair (-shared-negatives=false), seed 1, 2 threads",
 	Words:    72215, Dim: 100,
 	// Measured with `go run ./embeddings/word2vec eval-analogy` and `eval-sim`
 	// (the same counts as gensim's evaluate_word_analogies gives).

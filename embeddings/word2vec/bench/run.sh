@@ -11,8 +11,9 @@
 # sample 1e-4, min-count 5, and for the peers 1 iteration at the C tool's
 # learning rates. Tool "go" runs this trainer with its defaults for the rest
 # (no -iter, -alpha or schedule: the time-to-accuracy winners); "go1" runs it
-# as the peers run (1 iteration, the C tool's linear schedule); "gosh" and
-# "go1sh" are the same with -shared-negatives (Skip-gram's HogBatch).
+# as the peers run (1 iteration, the C tool's linear schedule, Skip-gram
+# pair by pair); "gopair" is the default with Skip-gram pair by pair, and
+# "go1sh" is go1 with the default shared negatives (HogBatch).
 # Env: SHARED (default ../shared), CORPUS (default the 17M-word corpus that
 # $SHARED/bench/setup.sh builds), RUNS=1, MODES="sg cbow",
 # TOOLS="go gensim c", THREADS="2" (a list: each count is a round),
@@ -46,9 +47,9 @@ run_one() { # tool mode run threads
   vec=$OUT/$name.bin
   case $tool in
     go)  cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" $GOFLAGS_EXTRA); start='Vocab size';;
-    go1) cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" -iter 1 -alpha $al -alpha-schedule linear $GOFLAGS_EXTRA); start='Vocab size';;
-    gosh) cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" -shared-negatives $GOFLAGS_EXTRA); start='Vocab size';;
-    go1sh) cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" -iter 1 -alpha $al -alpha-schedule linear -shared-negatives $GOFLAGS_EXTRA); start='Vocab size';;
+    gopair) cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" -shared-negatives=false $GOFLAGS_EXTRA); start='Vocab size';;
+    go1) cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" -iter 1 -alpha $al -alpha-schedule linear -shared-negatives=false $GOFLAGS_EXTRA); start='Vocab size';;
+    go1sh) cmd=("$GO_BIN" train -train "$CORPUS" -output "$vec" "${common[@]}" -iter 1 -alpha $al -alpha-schedule linear $GOFLAGS_EXTRA); start='Vocab size';;
     c)   cmd=("$W2V_C" -train "$CORPUS" -output "$vec" "${common[@]}" -iter 1 -alpha $al); start='Alpha:';;
     gensim) cmd=($PY "$BENCH/w2v_gensim.py" "$CORPUS" "$vec" "$mode" "$th" 1e-4 file); start='GENSIM_VOCAB_DONE';;
   esac

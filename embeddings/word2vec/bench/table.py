@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The results table of run.sh: per mode, thread count and tool, the median
-over rounds of the whole command's wall time, corpus words per second of
-that time, analogy accuracy (questions-words, restrict 30,000), Spearman's
+over rounds of the whole command's wall time, the passes over the corpus,
+corpus words trained per second of that time (passes × corpus words / wall),
+analogy accuracy (questions-words, restrict 30,000), Spearman's
 rho on WS-353 (all) and its mean over every word-similarity file, and peak
 RSS; and each tool's time relative to gensim's at the same thread count.
 
@@ -31,13 +32,25 @@ def med(xs):
     return statistics.median(xs) if xs else None
 
 
+def passes(r):
+    """Passes over the corpus: -iter in the command, else the trainer's
+    default for the mode (Skip-gram 3, CBOW 2) for this trainer's runs, 1
+    for the peers' (run.sh gives them -iter 1 or epochs=1)."""
+    cmd = r["cmd"]
+    if "-iter" in cmd:
+        return int(cmd[cmd.index("-iter") + 1])
+    if r["tool"].startswith("go"):
+        return 3 if r["mode"] == "sg" else 2
+    return 1
+
+
 def f(x, spec):
     return "n/a" if x is None else format(x, spec)
 
 
-order = {"go": 0, "gosh": 1, "go1": 2, "go1sh": 3, "gensim": 4, "c": 5}
-print("| mode | threads | tool | wall s | words/s | / gensim time | analogy % | WS-353 rho | mean rho (11 sets) | peak RSS MB |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+order = {"go": 0, "gopair": 1, "go1": 2, "go1sh": 3, "gensim": 4, "c": 5}
+print("| mode | threads | tool | passes | wall s | words/s | / gensim time | analogy % | WS-353 rho | mean rho (11 sets) | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for (mode, th, tool) in sorted(runs, key=lambda k: (k[0], k[1], order.get(k[2], 9))):
     rs = runs[(mode, th, tool)]
     wall = med([r["wall_s"] for r in rs])
@@ -47,5 +60,6 @@ for (mode, th, tool) in sorted(runs, key=lambda k: (k[0], k[1], order.get(k[2], 
     ws = med([sims[r["name"]]["EN-WS-353-ALL.txt"]["spearman"] for r in rs if r["name"] in sims])
     mean = med([statistics.mean(s["spearman"] for s in sims[r["name"]].values()) for r in rs if r["name"] in sims])
     rss = med([r["max_rss_kb"] / 1024 for r in rs])
-    wps = int(rs[0]["corpus_words"]) / wall
-    print(f"| {mode} | {th} | {tool} | {wall:.1f} | {wps/1e6:.2f} M | {f(rel, '.2f')} | {f(acc, '.2f')} | {f(ws, '.3f')} | {f(mean, '.3f')} | {rss:.0f} |")
+    n = passes(rs[0])
+    wps = n * int(rs[0]["corpus_words"]) / wall
+    print(f"| {mode} | {th} | {tool} | {n} | {wall:.1f} | {wps/1e6:.2f} M | {f(rel, '.2f')} | {f(acc, '.2f')} | {f(ws, '.3f')} | {f(mean, '.3f')} | {rss:.0f} |")

@@ -11,10 +11,12 @@
 // it (-alpha-end 0.5: analogy accuracy 7.41% → 5.77% Skip-gram, 5.92% →
 // 5.58% CBOW).
 //
-// Skip-gram trains pair by pair, as the C tool does (each context word
-// with its own draw of negatives), or, with SharedNegatives, a window at a
-// time with one draw of negatives for all its context words (Ji et al.'s
-// HogBatch), over four-row vector kernels; RESULTS.md compares the two.
+// Skip-gram with negative sampling trains a window at a time with one draw
+// of negatives for all its context words (Ji et al.'s HogBatch), over
+// four-row vector kernels, or, with Pairwise, pair by pair as the C tool
+// does (each context word with its own draw of negatives); RESULTS.md
+// compares the two: the window at a time is the faster at the same
+// accuracy per pass, and the default.
 //
 // Input is plain text tokenised like the C tool: words are separated by
 // spaces, tabs and newlines, carriage returns are ignored, and every newline
@@ -41,5 +43,5 @@
 // reusable buffers by one reader. What grows with the core count is the
 // reader's share (one goroutine tokenises for all) and, as for every
 // Hogwild trainer, the cache-line traffic on the rows of frequent words,
-// which SharedNegatives lowers by fetching a window's output rows once.
+// which the shared negatives lower by fetching a window's output rows once.
 package trainer

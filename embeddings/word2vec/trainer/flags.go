@@ -15,6 +15,7 @@ import (
 type Flags struct {
 	Train, Output, SaveVocab, ReadVocab string
 	Schedule                            string
+	shared                              bool
 	HS, CBOW, Binary                    int
 	cfg                                 Config
 }
@@ -36,7 +37,7 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.Float64Var(&c.Alpha, "alpha", 0, "starting learning rate (default 0.04 Skip-gram, 0.075 CBOW; the C tool's: 0.025, 0.05)")
 	fs.Float64Var(&c.AlphaEnd, "alpha-end", 0, "last learning rate as a fraction of -alpha (default 1e-4)")
 	fs.StringVar(&f.Schedule, "alpha-schedule", "", "learning-rate schedule from -alpha to -alpha-end: linear or cosine (default cosine Skip-gram, linear CBOW)")
-	fs.BoolVar(&c.SharedNegatives, "shared-negatives", false, "Skip-gram: one draw of negatives per window, shared by its context words (HogBatch)")
+	fs.BoolVar(&f.shared, "shared-negatives", true, "Skip-gram: one draw of negatives per window, shared by its context words (HogBatch); false: per pair, as the C tool")
 	fs.IntVar(&f.CBOW, "cbow", 1, "1: CBOW, 0: Skip-gram")
 	fs.IntVar(&f.Binary, "binary", 0, "1: write the binary format")
 	fs.StringVar(&f.SaveVocab, "save-vocab", "", "write the vocabulary (word count) to this file")
@@ -70,6 +71,7 @@ func (f *Flags) Config() (Config, error) {
 		return c, fmt.Errorf("-alpha-schedule: %v", err)
 	}
 	c.Schedule = s
+	c.Pairwise = !f.shared
 	if c.Sample == 0 {
 		c.Sample = -1 // off (the trainer's zero means default)
 	}

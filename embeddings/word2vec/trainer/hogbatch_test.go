@@ -11,7 +11,7 @@ import (
 func TestSharedNegativesWindowEquations(t *testing.T) {
 	const V, d, win, neg = 12, 19, 3, 5
 	const alpha = 0.4
-	cfg := Config{Dim: d, Window: win, Negative: neg, SharedNegatives: true, MinCount: 1, Seed: 5}
+	cfg := Config{Dim: d, Window: win, Negative: neg, MinCount: 1, Seed: 5}
 	if err := cfg.fill(); err != nil {
 		t.Fatal(err)
 	}

@@ -158,7 +158,7 @@ func TestReproducibleSameSeedSameVectors(t *testing.T) {
 	src := stringSource(synthetic(400))
 	for _, mode := range []struct{ cbow, hs, shared bool }{{false, false, false}, {false, false, true}, {false, true, false}, {true, false, false}, {true, true, false}} {
 		cbow, hs := mode.cbow, mode.hs
-		cfg := Config{Dim: 16, Iter: 2, MinCount: 1, CBOW: cbow, HS: hs, Seed: 3, Reproducible: true, Threads: 4, SharedNegatives: mode.shared}
+		cfg := Config{Dim: 16, Iter: 2, MinCount: 1, CBOW: cbow, HS: hs, Seed: 3, Reproducible: true, Threads: 4, Pairwise: !mode.shared}
 		r1, err := Train(src, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -184,10 +184,10 @@ func TestReproducibleSameSeedSameVectors(t *testing.T) {
 func TestLearnsTopics(t *testing.T) {
 	src := stringSource(synthetic(1000))
 	for _, c := range []Config{
-		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1}, // Skip-gram NS, Hogwild
-		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1, SharedNegatives: true},
-		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, CBOW: true, Sample: -1}, // CBOW NS
-		{Dim: 20, Iter: 3, MinCount: 1, Threads: 1, HS: true, Negative: -1}, // Skip-gram HS
+		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1},                 // Skip-gram NS, Hogwild, shared negatives
+		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, Sample: -1, Pairwise: true}, // the same pair by pair
+		{Dim: 20, Iter: 3, MinCount: 1, Threads: 2, CBOW: true, Sample: -1},     // CBOW NS
+		{Dim: 20, Iter: 3, MinCount: 1, Threads: 1, HS: true, Negative: -1},     // Skip-gram HS
 		{Dim: 20, Iter: 3, MinCount: 1, Threads: 1, HS: true, Negative: -1, CBOW: true},
 	} {
 		res, err := Train(src, c)
