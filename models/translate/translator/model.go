@@ -98,6 +98,12 @@ type Model struct {
 // words (lower-cased token → form, may be nil), the seed of the initial
 // weights and of the training draws, and the training batch size.
 func New(cfg Config, src, tgt *text.Vocab, truecase map[string]string, seed uint64, batch int) (*Model, error) {
+	return newModel(cfg, src, tgt, truecase, seed, batch, tensor.Float32)
+}
+
+// newModel is New with weights of the given type (float64 for comparisons
+// with runtimes that compute in float64).
+func newModel(cfg Config, src, tgt *text.Vocab, truecase map[string]string, seed uint64, batch int, dt tensor.Dtype) (*Model, error) {
 	kind, att := cfg.Cell, cfg.Attention
 	switch {
 	case kind != graph.GRU && kind != graph.LSTM:
@@ -119,7 +125,7 @@ func New(cfg Config, src, tgt *text.Vocab, truecase map[string]string, seed uint
 	case tgt.BOSID() < 0 || tgt.EOSID() < 0:
 		return nil, fmt.Errorf("the target vocabulary has no <bos>/<eos>")
 	}
-	ps := graph.NewParams(tensor.Float32, seed)
+	ps := graph.NewParams(dt, seed)
 	m, err := graph.NewSeq2Seq(ps, "s2s", graph.Seq2SeqConfig{
 		Src: graph.InputConfig{Vocab: cfg.SrcVocab, EmbedDim: cfg.EmbedDim},
 		Tgt: graph.InputConfig{Vocab: cfg.TgtVocab, EmbedDim: cfg.EmbedDim},
@@ -531,9 +537,15 @@ func initEmbeddings(ps *graph.Params, seed uint64) {
 		if !strings.HasSuffix(p.Name, ".embed.E") || p.Frozen {
 			continue
 		}
-		w := p.F32()
-		for i := range w {
-			w[i] = float32(rng.NormFloat64())
+		switch w := p.Value.Data().(type) {
+		case []float32:
+			for i := range w {
+				w[i] = float32(rng.NormFloat64())
+			}
+		case []float64:
+			for i := range w {
+				w[i] = rng.NormFloat64()
+			}
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"gorgonia.org/tensor"
+
 	"github.com/rnnzoo/rnnzoo/interop/onnx"
 	"github.com/rnnzoo/rnnzoo/interop/torch"
 )
@@ -62,19 +64,38 @@ func TestTorchBothWays(t *testing.T) {
 		cases = append(cases, torch.Case{Name: name, Config: m.Config(), Export: m.ExportTorch, Import: imp.ImportTorch,
 			Inputs: map[string]any{"src_ids": onnx.Rows(ids), "src_lengths": lens.Data, "prev": prev},
 			Diff: func(imported bool, out map[string][]float64) (float64, error) {
-				steps := decoderSteps(t, map[bool]*Model{false: m, true: imp}[imported], srcs, prev, false)
+				// PyTorch computes in float64 (the same weights): so does
+				// rnnzoo here, on a float64 copy of the model, since in
+				// float32 the log-probabilities of the shipped model's least
+				// likely words carry rounding of about 2e-5.
+				m64 := float64Copy(t, map[bool]*Model{false: m, true: imp}[imported])
+				steps := decoderSteps(t, m64, srcs, prev, false)
 				dp, dl := stepDiffs(steps, onnx.LogSoftmax(out["logits"], len(steps[0][0])))
 				t.Logf("%s (imported %v): largest difference in log-probability %.2g", name, imported, dl)
-				// rnnzoo computes in float32: the log-probabilities of the
-				// least likely of the shipped model's words carry its
-				// rounding (about 2e-5), as they do in ONNX Runtime.
-				if dl > 1e-4 {
-					t.Errorf("%s: PyTorch differs from rnnzoo's decoder by %.3g in log-probability", name, dl)
-				}
-				return dp, nil
+				return max(dp, dl), nil
 			}})
 	}
-	torch.Test(t, Kind, 14, 1e-5, "(probabilities over 3 decoder steps)", cases)
+	torch.Test(t, Kind, 14, 1e-5, "(probabilities and log-probabilities over 3 decoder steps, rnnzoo in float64)", cases)
+}
+
+// float64Copy returns m with its weights in float64 (the same values).
+func float64Copy(t *testing.T, m *Model) *Model {
+	t.Helper()
+	c, err := newModel(m.cfg, m.src, m.tgt, m.truecase, 1, m.batch, tensor.Float64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range c.ps.All() {
+		q := m.ps.Get(p.Name)
+		if q == nil {
+			t.Fatalf("float64 copy: %s has no weights %s", Kind, p.Name)
+		}
+		w := p.F64()
+		for i, v := range q.F32() {
+			w[i] = float64(v)
+		}
+	}
+	return c
 }
 
 // stepDiffs compares rnnzoo's decoder log-probabilities ([step][b][V],
