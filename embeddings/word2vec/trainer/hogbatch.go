@@ -57,13 +57,17 @@ func (w *worker) skipGramShared(sen []int32, alpha float32) {
 			ctx = append(ctx, ctx[0])
 		}
 		w.ctx = ctx
+		// The window's rows, taken once: the inputs (padded like ctx) and
+		// the outputs padded to four with the centre word's row (whose
+		// padding weights are zero).
+		in := gatherRows(w.inRows[:0], syn0, ctx, m4, d)
+		out := gatherRows(w.outRows[:0], syn1neg, outs, (k1+3)&^3, d)
+		w.inRows, w.outRows = in, out
 		g := w.scores[:m4*k1]
-		for i, c := range ctx {
-			in := syn0[int(c)*d : int(c)*d+d]
+		for i, x := range in {
 			for j := 0; j < k1; j += 4 {
-				rows := w.rows(syn1neg, outs, j)
-				f := [4]float32{}
-				f[0], f[1], f[2], f[3] = vecmath.Dot4(in, rows[0], rows[1], rows[2], rows[3])
+				var f [4]float32
+				f[0], f[1], f[2], f[3] = vecmath.Dot4(x, out[j], out[j+1], out[j+2], out[j+3])
 				for q := 0; q < 4 && j+q < k1; q++ {
 					o := j + q
 					label := float32(0)
@@ -89,39 +93,34 @@ func (w *worker) skipGramShared(sen []int32, alpha float32) {
 		for j := range outs {
 			y := do[j*d : j*d+d]
 			for i := 0; i < m4; i += 4 {
-				r := w.rows(syn0, ctx, i)
-				vecmath.Axpy4(y, g[i*k1+j], g[(i+1)*k1+j], g[(i+2)*k1+j], g[(i+3)*k1+j], r[0], r[1], r[2], r[3])
+				vecmath.Axpy4(y, g[i*k1+j], g[(i+1)*k1+j], g[(i+2)*k1+j], g[(i+3)*k1+j], in[i], in[i+1], in[i+2], in[i+3])
 			}
 		}
 		// C += G·O from the output rows before theirs.
-		for i, c := range ctx[:nc] {
-			y := syn0[int(c)*d : int(c)*d+d]
+		for i := range nc {
 			for j := 0; j < k1; j += 4 {
-				r := w.rows(syn1neg, outs, j)
 				var gq [4]float32
 				for q := 0; q < 4 && j+q < k1; q++ {
 					gq[q] = g[i*k1+j+q]
 				}
-				vecmath.Axpy4(y, gq[0], gq[1], gq[2], gq[3], r[0], r[1], r[2], r[3])
+				vecmath.Axpy4(in[i], gq[0], gq[1], gq[2], gq[3], out[j], out[j+1], out[j+2], out[j+3])
 			}
 		}
-		for j, o := range outs {
-			vecmath.Axpy(1, do[j*d:j*d+d], syn1neg[int(o)*d:int(o)*d+d])
+		for j := range outs {
+			vecmath.Axpy(1, do[j*d:j*d+d], out[j])
 		}
 	}
 }
 
-// rows returns the four rows of mat (rows of dim floats) named by ids[j],
-// ids[j+1], …; past the end of ids, the first row stands in (its weight is
-// zero wherever it pads).
-func (w *worker) rows(mat []float32, ids []int32, j int) *[4][]float32 {
-	d := w.m.dim
-	for q := range w.four {
-		id := ids[0]
-		if j+q < len(ids) {
-			id = ids[j+q]
+// gatherRows appends to dst the rows of mat (dim d) named by ids[0:n],
+// the first id standing in past the end of ids.
+func gatherRows(dst [][]float32, mat []float32, ids []int32, n, d int) [][]float32 {
+	for q := range n {
+		id := int(ids[0])
+		if q < len(ids) {
+			id = int(ids[q])
 		}
-		w.four[q] = mat[int(id)*d : int(id)*d+d : int(id)*d+d]
+		dst = append(dst, mat[id*d:id*d+d:id*d+d])
 	}
-	return &w.four
+	return dst
 }

@@ -381,7 +381,8 @@ type worker struct {
 	ctx            []int32
 	outs, nextOuts []int32
 	scores, grads  []float32
-	four           [4][]float32
+	inRows         [][]float32 // the window's input rows (syn0)
+	outRows        [][]float32 // its output rows (syn1neg), padded to 4
 }
 
 func newWorker(m *model) *worker {
@@ -389,6 +390,7 @@ func newWorker(m *model) *worker {
 	return &worker{m: m, neu1: make([]float32, m.dim), neu1e: make([]float32, m.dim),
 		pairs: make([]pair, 0, 2*maxSentence*win), negs: make([]int32, 2*max(m.cfg.Negative, 1)),
 		ctx: make([]int32, 0, 2*win+3), outs: make([]int32, k1), nextOuts: make([]int32, k1),
+		inRows: make([][]float32, 0, 2*win+3), outRows: make([][]float32, 0, k1+3),
 		scores: make([]float32, (2*win+3)*k1), grads: make([]float32, k1*m.dim)}
 }
 
