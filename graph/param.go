@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rnnzoo/rnnzoo/blas"
 	G "gorgonia.org/gorgonia"
@@ -67,7 +68,7 @@ type Params struct {
 	// sealed: see Seal. packs holds the weight matrices packed for the
 	// matrix kernels while sealed.
 	packMu sync.Mutex
-	sealed bool
+	sealed atomic.Bool // read without packMu on the unsealed fast path
 	packs  map[*Param]*blas.PackedB
 }
 
@@ -81,20 +82,16 @@ type Params struct {
 // Every optimizer step unseals first, so training a sealed model is safe;
 // code that writes weights by other means (Param.F32 and the like) after
 // a sealed model has run must call Unseal before.
-func (ps *Params) Seal() {
-	ps.packMu.Lock()
-	ps.sealed = true
-	ps.packMu.Unlock()
-}
+func (ps *Params) Seal() { ps.sealed.Store(true) }
 
 // Unseal withdraws Seal and frees the packed copies.
 func (ps *Params) Unseal() {
+	if !ps.sealed.Load() {
+		return // every optimizer step comes here: no lock when not sealed
+	}
 	ps.packMu.Lock()
 	defer ps.packMu.Unlock()
-	if !ps.sealed {
-		return
-	}
-	ps.sealed = false
+	ps.sealed.Store(false)
 	for _, pk := range ps.packs {
 		pk.Release()
 	}
@@ -102,23 +99,19 @@ func (ps *Params) Unseal() {
 }
 
 // Sealed reports whether Seal is in force.
-func (ps *Params) Sealed() bool {
-	ps.packMu.Lock()
-	defer ps.packMu.Unlock()
-	return ps.sealed
-}
+func (ps *Params) Sealed() bool { return ps.sealed.Load() }
 
 // packed returns p's float32 weights (k×n, row-major) packed as the right
 // operand of the Go kernels' products when ps is sealed, w is p's data and
 // those kernels are in use; else nil. The pack lives until Unseal.
 func (ps *Params) packed(p *Param, w []float32, k, n int) (blas.Implementation, *blas.PackedB) {
 	var none blas.Implementation
-	if ps == nil || p == nil || len(w) == 0 || len(w) != k*n {
+	if ps == nil || p == nil || len(w) == 0 || len(w) != k*n || !ps.sealed.Load() {
 		return none, nil
 	}
 	ps.packMu.Lock()
 	defer ps.packMu.Unlock()
-	if !ps.sealed {
+	if !ps.sealed.Load() {
 		return none, nil
 	}
 	if d, ok := p.Value.Data().([]float32); !ok || &d[0] != &w[0] {
