@@ -1,8 +1,6 @@
 package graph_test
 
 import (
-	"flag"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -10,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/blastest"
 	"github.com/rnnzoo/rnnzoo/train"
 	"golang.org/x/sys/cpu"
 	"gorgonia.org/tensor"
@@ -20,18 +18,7 @@ import (
 // TestMain installs the BLAS the programs use: RNNZOO_BLAS=go|gonum|openblas
 // picks one; by default OpenBLAS when it can be loaded, else rnnzoo's
 // pure-Go kernels.
-func TestMain(m *testing.M) {
-	info, err := blas.Setup("auto")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	flag.Parse()
-	if testing.Verbose() || flag.Lookup("test.bench").Value.String() != "" {
-		fmt.Fprintf(os.Stderr, "BLAS: %v\n", info)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { blastest.Main(m) }
 
 // BenchmarkTrainStep times one full training step (forward, backward
 // through time, Adam) at the shapes of ../shared/bench's PyTorch script.

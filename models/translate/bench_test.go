@@ -1,14 +1,11 @@
 package main
 
 import (
-	"flag"
-	"fmt"
 	"math/rand/v2"
-	"os"
 	"testing"
 
-	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/blastest"
 	"github.com/rnnzoo/rnnzoo/train"
 	"gorgonia.org/tensor"
 )
@@ -16,18 +13,7 @@ import (
 // TestMain installs the BLAS the program uses (blas.Setup("auto"), or
 // RNNZOO_BLAS), so that the tests and benchmarks run the products the
 // program runs, not Gorgonia's default (gonum's).
-func TestMain(m *testing.M) {
-	info, err := blas.Setup("auto")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	flag.Parse()
-	if testing.Verbose() || flag.Lookup("test.bench").Value.String() != "" {
-		fmt.Fprintf(os.Stderr, "BLAS: %v\n", info)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { blastest.Main(m) }
 
 // BenchmarkTrainStep times one training step (forward, backward through
 // both recurrences and the attention, Adam) at the shape of

@@ -16,19 +16,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets/parallel"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/blastest"
 )
 
-func TestMain(m *testing.M) {
-	if _, err := blas.Setup("auto"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { blastest.Main(m) }
 
 // A small model trained briefly on 240 short embedded verse pairs, shared
 // by the tests below.
