@@ -17,6 +17,19 @@
 	VFMADD231PS.BCST (aoff+24)(AX), Z16, Z6; \
 	VFMADD231PS.BCST (aoff+28)(AX), Z16, Z7
 
+// One row of the tile into C at DX, then DX to the next row (R9 bytes):
+// c = alpha·acc + beta·c (Z14 alpha, Z15 beta), or alpha·acc when beta is 0.
+#define STOREBETA(acc) \
+	VMULPS      (DX), Z15, Z17; \
+	VFMADD231PS acc, Z14, Z17; \
+	VMOVUPS     Z17, (DX); \
+	ADDQ        R9, DX
+
+#define STOREZERO(acc) \
+	VMULPS  acc, Z14, Z17; \
+	VMOVUPS Z17, (DX); \
+	ADDQ    R9, DX
+
 // func sgemmKern8x16AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 //
 // Computes the 8×16 tile acc = Σ_p a[8p+i]·b[16p+j] over k >= 1 depth steps
@@ -68,63 +81,25 @@ k8store:
 	ANDL         $0x7fffffff, R8
 	JZ           k8store0
 	VBROADCASTSS beta+44(FP), Z15
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z0, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z1, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z2, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z3, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z4, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z5, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z6, Z14, Z17
-	VMOVUPS     Z17, (DX)
-	ADDQ        R9, DX
-	VMULPS      (DX), Z15, Z17
-	VFMADD231PS Z7, Z14, Z17
-	VMOVUPS     Z17, (DX)
+	STOREBETA(Z0)
+	STOREBETA(Z1)
+	STOREBETA(Z2)
+	STOREBETA(Z3)
+	STOREBETA(Z4)
+	STOREBETA(Z5)
+	STOREBETA(Z6)
+	STOREBETA(Z7)
 	VZEROUPPER
 	RET
 
 k8store0:
-	VMULPS  Z0, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z1, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z2, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z3, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z4, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z5, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z6, Z14, Z17
-	VMOVUPS Z17, (DX)
-	ADDQ    R9, DX
-	VMULPS  Z7, Z14, Z17
-	VMOVUPS Z17, (DX)
+	STOREZERO(Z0)
+	STOREZERO(Z1)
+	STOREZERO(Z2)
+	STOREZERO(Z3)
+	STOREZERO(Z4)
+	STOREZERO(Z5)
+	STOREZERO(Z6)
+	STOREZERO(Z7)
 	VZEROUPPER
 	RET
