@@ -52,8 +52,10 @@ func MaskedPool(h, mask *G.Node, mode Pool) (*G.Node, error) {
 type poolOp struct {
 	opBase
 	mode Pool
-	arg  []int // arg max per [B,D] of the last forward run
+	arg  []int // arg max per [B,D] of the last forward run (when diffed)
 	out  any   // the output's backing array, reused across runs
+	// diffed: SymDiff was called, so a backward pass will want arg.
+	diffed bool
 }
 
 func (o *poolOp) Arity() int    { return 2 }
@@ -70,6 +72,7 @@ func (o *poolOp) Do(vs ...G.Value) (G.Value, error) {
 	return poolForward[float64](o, vs[0], vs[1]), nil
 }
 func (o *poolOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	o.diffed = true
 	d, err := G.ApplyOp(&poolBwdOp{opBase: newOpBase("poolBwd"), fwd: o}, inputs[0], inputs[1], grad)
 	if err != nil {
 		return nil, err
@@ -83,7 +86,10 @@ func poolForward[T floats](o *poolOp, hv, mv G.Value) G.Value {
 	nT, B, D := s[0], s[1], s[2]
 	out := buffer[T](&o.out, B*D)
 	clear(out)
-	if o.mode == PoolMax {
+	// The arg max is kept only for a backward pass: a graph without one
+	// (inference) never called SymDiff.
+	track := o.mode == PoolMax && o.diffed
+	if track {
 		if len(o.arg) != B*D {
 			o.arg = make([]int, B*D)
 		}
@@ -92,25 +98,46 @@ func poolForward[T floats](o *poolOp, hv, mv G.Value) G.Value {
 		}
 	}
 	for b := 0; b < B; b++ {
+		acc := out[b*D : (b+1)*D]
+		var arg []int
+		if track {
+			arg = o.arg[b*D : (b+1)*D]
+		}
 		var n T
 		for t := 0; t < nT; t++ {
 			if m[t*B+b] == 0 {
 				continue
 			}
-			n++
 			row := h[(t*B+b)*D : (t*B+b+1)*D]
-			for d, v := range row {
-				k := b*D + d
-				if o.mode == PoolMean {
-					out[k] += v
-				} else if o.arg[k] < 0 || v > out[k] {
-					out[k], o.arg[k] = v, t
+			row = row[:len(acc)]
+			switch {
+			case o.mode == PoolMean:
+				for d, v := range row {
+					acc[d] += v
+				}
+			case n == 0:
+				copy(acc, row)
+				for d := range arg {
+					arg[d] = t
+				}
+			case track:
+				for d, v := range row {
+					if v > acc[d] {
+						acc[d], arg[d] = v, t
+					}
+				}
+			default:
+				for d, v := range row {
+					if v > acc[d] {
+						acc[d] = v
+					}
 				}
 			}
+			n++
 		}
 		if o.mode == PoolMean && n > 0 {
-			for d := 0; d < D; d++ {
-				out[b*D+d] /= n
+			for d := range acc {
+				acc[d] /= n
 			}
 		}
 	}
@@ -120,6 +147,7 @@ func poolForward[T floats](o *poolOp, hv, mv G.Value) G.Value {
 type poolBwdOp struct {
 	opBase
 	fwd *poolOp
+	out any // the gradient's backing array, reused across runs
 }
 
 func (o *poolBwdOp) Arity() int    { return 3 }
@@ -129,16 +157,18 @@ func (o *poolBwdOp) InferShape(ds ...G.DimSizer) (tensor.Shape, error) {
 }
 func (o *poolBwdOp) Do(vs ...G.Value) (G.Value, error) {
 	if isF32(vs[0]) {
-		return poolBackward[float32](o.fwd, vs), nil
+		return poolBackward[float32](o, vs), nil
 	}
-	return poolBackward[float64](o.fwd, vs), nil
+	return poolBackward[float64](o, vs), nil
 }
 
-func poolBackward[T floats](o *poolOp, vs []G.Value) G.Value {
+func poolBackward[T floats](bwd *poolBwdOp, vs []G.Value) G.Value {
+	o := bwd.fwd
 	m, g := dataOf[T](vs[1]), dataOf[T](vs[2])
 	s := vs[0].Shape()
 	nT, B, D := s[0], s[1], s[2]
-	out := make([]T, nT*B*D)
+	out := buffer[T](&bwd.out, nT*B*D)
+	clear(out)
 	for b := 0; b < B; b++ {
 		if o.mode == PoolMax {
 			for d := 0; d < D; d++ {

@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--embed", type=int, default=100)
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--maxlen", type=int, default=64)
+    ap.add_argument("--batches", default="1,64", help="batch sizes to time, comma-separated")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -54,7 +55,7 @@ def main():
     m = Classifier(a.vocab, a.embed, a.hidden, 2).eval()
     out = {"torch": torch.__version__, "threads": a.threads, "sentences": len(seqs)}
     with torch.no_grad():
-        for batch in (1, 64):
+        for batch in [int(b) for b in a.batches.split(",")]:
             lat, done, i = [], 0, 0
             end = time.perf_counter() + a.seconds
             warm = 20
@@ -75,6 +76,7 @@ def main():
             lat.sort()
             total = sum(lat)
             out[f"batch{batch}"] = {"sentences_per_second": done / total,
+                                   "ms_per_sentence": 1000 * total / done,
                                    "p50_ms": 1000 * lat[len(lat) // 2],
                                    "p99_ms": 1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))],
                                    "calls": len(lat)}

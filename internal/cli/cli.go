@@ -65,7 +65,9 @@ func Usagef(format string, args ...any) error {
 func (p *Program) Main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, sigterm)
 	defer stop()
+	finish := startProfiles(os.Stderr)
 	code := p.Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Ctx: ctx}, os.Args[1:])
+	finish()
 	stop()
 	os.Exit(code)
 }
