@@ -11,10 +11,6 @@ import (
 	"gorgonia.org/tensor"
 )
 
-type sgemmer interface {
-	Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
-}
-
 // benchImpls lists the BLAS compared by the benchmarks: gonum, ours with one
 // goroutine (and with each other SIMD kernel of this CPU), ours with
 // GOMAXPROCS goroutines, and OpenBLAS (one thread) when

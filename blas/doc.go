@@ -30,8 +30,16 @@
 //	info, err := blas.Setup("auto") // or "go", "gonum", "openblas", "openblas:2"
 //	log.Printf("BLAS: %v", info)
 //
-// "auto" takes OpenBLAS when it can be loaded and the pure-Go kernels
-// otherwise; the environment variable RNNZOO_BLAS, when set, replaces "auto".
+// "auto" takes the faster of the two on this CPU: the pure-Go kernels
+// when OpenBLAS cannot be loaded, OpenBLAS when the CPU has no SIMD kernel
+// of rnnzoo's, and otherwise whichever did more GFLOP/s on one thread over
+// the RNN shapes of BenchmarkSgemm and a batch-1 step, measured the first
+// time on a kind of CPU (about 0.3 s) and cached per CPU model, kernel and
+// OpenBLAS build in the user cache directory (AutoCacheFile, AutoChoice);
+// Info.Why says which, and the programs print it. A rule fixed in the code
+// could not be verified here on both CPU kinds (OpenBLAS's SkylakeX kernel
+// on an Intel AVX-512 machine was not at hand); a measurement is right on
+// each. The environment variable RNNZOO_BLAS, when set, replaces "auto".
 // Name reports the BLAS in use.
 //
 // The package also has float32 vector kernels for the elementwise loops of

@@ -2,6 +2,7 @@ package blas
 
 import (
 	"math"
+	"os"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -123,13 +124,29 @@ func TestSetupModes(t *testing.T) {
 		t.Fatalf("Setup(auto) with %s=gonum: %+v, %v", EnvVar, info, err)
 	}
 	t.Setenv(EnvVar, "")
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	info, err := Setup("auto")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ok, _ := OpenBLASAvailable()
-	if want := map[bool]string{true: "openblas", false: "go"}[ok]; info.Mode != want {
-		t.Fatalf("Setup(auto) chose %q, want %q", info.Mode, want)
+	switch {
+	case !ok && info.Mode != "go":
+		t.Fatalf("Setup(auto) without OpenBLAS chose %q", info.Mode)
+	case ok && len(simdKernels()) == 0 && info.Mode != "openblas":
+		t.Fatalf("Setup(auto) without a SIMD kernel chose %q", info.Mode)
+	case ok && len(simdKernels()) > 0:
+		data, err := os.ReadFile(AutoCacheFile())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := parseAutoCache(AutoCacheFile(), data)
+		if err != nil || len(c.Choices) != 1 || c.Choices[0].Choice != info.Mode {
+			t.Fatalf("Setup(auto) chose %q; the cache holds %+v (%v)", info.Mode, c, err)
+		}
 	}
-	t.Logf("auto: %v", info)
+	if info.Why == "" {
+		t.Fatalf("Setup(auto) gave no reason: %+v", info)
+	}
+	t.Logf("auto: %v; %s", info, info.Why)
 }

@@ -52,6 +52,8 @@ type Info struct {
 	Name    string // human-readable, e.g. "rnnzoo-go (avx512-8x16)"
 	Version string // OpenBLAS: openblas_get_config(), else ""
 	Threads int    // threads one GEMM may use
+	// Why says, for "auto", why this BLAS was chosen.
+	Why string
 }
 
 func (i Info) String() string {
@@ -73,7 +75,7 @@ const EnvVar = "RNNZOO_BLAS"
 // Setup selects the BLAS used by gorgonia and tensor (through gorgonia.Use)
 // and returns what is in use. Modes:
 //
-//	"auto" or ""  OpenBLAS if it can be loaded, else "go"
+//	"auto" or ""  the faster of "go" and "openblas" on this CPU (see below)
 //	"go"          rnnzoo's pure-Go kernels (no cgo, no C library)
 //	"gonum"       gonum's pure-Go BLAS (gorgonia's default)
 //	"openblas"    OpenBLAS, loaded at run time; an error if it is absent
@@ -84,6 +86,14 @@ const EnvVar = "RNNZOO_BLAS"
 // products more threads only spin); "go:N" splits large products over at
 // most N goroutines (default GOMAXPROCS; "go:1" never splits, which is
 // better when other processes keep the cores busy).
+//
+// "auto" takes rnnzoo's kernels when OpenBLAS cannot be loaded, OpenBLAS
+// when this CPU has no SIMD kernel of rnnzoo's (AVX2+FMA or AVX-512), and
+// otherwise whichever of the two did more GFLOP/s on one thread on this
+// kind of CPU: measured once (about 0.3 s) and cached per CPU model, kernel
+// and OpenBLAS build in AutoCacheFile (see AutoChoice). Info.Why says which
+// case applied. The two give different bits (sums in another order): for
+// results that must repeat across machines, name the BLAS (RNNZOO_BLAS=go).
 func Setup(mode string) (Info, error) {
 	mode = strings.TrimSpace(strings.ToLower(mode))
 	if mode == "" || mode == "auto" {
@@ -121,10 +131,7 @@ func choose(mode string) (gorgonia.BLAS, Info, error) {
 	}
 	switch mode {
 	case "", "auto":
-		if ob, info, err := openBLAS(max(threads, 1)); err == nil {
-			return ob, info, nil
-		}
-		return chooseGo(threads), Info{Mode: "go", Name: "rnnzoo-go (" + Kernel() + ")", Threads: goThreads(threads)}, nil
+		return chooseAutoBLAS(threads)
 	case "go":
 		return chooseGo(threads), Info{Mode: "go", Name: "rnnzoo-go (" + Kernel() + ")", Threads: goThreads(threads)}, nil
 	case "gonum":
@@ -133,6 +140,34 @@ func choose(mode string) (gorgonia.BLAS, Info, error) {
 		return openBLAS(max(threads, 1))
 	}
 	return nil, Info{}, fmt.Errorf("blas: unknown mode %q (want auto, go, gonum or openblas, optionally with :threads)", mode)
+}
+
+// chooseAutoBLAS is Setup("auto").
+func chooseAutoBLAS(threads int) (gorgonia.BLAS, Info, error) {
+	goInfo := Info{Mode: "go", Name: "rnnzoo-go (" + Kernel() + ")", Threads: goThreads(threads)}
+	ob, obInfo, err := openBLAS(max(threads, 1))
+	if err != nil {
+		goInfo.Why = "auto: OpenBLAS not found"
+		return chooseGo(threads), goInfo, nil
+	}
+	if len(simdKernels()) == 0 {
+		obInfo.Why = "auto: no AVX2 or AVX-512 kernel of rnnzoo's for this CPU"
+		return ob, obInfo, nil
+	}
+	var problems []string
+	SetOpenBLASThreads(1)
+	ch := chooseAuto(ob.(OpenBLAS), obInfo.Version, AutoCacheFile(), func(err error) { problems = append(problems, err.Error()) })
+	SetOpenBLASThreads(max(threads, 1))
+	why := ch.Why()
+	if len(problems) > 0 {
+		why += " (cache: " + strings.Join(problems, "; ") + ")"
+	}
+	if ch.Choice == "openblas" {
+		obInfo.Why = why
+		return ob, obInfo, nil
+	}
+	goInfo.Why = why
+	return chooseGo(threads), goInfo, nil
 }
 
 func chooseGo(threads int) Implementation { return Implementation{Threads: threads} }

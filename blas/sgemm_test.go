@@ -180,22 +180,6 @@ func TestSgemmRandomShapes(t *testing.T) {
 }
 
 // RNN-shaped products, including the large depth that crosses KC blocks.
-var rnnShapes = []struct {
-	name    string
-	tA, tB  blas.Transpose
-	m, n, k int
-}{
-	{"X_W_1792x28x512", blas.NoTrans, blas.NoTrans, 1792, 512, 28},
-	{"H_U_64x128x512", blas.NoTrans, blas.NoTrans, 64, 512, 128},
-	{"H_U_32x128x512", blas.NoTrans, blas.NoTrans, 32, 512, 128},
-	{"H_U_gru_64x128x384", blas.NoTrans, blas.NoTrans, 64, 384, 128},
-	{"H_U_rnn_64x128x128", blas.NoTrans, blas.NoTrans, 64, 128, 128},
-	{"dW_XT_dP_28x1792x512", blas.Trans, blas.NoTrans, 28, 512, 1792},
-	{"dU_HT_dP_128x64x512", blas.Trans, blas.NoTrans, 128, 512, 64},
-	{"dH_dP_UT_64x512x128", blas.NoTrans, blas.Trans, 64, 128, 512},
-	{"A_B_64x256x1024", blas.NoTrans, blas.NoTrans, 64, 1024, 256},
-}
-
 func TestSgemmRNNShapes(t *testing.T) {
 	// The reference is slow for these sizes: compute it once per case and
 	// compare every kernel and thread count with it.

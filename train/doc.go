@@ -63,8 +63,8 @@
 // Config.RandSources, and the optimizers are sequential loops. A resumed
 // run equals an uninterrupted one bit for bit (tested). What can change
 // the bits: a different BLAS (rnnzoo's Go kernels, gonum's or OpenBLAS:
-// blas.Setup("auto") takes OpenBLAS when it is installed, and OpenBLAS with
-// more than one thread may split sums differently), another kernel or CPU
+// blas.Setup("auto") takes whichever is faster on the CPU, and OpenBLAS
+// with more than one thread may split sums differently), another kernel or CPU
 // architecture (the AVX2 micro-kernel against the portable Go one; fused
 // multiply-add on arm64), and a model that runs batches in several
 // goroutines and adds their gradients in a varying order. The programs'

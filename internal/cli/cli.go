@@ -228,6 +228,9 @@ func (c *Common) Setup(env *Env) error {
 		return Usagef("-blas: %v", err)
 	}
 	fmt.Fprintf(env.Stderr, "BLAS: %v\n", info)
+	if info.Why != "" {
+		fmt.Fprintf(env.Stderr, "BLAS chosen by %s\n", info.Why)
+	}
 	return nil
 }
 
