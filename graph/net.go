@@ -23,7 +23,8 @@ type Builder struct {
 	Reference bool
 
 	nodes   map[*Param]*G.Node
-	uses    map[*Cell]int // fused applications of each cell so far
+	uses    map[*Cell]int  // fused applications of each cell so far
+	embeds  map[*Param]int // embedding lookups of each parameter so far
 	order   []*Param
 	inputs  []*Input
 	dropout []dropoutMask
@@ -187,8 +188,14 @@ func (b *Builder) Compile(loss *G.Node, rng *rand.Rand, outputs ...*G.Node) (*Ne
 		net.lossV = nil
 		G.Read(loss, &net.lossV)
 		if len(net.wrtN) > 0 {
-			if _, err := G.Grad(loss, net.wrtN...); err != nil {
+			grads, err := G.Grad(loss, net.wrtN...)
+			if err != nil {
 				return nil, fmt.Errorf("graph: differentiating the loss: %w", err)
+			}
+			for i, g := range grads {
+				if _, err := G.ApplyOp(newGradSink(net.wrt[i]), g); err != nil {
+					return nil, fmt.Errorf("graph: gradient of %s: %w", net.wrt[i].Name, err)
+				}
 			}
 		}
 	}
@@ -197,16 +204,13 @@ func (b *Builder) Compile(loss *G.Node, rng *rand.Rand, outputs ...*G.Node) (*Ne
 	for i, o := range outputs {
 		G.Read(o, &net.reads[i])
 	}
-	if loss != nil && len(net.wrtN) > 0 {
-		net.vm = G.NewTapeMachine(b.G, G.BindDualValues(net.wrtN...))
-	} else {
-		net.vm = G.NewTapeMachine(b.G)
-	}
+	net.vm = G.NewTapeMachine(b.G)
 	return net, nil
 }
 
 // Run executes the graph once (forward, and backward when there is a loss)
-// and adds the parameter gradients into each Param.Grad.
+// and adds the parameter gradients into each Param.Grad (as the tape
+// computes them: see gradSinkOp).
 func (n *Net) Run() error {
 	for _, d := range n.b.dropout {
 		fillDropout(d.in, d.p, n.rng)
@@ -216,27 +220,6 @@ func (n *Net) Run() error {
 		return fmt.Errorf("graph: run: %w", err)
 	}
 	n.hasRun = true
-	for i, p := range n.wrt {
-		gv, err := n.wrtN[i].Grad()
-		if err != nil {
-			return fmt.Errorf("graph: gradient of %s: %w", p.Name, err)
-		}
-		gt := gv.(*tensor.Dense)
-		switch src := gt.Data().(type) {
-		case []float32:
-			dst := p.Grad.Data().([]float32)
-			for j, v := range src {
-				dst[j] += v
-			}
-			clear(src)
-		case []float64:
-			dst := p.Grad.Data().([]float64)
-			for j, v := range src {
-				dst[j] += v
-			}
-			clear(src)
-		}
-	}
 	return nil
 }
 

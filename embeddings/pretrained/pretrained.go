@@ -3,6 +3,7 @@ package pretrained
 import (
 	_ "embed"
 	"sync"
+	"weak"
 
 	"github.com/rnnzoo/rnnzoo/embeddings"
 )
@@ -45,9 +46,8 @@ var Info = struct {
 }
 
 var (
-	once   sync.Once
-	cached *embeddings.Vectors
-	err    error
+	sharedMu sync.Mutex
+	shared   weak.Pointer[embeddings.Vectors]
 )
 
 // Load decodes the embedded vectors into a fresh float32 set the caller may
@@ -57,10 +57,21 @@ func Load() (*embeddings.Vectors, error) {
 }
 
 // Shared returns one decoded set, shared by all callers: read it, do not
-// modify it (it is decoded once, on first use).
+// modify it. It is decoded on first use and kept while a caller holds it;
+// once none does, the garbage collector may free it (32 MB), and a later
+// call decodes it again.
 func Shared() (*embeddings.Vectors, error) {
-	once.Do(func() { cached, err = Load() })
-	return cached, err
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if v := shared.Value(); v != nil {
+		return v, nil
+	}
+	v, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	shared = weak.Make(v)
+	return v, nil
 }
 
 // Compressed returns the embedded file's bytes (do not modify).

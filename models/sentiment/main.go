@@ -73,7 +73,9 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return err
 	}
 	o.Resume, o.Progress, o.Info = resume, env.Stderr, out
-	m, res, err := polarity.Train(env.Ctx, polarity.Data{Train: ds.Train, Valid: ds.Valid}, o)
+	run := o
+	o.Vectors = nil // Train drops them once the embedding is made
+	m, res, err := polarity.Train(env.Ctx, polarity.Data{Train: ds.Train, Valid: ds.Valid}, run)
 	if err != nil {
 		return cli.Interrupted(err, o.Checkpoint)
 	}

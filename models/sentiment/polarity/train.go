@@ -158,7 +158,12 @@ func Train(ctx context.Context, data Data, opts Options) (*Model, *Result, error
 	} else {
 		fmt.Fprintf(info, "vectors: none: the embedding starts from U(−0.1, 0.1)\n")
 	}
+	// The word vectors (32 MB for the shipped set) are not needed past
+	// this point; dropping the references lets the collector free them
+	// during training (the caller should not keep them either).
+	opts.Vectors, vecs = nil, nil
 	m, err := New(cfg, vocab, emb, opts.Train.Seed, opts.Batch)
+	emb = nil
 	if err != nil {
 		return nil, nil, err
 	}
