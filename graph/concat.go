@@ -31,7 +31,6 @@ func ConcatLast(a, c *G.Node) (*G.Node, error) {
 type concatLastOp struct {
 	opBase
 	d1, d2, dims int
-	out          any // the output's backing array, reused across runs
 }
 
 func (o *concatLastOp) Arity() int    { return 2 }
@@ -64,7 +63,7 @@ func concatLastDo[T floats](o *concatLastOp, av, cv G.Value) G.Value {
 	a, c := dataOf[T](av), dataOf[T](cv)
 	w := o.d1 + o.d2
 	rows := len(a) / o.d1
-	out := buffer[T](&o.out, rows*w)
+	out := buffer[T](o.holder(0), rows*w)
 	for r := 0; r < rows; r++ {
 		copy(out[r*w:r*w+o.d1], a[r*o.d1:(r+1)*o.d1])
 		copy(out[r*w+o.d1:(r+1)*w], c[r*o.d2:(r+1)*o.d2])
@@ -98,7 +97,7 @@ func (o *columnsOp) Do(vs ...G.Value) (G.Value, error) {
 func columnsDo[T floats](o *columnsOp, v G.Value) G.Value {
 	g := dataOf[T](v)
 	rows := len(g) / o.width
-	out := make([]T, rows*o.d)
+	out := buffer[T](o.holder(0), rows*o.d)
 	for r := 0; r < rows; r++ {
 		copy(out[r*o.d:(r+1)*o.d], g[r*o.width+o.off:r*o.width+o.off+o.d])
 	}

@@ -15,7 +15,6 @@ import (
 type embedOp struct {
 	opBase
 	V, D int
-	out  any  // the output's backing array, reused across runs
 	grad *any // the gradient's buffer; nil: the op's own
 }
 
@@ -36,9 +35,9 @@ func (o *embedOp) Do(vs ...G.Value) (G.Value, error) {
 		}
 	}
 	if isF32(vs[0]) {
-		return gather(&o.out, dataOf[float32](vs[0]), ids, o.D), nil
+		return gather(o.holder(0), dataOf[float32](vs[0]), ids, o.D), nil
 	}
-	return gather(&o.out, dataOf[float64](vs[0]), ids, o.D), nil
+	return gather(o.holder(0), dataOf[float64](vs[0]), ids, o.D), nil
 }
 
 // gather copies the rows ids of e into the op's buffer *buf (reused across

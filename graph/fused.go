@@ -36,8 +36,9 @@ type fusedOp struct {
 	// the length buckets' graphs need one cache per cell, not one each.
 	shared *any
 	cell   *Cell
-	out    any // []T: the forward output, reused across runs
-	flat   any // []T: the backward output, reused across runs
+	// holder(0) is the forward output, holder(1) the backward pass's
+	// (both []T, reused across runs, see arena).
+
 	// stepNorms, when set, receives ‖∂L/∂h_t‖ (Frobenius over the batch)
 	// for every step t in time order after each backward pass.
 	stepNorms func([]float64)
@@ -205,7 +206,7 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	} else {
 		gemm(false, false, nT*B, GH, F, 1, X, F, W, GH, 0, P, GH)
 	}
-	out := buffer[T](&o.out, o.outSlabs()*BH)
+	out := buffer[T](o.holder(0), o.outSlabs()*BH)
 	var rec stepProduct[T]
 	if impl, pu := o.sealedPack(U, o.cell.U, H, GH); pu != nil {
 		rec = stepProduct[T]{k: H, n: GH, impl: impl, packed: pu}
@@ -385,7 +386,7 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			size += vs[i].Shape().TotalSize()
 		}
 	}
-	flat := buffer[T](&o.flat, size)
+	flat := buffer[T](o.holder(1), size)
 	clear(flat[nT*B*F+F*GH+H*GH:]) // db, dbn accumulate; the rest is overwritten
 	off := 0
 	take := func(n int) []T { s := flat[off : off+n]; off += n; return s }

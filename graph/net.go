@@ -204,6 +204,7 @@ func (b *Builder) Compile(loss *G.Node, rng *rand.Rand, outputs ...*G.Node) (*Ne
 	for i, o := range outputs {
 		G.Read(o, &net.reads[i])
 	}
+	b.Params.place(b.G)
 	net.vm = G.NewTapeMachine(b.G)
 	return net, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/chewxy/hm"
@@ -20,9 +21,58 @@ var opSeq atomic.Uint64
 type opBase struct {
 	name string
 	id   uint64
+	// holders are the op's working buffers (see holder); arena and slot
+	// say where they come from once Builder.Compile has placed the op.
+	holders []*any
+	arena   *arena
+	slot    int
 }
 
 func newOpBase(name string) opBase { return opBase{name: name, id: opSeq.Add(1)} }
+
+func (o *opBase) base() *opBase { return o }
+
+// holder returns the op's i-th buffer holder (for buffer). An op placed by
+// Builder.Compile gets it from the arena of its Params: the op in the same
+// position of every graph over those Params shares it.
+func (o *opBase) holder(i int) *any {
+	for len(o.holders) <= i {
+		if o.arena != nil {
+			o.holders = append(o.holders, o.arena.holder(o.slot, len(o.holders)))
+		} else {
+			o.holders = append(o.holders, new(any))
+		}
+	}
+	return o.holders[i]
+}
+
+// arena holds the working buffers of the custom ops of every graph over one
+// Params: the k-th op (in creation order) of each graph uses slot k, which
+// grows to the largest size any graph asks of it. Graphs over one Params run
+// one at a time (as the fused ops' caches already require), and a graph's
+// outputs are copied out by Gorgonia's read instructions, so a buffer is
+// never read by one graph after another graph wrote it. Without the arena
+// each compiled graph (per length bucket, batch size, training or not) held
+// its own activations and gradients.
+type arena struct {
+	mu    sync.Mutex
+	slots [][]*any
+}
+
+func (a *arena) holder(slot, i int) *any {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for len(a.slots) <= slot {
+		a.slots = append(a.slots, nil)
+	}
+	for len(a.slots[slot]) <= i {
+		a.slots[slot] = append(a.slots[slot], new(any))
+	}
+	return a.slots[slot][i]
+}
+
+// placed is an op that takes its buffers from an arena.
+type placed interface{ base() *opBase }
 
 func (o *opBase) ReturnsPtr() bool      { return false }
 func (o *opBase) CallsExtern() bool     { return false }
@@ -88,8 +138,8 @@ func newDense[T floats](shape ...int) *tensor.Dense {
 // buffer returns *p as a []T of n elements, allocating it when it holds
 // none of that length: an op's buffer reused across runs.
 func buffer[T floats](p *any, n int) []T {
-	if b, ok := (*p).([]T); ok && len(b) == n {
-		return b
+	if b, ok := (*p).([]T); ok && cap(b) >= n {
+		return b[:n]
 	}
 	b := make([]T, n)
 	*p = b
@@ -134,7 +184,7 @@ func extractDo[T floats](o *extractOp, v G.Value) G.Value {
 	if o.dims == 0 {
 		return scalarValue(src[o.off])
 	}
-	out := make([]T, n)
+	out := buffer[T](o.holder(0), n)
 	copy(out, src[o.off:o.off+n])
 	return tensor.New(tensor.WithShape(o.shape...), tensor.WithBacking(out))
 }

@@ -47,10 +47,9 @@ func LinearCrossEntropy(b *Builder, x *G.Node, lin *Linear, labels, weights *G.N
 // gradient op, a chunk of logits, and the backward op's flat output.
 type outLossOp struct {
 	opBase
-	eps     float64
-	lse     []float64
-	scratch any // []T of outLossChunk·V
-	flat    any // []T of the backward output
+	eps float64
+	lse []float64
+	// holder(0): []T of outLossChunk·V; holder(1): the backward output.
 }
 
 func (o *outLossOp) Arity() int                                     { return 5 }
@@ -105,7 +104,7 @@ func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
 	if len(o.lse) != n {
 		o.lse = make([]float64, n)
 	}
-	zbuf := buffer[T](&o.scratch, outLossChunk*v)
+	zbuf := buffer[T](o.holder(0), outLossChunk*v)
 	var sum, wsum float64
 	for lo := 0; lo < n; lo += outLossChunk {
 		r, live := chunkLogits(zbuf, x, w, bias, wt, lo, in)
@@ -171,7 +170,7 @@ func outLossBackward[T floats](o *outLossOp, vs []G.Value) G.Value {
 	g := float64(dataOf[T](vs[5])[0])
 	n, v := len(y), len(bias)
 	in := len(x) / max(n, 1)
-	out := buffer[T](&o.flat, len(x)+len(w)+v)
+	out := buffer[T](o.holder(1), len(x)+len(w)+v)
 	clear(out)
 	dx, dw, db := out[:len(x)], out[len(x):len(x)+len(w)], out[len(x)+len(w):]
 	var wsum float64
@@ -181,7 +180,7 @@ func outLossBackward[T floats](o *outLossOp, vs []G.Value) G.Value {
 	if wsum == 0 {
 		return tensor.New(tensor.WithShape(len(out)), tensor.WithBacking(out))
 	}
-	zbuf := buffer[T](&o.scratch, outLossChunk*v)
+	zbuf := buffer[T](o.holder(0), outLossChunk*v)
 	u := o.eps / float64(v)
 	for lo := 0; lo < n; lo += outLossChunk {
 		r, live := chunkLogits(zbuf, x, w, bias, wt, lo, in)

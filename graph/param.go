@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -74,6 +75,26 @@ type Params struct {
 	// embedGrads: see embedGradBuffer.
 	embedMu    sync.Mutex
 	embedGrads map[*Param][]*any
+
+	// scratch: the custom ops' buffers of every graph (see arena).
+	scratch arena
+}
+
+// place gives the custom ops of a graph over ps, in creation order, their
+// slots in the arena of ps.
+func (ps *Params) place(g *G.ExprGraph) {
+	nodes := g.AllNodes()
+	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID() < nodes[j].ID() })
+	k := 0
+	for _, n := range nodes {
+		if op, ok := n.Op().(placed); ok {
+			b := op.base()
+			if b.arena == nil && len(b.holders) == 0 {
+				b.arena, b.slot = &ps.scratch, k
+				k++
+			}
+		}
+	}
 }
 
 // embedGradBuffer returns the holder of the gradient buffer [V,D] of the

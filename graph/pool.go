@@ -53,7 +53,6 @@ type poolOp struct {
 	opBase
 	mode Pool
 	arg  []int // arg max per [B,D] of the last forward run (when diffed)
-	out  any   // the output's backing array, reused across runs
 	// diffed: SymDiff was called, so a backward pass will want arg.
 	diffed bool
 }
@@ -84,7 +83,7 @@ func poolForward[T floats](o *poolOp, hv, mv G.Value) G.Value {
 	h, m := dataOf[T](hv), dataOf[T](mv)
 	s := hv.Shape()
 	nT, B, D := s[0], s[1], s[2]
-	out := buffer[T](&o.out, B*D)
+	out := buffer[T](o.holder(0), B*D)
 	clear(out)
 	// The arg max is kept only for a backward pass: a graph without one
 	// (inference) never called SymDiff.
@@ -147,7 +146,6 @@ func poolForward[T floats](o *poolOp, hv, mv G.Value) G.Value {
 type poolBwdOp struct {
 	opBase
 	fwd *poolOp
-	out any // the gradient's backing array, reused across runs
 }
 
 func (o *poolBwdOp) Arity() int    { return 3 }
@@ -167,7 +165,7 @@ func poolBackward[T floats](bwd *poolBwdOp, vs []G.Value) G.Value {
 	m, g := dataOf[T](vs[1]), dataOf[T](vs[2])
 	s := vs[0].Shape()
 	nT, B, D := s[0], s[1], s[2]
-	out := buffer[T](&bwd.out, nT*B*D)
+	out := buffer[T](bwd.holder(0), nT*B*D)
 	clear(out)
 	for b := 0; b < B; b++ {
 		if o.mode == PoolMax {

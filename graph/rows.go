@@ -31,7 +31,6 @@ type rowsOp struct {
 	opBase
 	lo, hi  int
 	in, out tensor.Shape
-	buf     any
 }
 
 func (o *rowsOp) Arity() int    { return 1 }
@@ -57,7 +56,7 @@ func (o *rowsOp) SymDiff(_ G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 func rowsDo[T floats](o *rowsOp, v G.Value) G.Value {
 	x := dataOf[T](v)
 	row := o.in[1:].TotalSize()
-	out := buffer[T](&o.buf, (o.hi-o.lo)*row)
+	out := buffer[T](o.holder(0), (o.hi-o.lo)*row)
 	copy(out, x[o.lo*row:o.hi*row])
 	return tensor.New(tensor.WithShape(o.out...), tensor.WithBacking(out))
 }
@@ -76,15 +75,17 @@ func (o *rowsBwdOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 }
 func (o *rowsBwdOp) Do(vs ...G.Value) (G.Value, error) {
 	if isF32(vs[0]) {
-		return rowsBwdDo[float32](o.fwd, vs[0]), nil
+		return rowsBwdDo[float32](o, vs[0]), nil
 	}
-	return rowsBwdDo[float64](o.fwd, vs[0]), nil
+	return rowsBwdDo[float64](o, vs[0]), nil
 }
 
-func rowsBwdDo[T floats](o *rowsOp, v G.Value) G.Value {
+func rowsBwdDo[T floats](bwd *rowsBwdOp, v G.Value) G.Value {
+	o := bwd.fwd
 	g := dataOf[T](v)
 	row := o.in[1:].TotalSize()
-	out := make([]T, o.in.TotalSize())
+	out := buffer[T](bwd.holder(0), o.in.TotalSize())
+	clear(out)
 	copy(out[o.lo*row:o.hi*row], g)
 	return tensor.New(tensor.WithShape(o.in...), tensor.WithBacking(out))
 }

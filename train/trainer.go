@@ -873,14 +873,16 @@ func (t *Trainer) writeLog(r Record) error {
 // Save writes a checkpoint with the weights, the optimizer state, the
 // training state and the random sources' states to path (atomically).
 func (t *Trainer) Save(path string) error {
-	c, err := checkpoint.New(t.ps, t.cfg.ModelConfig, t.cfg.Vocabs, t.st.Metrics)
+	// Views, not copies: the checkpoint is written below, before any
+	// weight changes.
+	c, err := checkpoint.NewView(t.ps, t.cfg.ModelConfig, t.cfg.Vocabs, t.st.Metrics)
 	if err != nil {
 		return err
 	}
 	c.Kind = t.cfg.ModelKind
 	os := t.opt.State()
 	for _, s := range os.Slots {
-		tt, err := checkpoint.DenseTensor("optim."+s.Name, s.Value)
+		tt, err := checkpoint.DenseTensorView("optim."+s.Name, s.Value)
 		if err != nil {
 			return err
 		}
@@ -890,7 +892,7 @@ func (t *Trainer) Save(path string) error {
 	}
 	if t.st.HaveBest && t.best != nil {
 		for i, p := range t.params {
-			tt, err := checkpoint.DenseTensor("best."+p.Name, t.best[i])
+			tt, err := checkpoint.DenseTensorView("best."+p.Name, t.best[i])
 			if err != nil {
 				return err
 			}

@@ -19,12 +19,22 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets"
 )
+
+// GCPercent is the garbage collector's target of the programs (GOGC) unless
+// the environment sets GOGC: a collection when the heap has grown by half
+// over what the last one found live, instead of Go's doubling. The heaps of
+// these programs are mostly large arrays of floats, without pointers and
+// cheap to mark, so the extra collections cost little: measured on the
+// sentiment demo (AMD EPYC, 2026-12-07), peak RSS 260 → 201 MB for 3% more
+// CPU time. serve sets its own (10).
+const GCPercent = 50
 
 // Env is what a command sees of the process.
 type Env struct {
@@ -65,6 +75,9 @@ func Usagef(format string, args ...any) error {
 func (p *Program) Main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, sigterm)
 	defer stop()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(GCPercent)
+	}
 	finish := startProfiles(os.Stderr)
 	code := p.Run(&Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Ctx: ctx}, os.Args[1:])
 	finish()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/atomicfile"
+	"gorgonia.org/tensor"
 )
 
 // The checkpoint container. A checkpoint is ONE safetensors file: any
@@ -120,6 +121,16 @@ type Checkpoint struct {
 // metrics. Use it to write a model without a Trainer; Trainer.Save adds
 // the training state.
 func New(ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64) (*Checkpoint, error) {
+	return newCheckpoint(ps, config, vocabs, metrics, DenseTensor)
+}
+
+// NewView is New whose tensors share the weights' memory where they can
+// (DenseTensorView): write it before the weights change.
+func NewView(ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64) (*Checkpoint, error) {
+	return newCheckpoint(ps, config, vocabs, metrics, DenseTensorView)
+}
+
+func newCheckpoint(ps *graph.Params, config any, vocabs map[string]any, metrics map[string]float64, encode func(string, *tensor.Dense) (Tensor, error)) (*Checkpoint, error) {
 	c := &Checkpoint{Version: checkpointVersion, Vocabs: map[string]json.RawMessage{}, Metrics: metrics, Tensors: map[string]Tensor{}}
 	var err error
 	if c.Config, err = rawJSON(config); err != nil {
@@ -131,7 +142,7 @@ func New(ps *graph.Params, config any, vocabs map[string]any, metrics map[string
 		}
 	}
 	for _, p := range ps.All() {
-		t, err := DenseTensor(p.Name, p.Value)
+		t, err := encode(p.Name, p.Value)
 		if err != nil {
 			return nil, err
 		}

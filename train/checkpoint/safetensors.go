@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"gorgonia.org/tensor"
 )
@@ -332,7 +333,22 @@ func ReadSafetensors(b []byte) ([]Tensor, map[string]string, error) {
 }
 
 // DenseTensor encodes a float32 or float64 tensor as a safetensors Tensor.
-func DenseTensor(name string, d *tensor.Dense) (Tensor, error) {
+func DenseTensor(name string, d *tensor.Dense) (Tensor, error) { return denseTensor(name, d, false) }
+
+// DenseTensorView is DenseTensor without the copy where it can: on a
+// little-endian machine (the encoding of safetensors) Data shares d's
+// memory, so the Tensor must be written before d changes. Trainer.Save
+// uses it: a checkpoint of a model with Adam holds three copies of the
+// weights (four with the best ones kept), which otherwise were all
+// allocated anew on every save.
+func DenseTensorView(name string, d *tensor.Dense) (Tensor, error) {
+	return denseTensor(name, d, true)
+}
+
+// littleEndian: this machine stores numbers as safetensors does.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+func denseTensor(name string, d *tensor.Dense, view bool) (Tensor, error) {
 	t := Tensor{Name: name, Shape: append([]int(nil), d.Shape()...)}
 	if d.Shape().IsScalar() {
 		t.Shape = []int{}
@@ -340,12 +356,24 @@ func DenseTensor(name string, d *tensor.Dense) (Tensor, error) {
 	switch v := d.Data().(type) {
 	case []float32:
 		t.Dtype = "F32"
+		if view && littleEndian {
+			if len(v) > 0 {
+				t.Data = unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))
+			}
+			return t, nil
+		}
 		t.Data = make([]byte, 4*len(v))
 		for i, x := range v {
 			binary.LittleEndian.PutUint32(t.Data[4*i:], math.Float32bits(x))
 		}
 	case []float64:
 		t.Dtype = "F64"
+		if view && littleEndian {
+			if len(v) > 0 {
+				t.Data = unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v))
+			}
+			return t, nil
+		}
 		t.Data = make([]byte, 8*len(v))
 		for i, x := range v {
 			binary.LittleEndian.PutUint64(t.Data[8*i:], math.Float64bits(x))
