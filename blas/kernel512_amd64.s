@@ -103,3 +103,59 @@ k8store0:
 	STOREZERO(Z7)
 	VZEROUPPER
 	RET
+
+// func sgemmKern4x32AVX512(k int, a *float32, astride int, b *float32, bstride int, c *float32)
+//
+// Four rows (a[p·astride+r], r < 4) times two packed 16-column panels of B
+// (bstride floats apart): eight accumulator chains Z0-Z7 (row r, panel j
+// in Z(2r+j)), raw sums stored row-major in c[0:128] (row r in
+// c[32r:32r+32]). Each element is summed over p in order from 0, as the
+// 4×16 kernel does, so the bits are the same; each step does twice the
+// work of that kernel's (512-bit registers).
+TEXT ·sgemmKern4x32AVX512(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ astride+16(FP), R12
+	SHLQ $2, R12
+	MOVQ b+24(FP), BX
+	MOVQ bstride+32(FP), R10
+	SHLQ $2, R10
+	MOVQ c+40(FP), DX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+
+k4x32loop:
+	VMOVUPS (BX), Z16
+	VMOVUPS (BX)(R10*1), Z17
+	VBROADCASTSS 0(AX), Z18
+	VFMADD231PS  Z16, Z18, Z0
+	VFMADD231PS  Z17, Z18, Z1
+	VBROADCASTSS 4(AX), Z19
+	VFMADD231PS  Z16, Z19, Z2
+	VFMADD231PS  Z17, Z19, Z3
+	VBROADCASTSS 8(AX), Z20
+	VFMADD231PS  Z16, Z20, Z4
+	VFMADD231PS  Z17, Z20, Z5
+	VBROADCASTSS 12(AX), Z21
+	VFMADD231PS  Z16, Z21, Z6
+	VFMADD231PS  Z17, Z21, Z7
+	ADDQ R12, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  k4x32loop
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VZEROUPPER
+	RET

@@ -58,7 +58,23 @@ var (
 // of up to 4 rows, and those of one or two rows, go through the AVX2 tail
 // kernels. Every element is one FMA chain over the depth in order, as in
 // the AVX2 kernels, so all kernels give the same bits (TestKernelsSameBits).
-var avx512Kernel = kernel{name: "avx512-8x16", mr: 8, nr: 16, fn: kern8x16AVX512, tail: &avx2Tail}
+var avx512Kernel = kernel{name: "avx512-8x16", mr: 8, nr: 16, fn: kern8x16AVX512, tail: &avx512Tail}
+
+// avx512Tail is the AVX2 4×16 tail with, for a last panel of three or four
+// rows (a served batch of a few sentences), the AVX-512 4×32 kernel.
+var avx512Tail = kernel{name: "avx2-4x16", mr: 4, nr: 16, fn: kern4x16AVX2, row64: row64AVX2, rows2x32: rows2x32AVX2, rows4x32: rows4x32AVX512}
+
+//go:noescape
+func sgemmKern4x32AVX512(k int, a *float32, astride int, b *float32, bstride int, c *float32)
+
+// rows4x32AVX512 multiplies the four rows of a packed panel (values astride
+// apart) by two consecutive B panels into c[0:128], row-major.
+func rows4x32AVX512(k int, a []float32, astride int, b []float32, bstride int, c []float32) {
+	_ = a[(k-1)*astride+3]
+	_ = b[bstride+16*k-1]
+	_ = c[127]
+	sgemmKern4x32AVX512(k, &a[0], astride, &b[0], bstride, &c[0])
+}
 
 // archKernels lists the kernels of this CPU, best first: AVX-512 where the
 // CPU and the operating system support it (x/sys/cpu checks both), else

@@ -34,6 +34,10 @@ type kernel struct {
 	// rows2x32, if set, does the same for a last panel of two rows, two B
 	// panels at a time: 2×32 raw sums, row-major, in a 64-float tile.
 	rows2x32 func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
+	// rows4x32, if set, does the same for a last panel of three or four
+	// rows: 4×32 raw sums (the fourth row unused for three), row-major, in
+	// a 128-float tile.
+	rows4x32 func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
 }
 
 // active is the kernel used by Sgemm; chosen at init from the CPU features.
@@ -227,8 +231,9 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 		}
 		packA(aT, mc, kc, mr, tmr, a, lda, ic, pc, ap)
 		// A last row panel of one or two rows goes through the tail
-		// kernel's row64 (four B panels at a time) or rows2x32 (two), when
-		// it has them: every FMA chain then works for a real row.
+		// kernel's row64 (four B panels at a time) or rows2x32 (two), one
+		// of three or four rows through rows4x32 (two), when it has them:
+		// every FMA chain then works for a real row (or three of four).
 		rowsMain := mc
 		var small func(k int, a []float32, astride int, b []float32, bstride int, c []float32)
 		width, nrows := 0, 0
@@ -238,6 +243,17 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 				small, width, nrows = kern.tail.row64, 4*nr, 1
 			case 2:
 				small, width, nrows = kern.tail.rows2x32, 2*nr, 2
+			case 3:
+				small, width, nrows = kern.tail.rows4x32, 2*nr, 3
+			case 4:
+				// A full tail panel otherwise goes through the tail kernel,
+				// which stores alpha·acc + beta·c with one rounding;
+				// storeTile rounds alpha·acc and beta·c first. The two
+				// agree when alpha is 1 and beta 0 or 1 (every product of
+				// the graphs).
+				if alpha == 1 && (bet == 0 || bet == 1) {
+					small, width, nrows = kern.tail.rows4x32, 2*nr, 4
+				}
 			}
 			if small != nil {
 				rowsMain = last
@@ -247,7 +263,7 @@ func gemmPackedBlock(kern kernel, aT bool, m, nc, kc int, alpha float32, a []flo
 		if small != nil {
 			tmr := kern.tail.mr
 			apan := ap[rowsMain*kc : (rowsMain+tmr)*kc]
-			t := tile[:64]
+			t := tile[:max(64, 4*width)]
 			for ; jrDone+width <= nc; jrDone += width {
 				small(kc, apan, tmr, bp[jrDone*kc:], nr*kc, t)
 				for r := 0; r < nrows; r++ {

@@ -426,16 +426,19 @@ func TestRow64SameBits(t *testing.T) {
 		t.Skipf("kernel %s has no one-row path", active.name)
 	}
 	tail := *active.tail
-	tail.row64, tail.rows2x32 = nil, nil
+	tail.row64, tail.rows2x32, tail.rows4x32 = nil, nil, nil
 	plain := active
 	plain.tail = &tail
-	sizes := [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}, {2, 512, 128}, {8, 100, 33}, {14, 50, 300}, {2, 31, 4}}
-	run := func(k kernel) func(p product, c []float32) {
-		return func(p product, c []float32) {
-			sgemmSerial(k, p.tA, p.tB, p.m, p.n, p.k, 0.9, p.a, p.lda, p.b, p.ldb, p.beta, c, p.n)
+	sizes := [][3]int{{1, 64, 5}, {1, 512, 128}, {7, 100, 33}, {13, 200, 300}, {1, 70, 1}, {2, 512, 128}, {8, 100, 33}, {14, 50, 300}, {2, 31, 4},
+		{3, 512, 128}, {4, 512, 128}, {11, 100, 33}, {12, 200, 300}, {4, 31, 4}, {3, 48, 1}}
+	for _, alpha := range []float32{0.9, 1} { // alpha 1: the graphs' products
+		run := func(k kernel) func(p product, c []float32) {
+			return func(p product, c []float32) {
+				sgemmSerial(k, p.tA, p.tB, p.m, p.n, p.k, alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.n)
+			}
 		}
+		sameBits(t, 64, sizes, []float32{0, 1, 0.3}, run(plain), run(active))
 	}
-	sameBits(t, 64, sizes, []float32{0, 1, 0.3}, run(plain), run(active))
 }
 
 // TestKernelsSameBits: every SIMD kernel of this CPU gives the bits of the
