@@ -17,6 +17,17 @@
 	VFMADD231PS.BCST (aoff+24)(AX), Z16, Z6; \
 	VFMADD231PS.BCST (aoff+28)(AX), Z16, Z7
 
+// ZERO8 clears the accumulators Z0-Z7.
+#define ZERO8 \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	VPXORD Z4, Z4, Z4; \
+	VPXORD Z5, Z5, Z5; \
+	VPXORD Z6, Z6, Z6; \
+	VPXORD Z7, Z7, Z7
+
 // One row of the tile into C at DX, then DX to the next row (R9 bytes):
 // c = alpha·acc + beta·c (Z14 alpha, Z15 beta), or alpha·acc when beta is 0.
 #define STOREBETA(acc) \
@@ -42,14 +53,7 @@ TEXT ·sgemmKern8x16AVX512(SB), NOSPLIT, $0-48
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R9
 	SHLQ $2, R9
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
+	ZERO8
 	MOVQ CX, R8
 	SHRQ $2, R8
 	JZ   k8tail
@@ -121,14 +125,7 @@ TEXT ·sgemmKern4x32AVX512(SB), NOSPLIT, $0-48
 	MOVQ bstride+32(FP), R10
 	SHLQ $2, R10
 	MOVQ c+40(FP), DX
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
+	ZERO8
 
 k4x32loop:
 	VMOVUPS (BX), Z16
