@@ -338,6 +338,13 @@ func packA(aT bool, mc, kc, mr, tmr int, a []float32, lda, ic, pc int, ap []floa
 				}
 				continue
 			}
+			if mw == 8 && mr == 8 {
+				for p := 0; p < kc; p++ {
+					o := (pc+p)*lda + ic + ir
+					*(*[8]float32)(pan[p*8:]) = *(*[8]float32)(a[o:])
+				}
+				continue
+			}
 			for p := 0; p < kc; p++ {
 				src := a[(pc+p)*lda+ic+ir:]
 				dst := pan[p*mr : p*mr+mr]
@@ -358,6 +365,18 @@ func packA(aT bool, mc, kc, mr, tmr int, a []float32, lda, ic, pc int, ap []floa
 			for p := p0; p < kc; p++ {
 				d := pan[p*6 : p*6+6 : p*6+6]
 				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
+		if mw == mr && mr == 8 {
+			// The AVX-512 kernel's panels: eight rows read side by side,
+			// each depth step's eight values written together.
+			base := (ic+ir)*lda + pc
+			r0, r1, r2, r3 := a[base:base+kc], a[base+lda:base+lda+kc], a[base+2*lda:base+2*lda+kc], a[base+3*lda:base+3*lda+kc]
+			r4, r5, r6, r7 := a[base+4*lda:base+4*lda+kc], a[base+5*lda:base+5*lda+kc], a[base+6*lda:base+6*lda+kc], a[base+7*lda:base+7*lda+kc]
+			for p := range kc {
+				d := (*[8]float32)(pan[p*8:])
+				d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
 			}
 			continue
 		}
