@@ -246,9 +246,7 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			hr := ht[bi*H : (bi+1)*H]
 			switch o.kind {
 			case RNN:
-				for j := range row {
-					row[j] += bias[j]
-				}
+				vadd(row, bias)
 				activateVec(o.act, row)
 				if keep {
 					copy(hr, row)
@@ -256,9 +254,7 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 					copy(hr, hpr)
 				}
 			case LSTM:
-				for j := range row {
-					row[j] += bias[j]
-				}
+				vadd(row, bias)
 				vsigmoid(row[:2*H])
 				vtanh(row[2*H : 3*H])
 				vsigmoid(row[3*H:])
@@ -266,14 +262,10 @@ func fusedForward[T floats](o *fusedOp, vs []G.Value) G.Value {
 				off := t*BH + bi*H
 				cr, tcr := cc.C[off:off+H], cc.TC[off:off+H]
 				i, f, g, og := row[:H], row[H:2*H], row[2*H:3*H], row[3*H:]
-				for j := 0; j < H; j++ {
-					cr[j] = f[j]*cpr[j] + i[j]*g[j]
-				}
+				vlstmCell(cr, f, cpr, i, g)
 				vtanhTo(tcr, cr)
 				if keep {
-					for j := 0; j < H; j++ {
-						hr[j] = og[j] * tcr[j]
-					}
+					vmul(hr, og, tcr)
 				} else {
 					copy(cr, cpr)
 					copy(hr, hpr)
@@ -417,10 +409,7 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 	}
 	for s := nT - 1; s >= 0; s-- {
 		t := o.stepOrder(s)
-		dYt := dY[t*BH : (t+1)*BH]
-		for i := range dh {
-			dh[i] += dYt[i]
-		}
+		vadd(dh, dY[t*BH:(t+1)*BH])
 		if norms != nil {
 			var ss float64
 			for _, v := range dh {
@@ -449,16 +438,7 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			case LSTM:
 				base := t*BH + bi*H
 				tc, cp := cc.TC[base:base+H], cc.Cprev[base:base+H]
-				dcr := dc[bi*H : (bi+1)*H]
-				for j := 0; j < H; j++ {
-					i, f, g, og := a[j], a[H+j], a[2*H+j], a[3*H+j]
-					dct := dcr[j] + dhr[j]*og*(1-tc[j]*tc[j])
-					dpr[j] = dct * g * i * (1 - i)
-					dpr[H+j] = dct * cp[j] * f * (1 - f)
-					dpr[2*H+j] = dct * i * (1 - g*g)
-					dpr[3*H+j] = dhr[j] * tc[j] * og * (1 - og)
-					dcr[j] = dct * f
-				}
+				vlstmBackward(dpr, a, tc, cp, dc[bi*H:(bi+1)*H], dhr, H)
 			case GRU:
 				base := t*BH + bi*H
 				hp, hn := cc.Hprev[base:base+H], cc.HN[base:base+H]

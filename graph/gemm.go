@@ -55,6 +55,60 @@ func vsigmoid[T floats](x []T) {
 
 func vtanh[T floats](x []T) { vtanhTo(x, x) }
 
+// vadd sets dst[j] += src[j] (blas.Add32 for float32: the same bits,
+// vectorised).
+func vadd[T floats](dst, src []T) {
+	if d, ok := any(dst).([]float32); ok {
+		blas.Add32(d, any(src).([]float32))
+		return
+	}
+	src = src[:len(dst)]
+	for j := range dst {
+		dst[j] += src[j]
+	}
+}
+
+// vmul sets dst[j] = a[j]·b[j].
+func vmul[T floats](dst, a, b []T) {
+	if d, ok := any(dst).([]float32); ok {
+		blas.Mul32(d, any(a).([]float32), any(b).([]float32))
+		return
+	}
+	for j := range dst {
+		dst[j] = a[j] * b[j]
+	}
+}
+
+// vlstmCell sets the LSTM cell c[j] = f[j]·cprev[j] + i[j]·g[j].
+func vlstmCell[T floats](c, f, cprev, i, g []T) {
+	if d, ok := any(c).([]float32); ok {
+		blas.LSTMCell32(d, any(f).([]float32), any(cprev).([]float32), any(i).([]float32), any(g).([]float32))
+		return
+	}
+	for j := range c {
+		c[j] = f[j]*cprev[j] + i[j]*g[j]
+	}
+}
+
+// vlstmBackward is blas.LSTMBackward32 for both float types: the gate
+// gradients dp of one row from its activated gates a, tanh of its cell tc,
+// the previous cell cp and the gradients dc (updated) and dh.
+func vlstmBackward[T floats](dp, a, tc, cp, dc, dh []T, H int) {
+	if d, ok := any(dp).([]float32); ok {
+		blas.LSTMBackward32(d, any(a).([]float32), any(tc).([]float32), any(cp).([]float32), any(dc).([]float32), any(dh).([]float32), H)
+		return
+	}
+	for j := 0; j < H; j++ {
+		i, f, g, og := a[j], a[H+j], a[2*H+j], a[3*H+j]
+		dct := dc[j] + dh[j]*og*(1-tc[j]*tc[j])
+		dp[j] = dct * g * i * (1 - i)
+		dp[H+j] = dct * cp[j] * f * (1 - f)
+		dp[2*H+j] = dct * i * (1 - g*g)
+		dp[3*H+j] = dh[j] * tc[j] * og * (1 - og)
+		dc[j] = dct * f
+	}
+}
+
 // vtanhTo sets dst = tanh(src).
 func vtanhTo[T floats](dst, src []T) {
 	if f, ok := any(src).([]float32); ok {
