@@ -30,6 +30,19 @@ func Mul32(dst, a, b []float32) {
 	}
 }
 
+// TanhBackward32 sets dst[j] = dh[j]·(1 − y[j]·y[j]): the gradient through
+// y = tanh(x).
+func TanhBackward32(dst, dh, y []float32) {
+	dh, y = dh[:len(dst)], y[:len(dst)]
+	n := vecBody(len(dst))
+	if n > 0 {
+		tanhBackward8(dst[:n], dh[:n], y[:n])
+	}
+	for j := n; j < len(dst); j++ {
+		dst[j] = dh[j] * (1 - y[j]*y[j])
+	}
+}
+
 // LSTMCell32 sets the new cell state c[j] = f[j]·cprev[j] + i[j]·g[j].
 func LSTMCell32(c, f, cprev, i, g []float32) {
 	f, cprev, i, g = f[:len(c)], cprev[:len(c)], i[:len(c)], g[:len(c)]

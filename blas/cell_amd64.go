@@ -9,6 +9,11 @@ func add8AVX2(dst, src *float32, n int)
 func mul8AVX2(dst, a, b *float32, n int)
 
 //go:noescape
+func tanhBackward8AVX2(dst, dh, y *float32, n int)
+
+func tanhBackward8(dst, dh, y []float32) { tanhBackward8AVX2(&dst[0], &dh[0], &y[0], len(dst)) }
+
+//go:noescape
 func lstmCell8AVX2(c, f, cprev, in, cand *float32, n int)
 
 //go:noescape

@@ -42,6 +42,32 @@ mul8loop:
 	VZEROUPPER
 	RET
 
+// func tanhBackward8AVX2(dst, dh, y *float32, n int)
+// dst = dh·(1 − y·y)
+TEXT ·tanhBackward8AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ dh+8(FP), SI
+	MOVQ y+16(FP), BX
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+	MOVL $0x3f800000, R12
+	MOVL R12, X15
+	VBROADCASTSS X15, Y15
+tanhb8loop:
+	VMOVUPS (BX), Y0
+	VMULPS  Y0, Y0, Y0
+	VSUBPS  Y0, Y15, Y0
+	VMOVUPS (SI), Y1
+	VMULPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     tanhb8loop
+	VZEROUPPER
+	RET
+
 // func lstmCell8AVX2(c, f, cprev, in, cand *float32, n int)
 // c = f·cprev + i·g
 TEXT ·lstmCell8AVX2(SB), NOSPLIT, $0-48

@@ -51,6 +51,12 @@ func TestCellSameBits(t *testing.T) {
 		}
 		same("Mul32", n, got, want)
 
+		TanhBackward32(got, a, b)
+		for j := range want {
+			want[j] = a[j] * (1 - b[j]*b[j])
+		}
+		same("TanhBackward32", n, got, want)
+
 		f, cp, i, g := vals(n), vals(n), vals(n), vals(n)
 		LSTMCell32(got, f, cp, i, g)
 		for j := range want {

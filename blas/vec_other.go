@@ -13,6 +13,8 @@ func add8(dst, src []float32) {}
 
 func mul8(dst, a, b []float32) {}
 
+func tanhBackward8(dst, dh, y []float32) {}
+
 func lstmCell8(c, f, cprev, i, g []float32) {}
 
 func lstmBackward8(n, h int, dp, a, tc, cp, dc, dh *float32) {}

@@ -432,6 +432,10 @@ func fusedBackward[T floats](o *fusedOp, vs []G.Value) G.Value {
 			dhr := dh[bi*H : (bi+1)*H]
 			switch o.kind {
 			case RNN:
+				if o.act == Tanh {
+					vtanhBackward(dpr[:H], dhr, a[:H])
+					break
+				}
 				for j := 0; j < H; j++ {
 					dpr[j] = dhr[j] * activateGrad(o.act, a[j])
 				}

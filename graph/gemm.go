@@ -79,6 +79,17 @@ func vmul[T floats](dst, a, b []T) {
 	}
 }
 
+// vtanhBackward sets dst[j] = dh[j]·(1 − y[j]²), as activateGrad for tanh.
+func vtanhBackward[T floats](dst, dh, y []T) {
+	if d, ok := any(dst).([]float32); ok {
+		blas.TanhBackward32(d, any(dh).([]float32), any(y).([]float32))
+		return
+	}
+	for j := range dst {
+		dst[j] = dh[j] * (1 - y[j]*y[j])
+	}
+}
+
 // vlstmCell sets the LSTM cell c[j] = f[j]·cprev[j] + i[j]·g[j].
 func vlstmCell[T floats](c, f, cprev, i, g []T) {
 	if d, ok := any(c).([]float32); ok {
