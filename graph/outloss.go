@@ -13,6 +13,10 @@ import (
 // a time.
 const outLossChunk = 64
 
+// outLossKeep is the most logits (N·V) a training graph keeps from the
+// forward to the backward pass (64 MB of float32) rather than recompute.
+var outLossKeep = 1 << 24 // a variable for the tests of both paths
+
 // LinearCrossEntropy is a softmax output layer and its loss in one op: for
 // features x [N,In] and the layer lin (W [In,V], b [V]),
 //
@@ -26,7 +30,10 @@ const outLossChunk = 64
 // replaces the half-dozen [N,V] buffers of Linear.Apply followed by
 // SmoothedCrossEntropy (the logits, their gradient and Gorgonia's
 // intermediates, in every compiled graph) by one [64,V] chunk, at the price
-// of computing the logits twice. It gives no logits; graphs that need them
+// of computing the logits twice. A training graph whose logits fit in
+// outLossKeep values keeps them from the forward pass for the backward one
+// instead (one buffer for all the graphs of a Params, see arena): the same
+// values, one matrix product fewer per step. It gives no logits; graphs that need them
 // (decoding, predictions) use Linear.Apply and SmoothedCrossEntropy, which
 // compute the same loss (tested against each other).
 func LinearCrossEntropy(b *Builder, x *G.Node, lin *Linear, labels, weights *G.Node, eps float64) (*G.Node, error) {
@@ -49,7 +56,11 @@ type outLossOp struct {
 	opBase
 	eps float64
 	lse []float64
-	// holder(0): []T of outLossChunk·V; holder(1): the backward output.
+	// holder(0): []T of outLossChunk·V; holder(1): the backward output;
+	// holder(2): the logits [N,V] when kept.
+	diffed bool   // SymDiff was called: a backward pass will run
+	kept   bool   // the last forward run kept the logits in holder(2)
+	live   []bool // per chunk of the last forward run: computed
 }
 
 func (o *outLossOp) Arity() int                                     { return 5 }
@@ -64,6 +75,7 @@ func (o *outLossOp) Do(vs ...G.Value) (G.Value, error) {
 }
 
 func (o *outLossOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	o.diffed = true
 	flat, err := G.ApplyOp(&outLossBwdOp{opBase: newOpBase("outlossBwd"), fwd: o}, inputs[0], inputs[1], inputs[2], inputs[3], inputs[4], grad)
 	if err != nil {
 		return nil, err
@@ -104,10 +116,22 @@ func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
 	if len(o.lse) != n {
 		o.lse = make([]float64, n)
 	}
+	o.kept = o.diffed && n*v <= outLossKeep
+	var zall []T
+	if o.kept {
+		zall = buffer[T](o.holder(2), n*v)
+		o.live = o.live[:0]
+	}
 	zbuf := buffer[T](o.holder(0), outLossChunk*v)
 	var sum, wsum float64
 	for lo := 0; lo < n; lo += outLossChunk {
+		if o.kept {
+			zbuf = zall[lo*v:]
+		}
 		r, live := chunkLogits(zbuf, x, w, bias, wt, lo, in)
+		if o.kept {
+			o.live = append(o.live, live)
+		}
 		if !live {
 			continue
 		}
@@ -180,10 +204,21 @@ func outLossBackward[T floats](o *outLossOp, vs []G.Value) G.Value {
 	if wsum == 0 {
 		return tensor.New(tensor.WithShape(len(out)), tensor.WithBacking(out))
 	}
-	zbuf := buffer[T](o.holder(0), outLossChunk*v)
+	var zbuf []T
+	if !o.kept {
+		zbuf = buffer[T](o.holder(0), outLossChunk*v)
+	}
 	u := o.eps / float64(v)
 	for lo := 0; lo < n; lo += outLossChunk {
-		r, live := chunkLogits(zbuf, x, w, bias, wt, lo, in)
+		var r int
+		var live bool
+		if o.kept {
+			// the forward pass's logits (its gradient is formed in place)
+			r, live = min(outLossChunk, n-lo), o.live[lo/outLossChunk]
+			zbuf = buffer[T](o.holder(2), n*v)[lo*v:]
+		} else {
+			r, live = chunkLogits(zbuf, x, w, bias, wt, lo, in)
+		}
 		if !live {
 			continue
 		}

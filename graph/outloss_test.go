@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -40,7 +41,21 @@ func outLossNet(t *testing.T, dt tensor.Dtype, n int, eps float64, fused bool) (
 	return ps, net
 }
 
+// Both ways of the backward pass: logits kept from the forward pass, and
+// recomputed (as for logits over outLossKeep).
+func forBothOutLossPaths(t *testing.T, f func(t *testing.T)) {
+	defer func(k int) { outLossKeep = k }(outLossKeep)
+	for _, keep := range []int{outLossKeep, 0} {
+		outLossKeep = keep
+		t.Run(fmt.Sprintf("keep=%d", keep), f)
+	}
+}
+
 func TestLinearCrossEntropyGradientCheck(t *testing.T) {
+	forBothOutLossPaths(t, testLinearCrossEntropyGradientCheck)
+}
+
+func testLinearCrossEntropyGradientCheck(t *testing.T) {
 	for _, eps := range []float64{0, 0.2} {
 		// 70 rows: a full chunk of 64 and a partial one.
 		ps, net := outLossNet(t, tensor.Float64, 70, eps, true)
@@ -57,6 +72,10 @@ func TestLinearCrossEntropyGradientCheck(t *testing.T) {
 // The fused op gives the loss and gradients of Linear.Apply followed by
 // SmoothedCrossEntropy.
 func TestLinearCrossEntropyMatchesReference(t *testing.T) {
+	forBothOutLossPaths(t, testLinearCrossEntropyMatchesReference)
+}
+
+func testLinearCrossEntropyMatchesReference(t *testing.T) {
 	for _, dt := range []tensor.Dtype{tensor.Float64, tensor.Float32} {
 		tol := 1e-12
 		if dt == tensor.Float32 {
