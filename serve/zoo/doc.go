@@ -18,7 +18,8 @@
 //	go run ./models/sentiment serve -model mine=sst2.ckpt -model builtin
 //
 // Each model runs -instances copies (default one per core), each with its
-// own batches; the serve command uses the pure-Go kernels on one thread per
+// own batches, its weights sealed (graph.Params.Seal: the recurrent layers
+// keep them packed for the matrix kernels); the serve command uses the pure-Go kernels on one thread per
 // instance (-blas go:1), which beat OpenBLAS at serving batch sizes, and
 // keeps the garbage collector's target at 10% over the live heap (GOGC=10
 // unless set), since the heap is mostly the models' compiled graphs.

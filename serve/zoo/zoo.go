@@ -130,12 +130,14 @@ func Open(s Spec) (serve.Model, error) {
 		if err != nil {
 			return nil, err
 		}
+		m.Params().Seal() // the server never changes the weights
 		return Translate{m}, nil
 	case lm.Kind:
 		m, err := pick(builtin, lm.Pretrained, lm.Load, s.Path)
 		if err != nil {
 			return nil, err
 		}
+		m.Params.Seal()
 		return CharLM{m}, nil
 	case cols.Kind:
 		if builtin || isPretrainedImages(s.Path) {
@@ -147,6 +149,7 @@ func Open(s Spec) (serve.Model, error) {
 			if err != nil {
 				return nil, err
 			}
+			c.Params.Seal()
 			return Images{c}, nil
 		}
 		m, err := cols.Load(s.Path)
@@ -156,6 +159,7 @@ func Open(s Spec) (serve.Model, error) {
 		if m.Classifier == nil {
 			return nil, fmt.Errorf("%s: the checkpoint holds an image generator; serve answers with classifiers", s.Path)
 		}
+		m.Classifier.Params.Seal()
 		return Images{m.Classifier}, nil
 	}
 	return nil, errors.New("unknown model kind " + s.Kind)
