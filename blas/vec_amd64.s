@@ -101,6 +101,28 @@ DATA vconst<>+376(SB)/4, $0x3f800000
 DATA vconst<>+380(SB)/4, $0x3f800000
 GLOBL vconst<>(SB), RODATA|NOPTR, $384
 
+// EXPNEG8: Y5 = exp(Y2) for Y2 <= 0 (clamped at -86 by Y8 first), Y3, Y4
+// and Y6 scratch: y = n·ln2 + r, exp(r) by its degree-7 Taylor polynomial,
+// times 2^n through the exponent bits (see expNeg32 in vec.go).
+#define EXPNEG8 \
+	VMAXPS Y2, Y8, Y2 \
+	VMULPS vconst<>+64(SB), Y2, Y3 \
+	VROUNDPS $0, Y3, Y3 \
+	VMOVAPS Y2, Y4 \
+	VFNMADD231PS vconst<>+96(SB), Y3, Y4 \
+	VFNMADD231PS vconst<>+128(SB), Y3, Y4 \
+	VMOVUPS vconst<>+160(SB), Y5 \
+	VFMADD213PS vconst<>+192(SB), Y4, Y5 \
+	VFMADD213PS vconst<>+224(SB), Y4, Y5 \
+	VFMADD213PS vconst<>+256(SB), Y4, Y5 \
+	VFMADD213PS vconst<>+288(SB), Y4, Y5 \
+	VFMADD213PS vconst<>+320(SB), Y4, Y5 \
+	VFMADD213PS vconst<>+352(SB), Y4, Y5 \
+	VFMADD213PS vconst<>+352(SB), Y4, Y5 \
+	VCVTPS2DQ Y3, Y6 \
+	VPSLLD $23, Y6, Y6 \
+	VPADDD Y6, Y5, Y5
+
 // func sigmoid8AVX2(dst, src *float32, n int)
 // n is a positive multiple of 8.
 TEXT ·sigmoid8AVX2(SB), NOSPLIT, $0-24
@@ -113,23 +135,7 @@ TEXT ·sigmoid8AVX2(SB), NOSPLIT, $0-24
 sigmloop:
 	VMOVUPS (SI), Y0
 	VORPS vconst<>+0(SB), Y0, Y2
-	VMAXPS Y2, Y8, Y2
-	VMULPS vconst<>+64(SB), Y2, Y3
-	VROUNDPS $0, Y3, Y3
-	VMOVAPS Y2, Y4
-	VFNMADD231PS vconst<>+96(SB), Y3, Y4
-	VFNMADD231PS vconst<>+128(SB), Y3, Y4
-	VMOVUPS vconst<>+160(SB), Y5
-	VFMADD213PS vconst<>+192(SB), Y4, Y5
-	VFMADD213PS vconst<>+224(SB), Y4, Y5
-	VFMADD213PS vconst<>+256(SB), Y4, Y5
-	VFMADD213PS vconst<>+288(SB), Y4, Y5
-	VFMADD213PS vconst<>+320(SB), Y4, Y5
-	VFMADD213PS vconst<>+352(SB), Y4, Y5
-	VFMADD213PS vconst<>+352(SB), Y4, Y5
-	VCVTPS2DQ Y3, Y6
-	VPSLLD $23, Y6, Y6
-	VPADDD Y6, Y5, Y5
+	EXPNEG8
 	VADDPS Y9, Y5, Y6
 	VDIVPS Y6, Y9, Y7
 	VMULPS Y7, Y5, Y6
@@ -155,23 +161,7 @@ tanhloop:
 	VMOVUPS (SI), Y0
 	VORPS vconst<>+0(SB), Y0, Y2
 	VADDPS Y2, Y2, Y2
-	VMAXPS Y2, Y8, Y2
-	VMULPS vconst<>+64(SB), Y2, Y3
-	VROUNDPS $0, Y3, Y3
-	VMOVAPS Y2, Y4
-	VFNMADD231PS vconst<>+96(SB), Y3, Y4
-	VFNMADD231PS vconst<>+128(SB), Y3, Y4
-	VMOVUPS vconst<>+160(SB), Y5
-	VFMADD213PS vconst<>+192(SB), Y4, Y5
-	VFMADD213PS vconst<>+224(SB), Y4, Y5
-	VFMADD213PS vconst<>+256(SB), Y4, Y5
-	VFMADD213PS vconst<>+288(SB), Y4, Y5
-	VFMADD213PS vconst<>+320(SB), Y4, Y5
-	VFMADD213PS vconst<>+352(SB), Y4, Y5
-	VFMADD213PS vconst<>+352(SB), Y4, Y5
-	VCVTPS2DQ Y3, Y6
-	VPSLLD $23, Y6, Y6
-	VPADDD Y6, Y5, Y5
+	EXPNEG8
 	VSUBPS Y5, Y9, Y6
 	VADDPS Y9, Y5, Y7
 	VDIVPS Y7, Y6, Y6
@@ -189,7 +179,7 @@ tanhloop:
 // same operations on the same constants (vconst, broadcast into registers),
 // so that every value has the bits the AVX2 routines give it.
 
-// LOADC broadcasts the constants: Z8 -88 (exp's input floor), Z9 1,
+// LOADC broadcasts the constants: Z8 -86 (exp's input floor), Z9 1,
 // Z10 log2(e), Z11-Z12 ln2 high and low, Z13-Z19 the polynomial, Z20 the
 // sign bit.
 #define LOADC \
@@ -207,7 +197,7 @@ tanhloop:
 	VBROADCASTSS vconst<>+352(SB), Z19; \
 	VBROADCASTSS vconst<>+0(SB), Z20
 
-// EXPNEG: Z5 = exp(Z2) for Z2 <= 0 (clamped at -88 first), Z3 and Z4 scratch.
+// EXPNEG: Z5 = exp(Z2) for Z2 <= 0 (clamped at -86 first), Z3 and Z4 scratch.
 #define EXPNEG \
 	VMAXPS       Z2, Z8, Z2; \
 	VMULPS       Z10, Z2, Z3; \
