@@ -267,3 +267,41 @@ func CheckExport(files ...string) (missing, err error) {
 	_, _, missing = Runtime()
 	return missing, nil
 }
+
+// TB is the part of testing.TB that CheckClassifier uses.
+type TB interface {
+	Helper()
+	Logf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// CheckClassifier is the test of an exported classifier: it checks the file
+// at path with the ONNX checker, runs it in ONNX Runtime on feeds, compares
+// its "probabilities" and "logits" with rnnzoo's probabilities of the same
+// inputs (ClassifierDiff), logs the largest difference and fails t above
+// tol. It returns what is missing (nil when both ran), for the caller to
+// skip with.
+func CheckClassifier(t TB, name, path string, feeds map[string]Tensor, probs [][]float64, tol float64) (missing error) {
+	t.Helper()
+	missing, err := CheckExport(path)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if missing != nil {
+		return missing
+	}
+	res, err := RunAll([]Run{{Model: path, Feeds: feeds}})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	d, err := ClassifierDiff(res[0], probs)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	t.Logf("%s: ONNX Runtime vs rnnzoo: largest difference %.2g (probabilities and log-probabilities)", name, d)
+	if d > tol {
+		t.Errorf("%s: ONNX Runtime differs from rnnzoo by %.3g", name, d)
+	}
+	return nil
+}

@@ -57,16 +57,6 @@ func TestONNXMatchesClassify(t *testing.T) {
 		if _, err := c.ExportONNX(path); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		var err error
-		if missing, err = onnx.CheckExport(path); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		} else if missing != nil {
-			continue
-		}
-		res, err := onnx.RunAll([]onnx.Run{{Model: path, Feeds: map[string]onnx.Tensor{"pixels": onnx.FloatTensor([]int64{int64(B), int64(H), int64(W)}, flat)}}})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
 		preds, err := c.Classify(imgs)
 		if err != nil {
 			t.Fatal(err)
@@ -75,14 +65,8 @@ func TestONNXMatchesClassify(t *testing.T) {
 		for _, p := range preds {
 			probs = append(probs, p.Probs)
 		}
-		d, err := onnx.ClassifierDiff(res[0], probs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: ONNX Runtime vs rnnzoo: largest difference %.2g (probabilities and log-probabilities)", name, d)
-		if d > 1e-4 {
-			t.Errorf("%s: ONNX Runtime differs from Classify by %.3g", name, d)
-		}
+		feeds := map[string]onnx.Tensor{"pixels": onnx.FloatTensor([]int64{int64(B), int64(H), int64(W)}, flat)}
+		missing = onnx.CheckClassifier(t, name, path, feeds, probs, 1e-4)
 	}
 	if missing != nil {
 		t.Skip("ONNX Runtime: ", missing)
