@@ -590,8 +590,16 @@ func FuzzFromIDX(f *testing.F) {
 			}
 			return
 		}
-		if len(s.Pixels) != s.N*s.H*s.W || len(s.Labels) != s.N {
-			t.Fatalf("set of %d images %d×%d with %d pixels and %d labels", s.N, s.H, s.W, len(s.Pixels), len(s.Labels))
+		if s.Pixels != nil || len(s.Bytes) != s.N*s.H*s.W || s.Max != 255 || len(s.Labels) != s.N {
+			t.Fatalf("set of %d images %d×%d with %d pixels, %d bytes (max %v) and %d labels", s.N, s.H, s.W, len(s.Pixels), len(s.Bytes), s.Max, len(s.Labels))
+		}
+		for i := 0; i < s.N; i++ {
+			img := s.Image(i)
+			for j, v := range img {
+				if want := float32(x.Data[i*s.H*s.W+j]) / 255; v != want {
+					t.Fatalf("image %d pixel %d: %v, want %v", i, j, v, want)
+				}
+			}
 		}
 		for i, l := range s.Labels {
 			if l >= s.Classes || (y != nil && l < 0) {
@@ -602,4 +610,28 @@ func FuzzFromIDX(f *testing.F) {
 			_ = s.Image(s.N - 1)
 		}
 	})
+}
+
+// TestByteSet: a set kept as bytes gives the pixels byte/Max through Image,
+// ImageTo, Pixel and SequenceBatch, and Subset keeps it as bytes.
+func TestByteSet(t *testing.T) {
+	s := &Set{Name: "b", N: 3, H: 2, W: 2, Bytes: []uint8{0, 1, 2, 3, 255, 128, 64, 32, 7, 8, 9, 10}, Max: 255, Labels: []int{0, 1, 2}, Classes: 3}
+	buf := make([]float32, 1)
+	for i := 0; i < s.N; i++ {
+		img, to := s.Image(i), s.ImageTo(buf, i)
+		for j := range img {
+			want := float32(s.Bytes[i*4+j]) / 255
+			if img[j] != want || to[j] != want || s.Pixel(i, j/2, j%2) != want {
+				t.Fatalf("image %d pixel %d: %v, %v, %v, want %v", i, j, img[j], to[j], s.Pixel(i, j/2, j%2), want)
+			}
+		}
+	}
+	sub := s.Subset([]int{2, 0})
+	if sub.Pixels != nil || string(sub.Bytes) != string(append(append([]uint8(nil), s.Bytes[8:]...), s.Bytes[:4]...)) || sub.Max != 255 {
+		t.Fatalf("subset %+v", sub)
+	}
+	seq, labels := s.SequenceBatch([]int{1}, true, nil, nil)
+	if seq[0] != 1 || seq[3] != 32.0/255 || labels[0] != 1 {
+		t.Fatalf("sequence %v, labels %v", seq, labels)
+	}
 }

@@ -10,7 +10,14 @@ type Set struct {
 	Name    string
 	N, H, W int
 	// Pixels holds image i at Pixels[i*H*W:(i+1)*H*W], row-major, in [0, 1].
+	// It is nil when the set keeps its pixels as bytes (Bytes).
 	Pixels []float32
+	// Bytes, when Pixels is nil, holds the images in the same layout as
+	// integers, pixel = float32(byte)/Max: a quarter of the memory of
+	// Pixels (MNIST's 70,000 images in 55 MB instead of 220 MB). Sets read
+	// from IDX files keep their bytes.
+	Bytes []uint8
+	Max   float32
 	// Labels[i] is the class of image i, in [0, Classes).
 	Labels  []int
 	Classes int
@@ -21,14 +28,42 @@ type Set struct {
 // Len is the number of images.
 func (s *Set) Len() int { return s.N }
 
-// Image returns image i, H*W pixels row-major (a view, not a copy).
+// Image returns image i, H*W pixels row-major: a view of Pixels, or a new
+// slice for a set of Bytes (ImageTo reuses one).
 func (s *Set) Image(i int) []float32 {
 	n := s.H * s.W
+	if s.Pixels == nil {
+		return s.ImageTo(nil, i)
+	}
 	return s.Pixels[i*n : (i+1)*n : (i+1)*n]
 }
 
+// ImageTo writes image i into dst (grown if shorter than H*W) and returns
+// dst[:H*W].
+func (s *Set) ImageTo(dst []float32, i int) []float32 {
+	n := s.H * s.W
+	if cap(dst) < n {
+		dst = make([]float32, n)
+	}
+	dst = dst[:n]
+	if s.Pixels != nil {
+		copy(dst, s.Pixels[i*n:(i+1)*n])
+		return dst
+	}
+	for j, v := range s.Bytes[i*n : (i+1)*n] {
+		dst[j] = float32(v) / s.Max
+	}
+	return dst
+}
+
 // Pixel returns the pixel at row y, column x of image i.
-func (s *Set) Pixel(i, y, x int) float32 { return s.Pixels[(i*s.H+y)*s.W+x] }
+func (s *Set) Pixel(i, y, x int) float32 {
+	k := (i*s.H+y)*s.W + x
+	if s.Pixels == nil {
+		return float32(s.Bytes[k]) / s.Max
+	}
+	return s.Pixels[k]
+}
 
 // Columns returns image i as W column vectors of H pixels, left to right:
 // the sequence a column-reading model consumes.
@@ -96,9 +131,18 @@ func (s *Set) SequenceBatch(idx []int, byRows bool, dst []float32, labels []int)
 func (s *Set) Subset(idx []int) *Set {
 	n := s.H * s.W
 	out := &Set{Name: s.Name, N: len(idx), H: s.H, W: s.W, Classes: s.Classes, ClassNames: s.ClassNames,
-		Pixels: make([]float32, 0, len(idx)*n), Labels: make([]int, 0, len(idx))}
+		Labels: make([]int, 0, len(idx)), Max: s.Max}
+	if s.Pixels == nil {
+		out.Bytes = make([]uint8, 0, len(idx)*n)
+	} else {
+		out.Pixels = make([]float32, 0, len(idx)*n)
+	}
 	for _, i := range idx {
-		out.Pixels = append(out.Pixels, s.Image(i)...)
+		if s.Pixels == nil {
+			out.Bytes = append(out.Bytes, s.Bytes[i*n:(i+1)*n]...)
+		} else {
+			out.Pixels = append(out.Pixels, s.Image(i)...)
+		}
 		out.Labels = append(out.Labels, s.Labels[i])
 	}
 	return out
@@ -139,7 +183,7 @@ func ASCII(img []float32, h, w int) string {
 }
 
 // FromIDX makes a set from an images IDX (uint8, N×H×W) and a labels IDX
-// (uint8, N). Pixels are scaled by 1/255; classes is 1 + the largest label.
+// (uint8, N). The set keeps the bytes (Bytes, pixel = byte/255); classes is 1 + the largest label.
 // With labels nil (images to predict) every label is -1 and Classes 0.
 func FromIDX(name string, images, labels *IDX) (*Set, error) {
 	if images.Type != UInt8 || len(images.Dims) != 3 {
@@ -159,10 +203,7 @@ func FromIDX(name string, images, labels *IDX) (*Set, error) {
 		return nil, fmt.Errorf("%s: %d images but %d labels", name, images.Dims[0], labels.Dims[0])
 	}
 	s := &Set{Name: name, N: images.Dims[0], H: images.Dims[1], W: images.Dims[2]}
-	s.Pixels = make([]float32, len(images.Data))
-	for i, v := range images.Data {
-		s.Pixels[i] = float32(v) / 255
-	}
+	s.Bytes, s.Max = images.Data, 255
 	s.Labels = make([]int, s.N)
 	if labels.Data == nil {
 		for i := range s.Labels {

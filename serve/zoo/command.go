@@ -241,7 +241,7 @@ func Requests(meta *serve.ModelMetadata, n int) ([][]byte, error) {
 			img := make([]float32, h*w)
 			if h == set.H && w == set.W {
 				k := i % set.N
-				copy(img, set.Pixels[k*h*w:(k+1)*h*w])
+				set.ImageTo(img, k)
 			} else {
 				for j := range img {
 					img[j] = rng.Float32()

@@ -219,6 +219,7 @@ type Task struct {
 	epoch   int
 	batches [][]int
 	buf     [][]float32
+	raw     [][]float32 // the batch's images read from a set of bytes
 }
 
 // NewTask cuts the training set into batches of B images after a shuffle
@@ -277,8 +278,17 @@ func (t *Task) trainImages(i int) ([][]float32, []int) {
 	idx := t.batches[i]
 	imgs := make([][]float32, len(idx))
 	labels := make([]int, len(idx))
+	for len(t.raw) < len(idx) {
+		t.raw = append(t.raw, nil)
+	}
 	for b, k := range idx {
-		imgs[b], labels[b] = t.Train.Image(k), t.Train.Labels[k]
+		if t.Train.Pixels != nil {
+			imgs[b] = t.Train.Image(k) // a view
+		} else {
+			t.raw[b] = t.Train.ImageTo(t.raw[b], k)
+			imgs[b] = t.raw[b]
+		}
+		labels[b] = t.Train.Labels[k]
 	}
 	if t.Augment.None() {
 		return imgs, labels
