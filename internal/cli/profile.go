@@ -20,7 +20,9 @@ import (
 //	RNNZOO_MEMPROFILE=mem.pprof  the heap profile taken when the live heap
 //	                             (what the last collection found reachable)
 //	                             was largest, looked at every 50 ms:
-//	                             inuse_space is what was reachable then,
+//	                             inuse_space is what was reachable then
+//	                             (as the runtime publishes heap profiles:
+//	                             one or two collections behind), and
 //	                             alloc_space every allocation until then
 //
 // Read them with `go tool pprof -top BINARY FILE`.
