@@ -118,6 +118,12 @@ type attnOp struct {
 	opBase
 	a     *Attention
 	alpha any // []T [Tq,B,Ts] of the last forward run
+	// For a backward pass (diffed: SymDiff was called), the last forward
+	// run also keeps its projections pq, pk ([]T) and, for additive
+	// attention, tanh(pq+pk) [Tq,B,Ts,A] in holder(0): the backward pass
+	// reads them instead of computing them again (the same values).
+	diffed bool
+	pq, pk any
 }
 
 func (o *attnOp) Arity() int { return 3 + len(o.a.params()) }
@@ -147,6 +153,7 @@ func (o *attnOp) Do(vs ...G.Value) (G.Value, error) {
 	return attnForward[float64](o, vs), nil
 }
 func (o *attnOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	o.diffed = true
 	args := append(append(G.Nodes{}, inputs...), grad)
 	flat, err := G.ApplyOp(&attnBwdOp{opBase: newOpBase("attnBwd"), fwd: o}, args...)
 	if err != nil {
@@ -186,7 +193,10 @@ func attnProject[T floats](a *Attention, vs []G.Value, d attnDims) (pq, pk []T) 
 	return pq, pk
 }
 
-func attnScore[T floats](a *Attention, vs []G.Value, d attnDims, pq, pk []T, tq, b, ts int) T {
+// attnScore is the score of query step tq against source step ts in
+// sequence b; th, when not nil, receives the A values tanh(pq+pk) of an
+// additive score.
+func attnScore[T floats](a *Attention, vs []G.Value, d attnDims, pq, pk []T, tq, b, ts int, th []T) T {
 	k := dataOf[T](vs[1])
 	switch a.Kind {
 	case Additive:
@@ -194,7 +204,11 @@ func attnScore[T floats](a *Attention, vs []G.Value, d attnDims, pq, pk []T, tq,
 		qa, ka := pq[(tq*d.B+b)*d.A:], pk[(ts*d.B+b)*d.A:]
 		var s T
 		for j := 0; j < d.A; j++ {
-			s += v[j] * tanhf(qa[j]+ka[j])
+			e := tanhf(qa[j] + ka[j])
+			if th != nil {
+				th[j] = e
+			}
+			s += v[j] * e
 		}
 		return s
 	default:
@@ -212,6 +226,13 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 	d := dimsOf(vs, a)
 	k, m := dataOf[T](vs[1]), dataOf[T](vs[2])
 	pq, pk := attnProject[T](a, vs, d)
+	var th []T // tanh(pq+pk) for the backward pass
+	if o.diffed {
+		o.pq, o.pk = pq, pk
+		if a.Kind == Additive {
+			th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
+		}
+	}
 	alpha := make([]T, d.Tq*d.B*d.Ts)
 	out := make([]T, d.Tq*d.B*d.Dk)
 	for tq := 0; tq < d.Tq; tq++ {
@@ -222,7 +243,11 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 				if m[ts*d.B+b] == 0 {
 					continue
 				}
-				s := attnScore(a, vs, d, pq, pk, tq, b, ts)
+				var ths []T
+				if th != nil {
+					ths = th[((tq*d.B+b)*d.Ts+ts)*d.A:][:d.A]
+				}
+				s := attnScore(a, vs, d, pq, pk, tq, b, ts, ths)
 				al[ts] = s
 				mx = math.Max(mx, float64(s))
 			}
@@ -292,7 +317,28 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 	q, k, m := dataOf[T](vs[0]), dataOf[T](vs[1]), dataOf[T](vs[2])
 	g := dataOf[T](vs[len(vs)-1])
 	alpha := o.alpha.([]T)
-	pq, pk := attnProject[T](a, vs, d)
+	pq, _ := o.pq.([]T)
+	pk, _ := o.pk.([]T)
+	var th []T
+	if a.Kind == Additive {
+		th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
+	}
+	if pq == nil { // not kept (a forward run before SymDiff): compute again
+		pq, pk = attnProject[T](a, vs, d)
+		if a.Kind == Additive {
+			for tq := 0; tq < d.Tq; tq++ {
+				for b := 0; b < d.B; b++ {
+					for ts := 0; ts < d.Ts; ts++ {
+						qa, ka := pq[(tq*d.B+b)*d.A:][:d.A], pk[(ts*d.B+b)*d.A:][:d.A]
+						ths := th[((tq*d.B+b)*d.Ts+ts)*d.A:][:d.A]
+						for j := range ths {
+							ths[j] = tanhf(qa[j] + ka[j])
+						}
+					}
+				}
+			}
+		}
+	}
 	size := 0
 	for i := 0; i < o.Arity(); i++ {
 		if i != 2 {
@@ -347,10 +393,10 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 				case Additive:
 					v := dataOf[T](vs[5])
 					dv := flat[len(q)+len(k)+d.Dq*d.A+d.Dk*d.A:]
-					qa, ka := pq[(tq*d.B+b)*d.A:], pk[(ts*d.B+b)*d.A:]
 					dqa, dka := dpq[(tq*d.B+b)*d.A:], dpk[(ts*d.B+b)*d.A:]
+					ths := th[((tq*d.B+b)*d.Ts+ts)*d.A:][:d.A]
 					for j := 0; j < d.A; j++ {
-						e := tanhf(qa[j] + ka[j])
+						e := ths[j] // tanh(qa[j] + ka[j]) of the forward pass
 						dv[j] += s * e
 						de := s * v[j] * (1 - e*e)
 						dqa[j] += de
