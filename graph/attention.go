@@ -122,6 +122,7 @@ type attnOp struct {
 	// run also keeps its projections pq, pk ([]T) and, for additive
 	// attention, tanh(pq+pk) [Tq,B,Ts,A] in holder(0): the backward pass
 	// reads them instead of computing them again (the same values).
+	// Holders 1–7: pq, pk, α, the output, the backward output, ∂pq, ∂pk.
 	diffed bool
 	pq, pk any
 }
@@ -176,16 +177,17 @@ func dimsOf(vs []G.Value, a *Attention) attnDims {
 
 // projections computes the per-step query/key projections the score needs:
 // Additive: PQ = q·W_q [Tq·B,A], PK = k·W_k [Ts·B,A]; General: PQ = q·W_a
-// [Tq·B,Dk]; Dot: PQ = q.
-func attnProject[T floats](a *Attention, vs []G.Value, d attnDims) (pq, pk []T) {
+// [Tq·B,Dk]; Dot: PQ = q. They are written into the op's holders 1 and 2.
+func attnProject[T floats](o *attnOp, vs []G.Value, d attnDims) (pq, pk []T) {
+	a := o.a
 	q, k := dataOf[T](vs[0]), dataOf[T](vs[1])
 	switch a.Kind {
 	case Additive:
-		pq, pk = make([]T, d.Tq*d.B*d.A), make([]T, d.Ts*d.B*d.A)
+		pq, pk = buffer[T](o.holder(1), d.Tq*d.B*d.A), buffer[T](o.holder(2), d.Ts*d.B*d.A)
 		gemm(false, false, d.Tq*d.B, d.A, d.Dq, 1, q, d.Dq, dataOf[T](vs[3]), d.A, 0, pq, d.A)
 		gemm(false, false, d.Ts*d.B, d.A, d.Dk, 1, k, d.Dk, dataOf[T](vs[4]), d.A, 0, pk, d.A)
 	case General:
-		pq = make([]T, d.Tq*d.B*d.Dk)
+		pq = buffer[T](o.holder(1), d.Tq*d.B*d.Dk)
 		gemm(false, false, d.Tq*d.B, d.Dk, d.Dq, 1, q, d.Dq, dataOf[T](vs[3]), d.Dk, 0, pq, d.Dk)
 	default:
 		pq = q
@@ -225,7 +227,7 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 	a := o.a
 	d := dimsOf(vs, a)
 	k, m := dataOf[T](vs[1]), dataOf[T](vs[2])
-	pq, pk := attnProject[T](a, vs, d)
+	pq, pk := attnProject[T](o, vs, d)
 	var th []T // tanh(pq+pk) for the backward pass
 	if o.diffed {
 		o.pq, o.pk = pq, pk
@@ -233,8 +235,10 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 			th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
 		}
 	}
-	alpha := make([]T, d.Tq*d.B*d.Ts)
-	out := make([]T, d.Tq*d.B*d.Dk)
+	alpha := buffer[T](o.holder(3), d.Tq*d.B*d.Ts)
+	out := buffer[T](o.holder(4), d.Tq*d.B*d.Dk)
+	clear(alpha)
+	clear(out)
 	for tq := 0; tq < d.Tq; tq++ {
 		for b := 0; b < d.B; b++ {
 			al := alpha[(tq*d.B+b)*d.Ts : (tq*d.B+b+1)*d.Ts]
@@ -324,7 +328,7 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 		th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
 	}
 	if pq == nil { // not kept (a forward run before SymDiff): compute again
-		pq, pk = attnProject[T](a, vs, d)
+		pq, pk = attnProject[T](o, vs, d)
 		if a.Kind == Additive {
 			for tq := 0; tq < d.Tq; tq++ {
 				for b := 0; b < d.B; b++ {
@@ -345,7 +349,8 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 			size += vs[i].Shape().TotalSize()
 		}
 	}
-	flat := make([]T, size)
+	flat := buffer[T](o.holder(5), size)
+	clear(flat)
 	off := 0
 	take := func(n int) []T { s := flat[off : off+n]; off += n; return s }
 	dq, dk := take(len(q)), take(len(k))
@@ -353,9 +358,12 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 	var dpq, dpk []T
 	switch a.Kind {
 	case Additive:
-		dpq, dpk = make([]T, len(pq)), make([]T, len(pk))
+		dpq, dpk = buffer[T](o.holder(6), len(pq)), buffer[T](o.holder(7), len(pk))
+		clear(dpq)
+		clear(dpk)
 	case General:
-		dpq = make([]T, len(pq))
+		dpq = buffer[T](o.holder(6), len(pq))
+		clear(dpq)
 	default:
 		dpq = dq
 	}
