@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -107,6 +108,18 @@ type floats interface{ ~float32 | ~float64 }
 func dataOf[T floats](v G.Value) []T {
 	switch x := v.(type) {
 	case *tensor.Dense:
+		// The backing slice without Dense.Data's reflection and allocation
+		// (it is called for every input of every op of every run).
+		var z T
+		switch {
+		case x.IsScalar():
+		case unsafe.Sizeof(z) == 4 && x.Dtype() == tensor.Float32:
+			f := x.Float32s()
+			return *(*[]T)(unsafe.Pointer(&f))
+		case unsafe.Sizeof(z) == 8 && x.Dtype() == tensor.Float64:
+			f := x.Float64s()
+			return *(*[]T)(unsafe.Pointer(&f))
+		}
 		return x.Data().([]T)
 	case *G.F32:
 		return any([]float32{float32(*x)}).([]T)
