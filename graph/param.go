@@ -59,6 +59,13 @@ func zeroDense(t *tensor.Dense) {
 // Params is an ordered set of named parameters: the weights of one model.
 // The order is the order of creation, which fixes the order in which
 // optimizers and checkpoints see them.
+//
+// The graphs compiled over one Params share their working memory (the fused
+// cells' caches, the ops' buffers through an arena, the embeddings'
+// gradient buffers), so that a model with many length buckets and batch
+// sizes holds one set of buffers, not one per graph: run them one at a
+// time. Concurrent work needs one model (one Params) per goroutine, as the
+// servers of package serve load one copy per instance.
 type Params struct {
 	Dtype   tensor.Dtype
 	list    []*Param
