@@ -46,11 +46,12 @@ type sgemmer interface {
 // kernels ("go") or OpenBLAS ("openblas"), whichever did more GFLOP/s on
 // one thread over the RNN shapes of BenchmarkSgemm and one batch-1 step
 // (h·U, 1×128 by 128×512). Verdicts are cached in AutoCacheFile, one per
-// CPU model, rnnzoo kernel and OpenBLAS build, so a program measures only
-// the first time it runs on a kind of CPU.
+// CPU model, rnnzoo kernel (and its revision) and OpenBLAS build, so a
+// program measures only the first time it runs on a kind of CPU.
 type AutoChoice struct {
 	CPU            string  `json:"cpu"`      // /proc/cpuinfo's model name, or the architecture
 	Kernel         string  `json:"kernel"`   // rnnzoo's micro-kernel, e.g. "avx512-8x16"
+	Revision       int     `json:"revision"` // autoRevision when measured
 	OpenBLAS       string  `json:"openblas"` // openblas_get_config()
 	GoGFLOPS       float64 `json:"go_gflops"`
 	OpenBLASGFLOPS float64 `json:"openblas_gflops"`
@@ -109,7 +110,7 @@ func parseAutoCache(path string, data []byte) (autoCache, error) {
 
 func (c autoCache) find(cpu, kernel, ob string) (AutoChoice, bool) {
 	for _, ch := range c.Choices {
-		if ch.CPU == cpu && ch.Kernel == kernel && ch.OpenBLAS == ob {
+		if ch.CPU == cpu && ch.Kernel == kernel && ch.Revision == autoRevision && ch.OpenBLAS == ob {
 			return ch, true
 		}
 	}
@@ -134,6 +135,10 @@ func cpuModel() string {
 	return runtime.GOOS + "/" + runtime.GOARCH
 }
 
+// autoRevision numbers the versions of rnnzoo's kernels: raise it when a
+// change makes them faster, so that cached verdicts are measured again.
+const autoRevision = 2
+
 // autoMeasure is replaced by tests.
 var autoMeasure = measureGFLOPS
 
@@ -157,7 +162,7 @@ func chooseAuto(ob sgemmer, obVersion, path string, warn func(error)) AutoChoice
 			return ch
 		}
 	}
-	ch := AutoChoice{CPU: cpu, Kernel: kernel, OpenBLAS: obVersion, Measured: time.Now().UTC().Format("2006-01-02")}
+	ch := AutoChoice{CPU: cpu, Kernel: kernel, Revision: autoRevision, OpenBLAS: obVersion, Measured: time.Now().UTC().Format("2006-01-02")}
 	ch.GoGFLOPS, ch.OpenBLASGFLOPS = autoMeasure(Implementation{Threads: 1}, ob)
 	ch.Choice = "go"
 	if ch.OpenBLASGFLOPS > ch.GoGFLOPS {

@@ -1,6 +1,7 @@
 package blas
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -44,6 +45,18 @@ func TestChooseAutoCachesPerCPUAndBuild(t *testing.T) {
 	}
 	if !strings.Contains(ch.Why(), "50.0") || !strings.Contains(ch.Why(), ch.CPU) {
 		t.Fatalf("Why: %q", ch.Why())
+	}
+	// A verdict of an older revision of the kernels is measured again.
+	old := ch
+	old.Revision--
+	old.OpenBLAS = "OpenBLAS 3"
+	c.Choices = append(c.Choices, old)
+	data, _ = json.Marshal(c)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again := chooseAuto(nil, "OpenBLAS 3", path, noWarn); measured != 3 || again.Revision != autoRevision {
+		t.Fatalf("older revision: %+v after %d measurements", again, measured)
 	}
 }
 

@@ -4,7 +4,9 @@ package blas
 // vectorised with AVX2 where the CPU has it (8 values a step). Each value is
 // computed by the same IEEE operations in the same order as the scalar Go
 // code below (multiplications and additions rounded one by one, no fused
-// multiply-add), so every path gives the same bits (TestCellSameBits).
+// multiply-add), so every path gives the same bits (TestCellSameBits). The
+// Go code converts each product explicitly (float32(a*b)), which forbids
+// the compiler to fuse it into an addition (as it may with GOAMD64=v3).
 
 // Add32 sets dst[j] += src[j] for j < len(dst); src must be as long.
 func Add32(dst, src []float32) {
@@ -39,7 +41,7 @@ func TanhBackward32(dst, dh, y []float32) {
 		tanhBackward8(dst[:n], dh[:n], y[:n])
 	}
 	for j := n; j < len(dst); j++ {
-		dst[j] = dh[j] * (1 - y[j]*y[j])
+		dst[j] = dh[j] * (1 - float32(y[j]*y[j]))
 	}
 }
 
@@ -51,7 +53,7 @@ func LSTMCell32(c, f, cprev, i, g []float32) {
 		lstmCell8(c[:n], f[:n], cprev[:n], i[:n], g[:n])
 	}
 	for j := n; j < len(c); j++ {
-		c[j] = f[j]*cprev[j] + i[j]*g[j]
+		c[j] = float32(f[j]*cprev[j]) + float32(i[j]*g[j])
 	}
 }
 
@@ -74,10 +76,10 @@ func LSTMBackward32(dp, a, tc, cp, dc, dh []float32, H int) {
 	}
 	for j := n; j < H; j++ {
 		i, f, g, og := a[j], a[H+j], a[2*H+j], a[3*H+j]
-		dct := dc[j] + dh[j]*og*(1-tc[j]*tc[j])
+		dct := dc[j] + float32(float32(dh[j]*og)*(1-float32(tc[j]*tc[j])))
 		dp[j] = dct * g * i * (1 - i)
 		dp[H+j] = dct * cp[j] * f * (1 - f)
-		dp[2*H+j] = dct * i * (1 - g*g)
+		dp[2*H+j] = dct * i * (1 - float32(g*g))
 		dp[3*H+j] = dh[j] * tc[j] * og * (1 - og)
 		dc[j] = dct * f
 	}

@@ -53,14 +53,14 @@ func TestCellSameBits(t *testing.T) {
 
 		TanhBackward32(got, a, b)
 		for j := range want {
-			want[j] = a[j] * (1 - b[j]*b[j])
+			want[j] = a[j] * (1 - float32(b[j]*b[j]))
 		}
 		same("TanhBackward32", n, got, want)
 
 		f, cp, i, g := vals(n), vals(n), vals(n), vals(n)
 		LSTMCell32(got, f, cp, i, g)
 		for j := range want {
-			want[j] = f[j]*cp[j] + i[j]*g[j]
+			want[j] = float32(f[j]*cp[j]) + float32(i[j]*g[j])
 		}
 		same("LSTMCell32", n, got, want)
 
@@ -71,10 +71,10 @@ func TestCellSameBits(t *testing.T) {
 		wdp, wdc := make([]float32, 4*H), append([]float32(nil), dc...)
 		for j := 0; j < H; j++ {
 			i, f, g, og := gates[j], gates[H+j], gates[2*H+j], gates[3*H+j]
-			dct := wdc[j] + dh[j]*og*(1-tc[j]*tc[j])
+			dct := wdc[j] + float32(float32(dh[j]*og)*(1-float32(tc[j]*tc[j])))
 			wdp[j] = dct * g * i * (1 - i)
 			wdp[H+j] = dct * cp[j] * f * (1 - f)
-			wdp[2*H+j] = dct * i * (1 - g*g)
+			wdp[2*H+j] = dct * i * (1 - float32(g*g))
 			wdp[3*H+j] = dh[j] * tc[j] * og * (1 - og)
 			wdc[j] = dct * f
 		}

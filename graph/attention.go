@@ -124,6 +124,7 @@ type attnOp struct {
 	// reads them instead of computing them again (the same values).
 	// Holders 1–7: pq, pk, α, the output, the backward output, ∂pq, ∂pk.
 	diffed bool
+	keptTh bool // the last forward run kept tanh (at most attnKeep values)
 	pq, pk any
 }
 
@@ -162,6 +163,11 @@ func (o *attnOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) 
 	}
 	return splitFlat(flat, inputs, 2)
 }
+
+// attnKeep is the most tanh values (Tq·B·Ts·A) a training graph's additive
+// attention keeps for its backward pass (64 MB of float32) rather than
+// compute again; a variable for the tests of both paths.
+var attnKeep = 1 << 24
 
 // attnDims unpacks the shapes of an attention call.
 type attnDims struct{ Tq, Ts, B, Dq, Dk, A int }
@@ -229,10 +235,11 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 	k, m := dataOf[T](vs[1]), dataOf[T](vs[2])
 	pq, pk := attnProject[T](o, vs, d)
 	var th []T // tanh(pq+pk) for the backward pass
+	o.keptTh = false
 	if o.diffed {
 		o.pq, o.pk = pq, pk
-		if a.Kind == Additive {
-			th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
+		if n := d.Tq * d.B * d.Ts * d.A; a.Kind == Additive && n <= attnKeep {
+			th, o.keptTh = buffer[T](o.holder(0), n), true
 		}
 	}
 	alpha := buffer[T](o.holder(3), d.Tq*d.B*d.Ts)
@@ -323,25 +330,12 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 	alpha := o.alpha.([]T)
 	pq, _ := o.pq.([]T)
 	pk, _ := o.pk.([]T)
-	var th []T
-	if a.Kind == Additive {
-		th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
-	}
 	if pq == nil { // not kept (a forward run before SymDiff): compute again
 		pq, pk = attnProject[T](o, vs, d)
-		if a.Kind == Additive {
-			for tq := 0; tq < d.Tq; tq++ {
-				for b := 0; b < d.B; b++ {
-					for ts := 0; ts < d.Ts; ts++ {
-						qa, ka := pq[(tq*d.B+b)*d.A:][:d.A], pk[(ts*d.B+b)*d.A:][:d.A]
-						ths := th[((tq*d.B+b)*d.Ts+ts)*d.A:][:d.A]
-						for j := range ths {
-							ths[j] = tanhf(qa[j] + ka[j])
-						}
-					}
-				}
-			}
-		}
+	}
+	var th []T // tanh(pq+pk) of the forward pass, when kept
+	if o.keptTh && o.pq != nil {
+		th = buffer[T](o.holder(0), d.Tq*d.B*d.Ts*d.A)
 	}
 	size := 0
 	for i := 0; i < o.Arity(); i++ {
@@ -401,10 +395,19 @@ func attnBackward[T floats](o *attnOp, vs []G.Value) G.Value {
 				case Additive:
 					v := dataOf[T](vs[5])
 					dv := flat[len(q)+len(k)+d.Dq*d.A+d.Dk*d.A:]
+					qa, ka := pq[(tq*d.B+b)*d.A:], pk[(ts*d.B+b)*d.A:]
 					dqa, dka := dpq[(tq*d.B+b)*d.A:], dpk[(ts*d.B+b)*d.A:]
-					ths := th[((tq*d.B+b)*d.Ts+ts)*d.A:][:d.A]
+					var ths []T
+					if th != nil {
+						ths = th[((tq*d.B+b)*d.Ts+ts)*d.A:][:d.A]
+					}
 					for j := 0; j < d.A; j++ {
-						e := ths[j] // tanh(qa[j] + ka[j]) of the forward pass
+						var e T
+						if ths != nil {
+							e = ths[j] // of the forward pass
+						} else {
+							e = tanhf(qa[j] + ka[j])
+						}
 						dv[j] += s * e
 						de := s * v[j] * (1 - e*e)
 						dqa[j] += de

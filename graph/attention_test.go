@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -8,7 +9,17 @@ import (
 	"gorgonia.org/tensor"
 )
 
+// Both ways of the backward pass of additive attention: tanh kept from the
+// forward pass, and computed again (over attnKeep values).
 func TestAttentionGradientCheck(t *testing.T) {
+	defer func(k int) { attnKeep = k }(attnKeep)
+	for _, keep := range []int{attnKeep, 0} {
+		attnKeep = keep
+		t.Run(fmt.Sprintf("keep=%d", keep), testAttentionGradientCheck)
+	}
+}
+
+func testAttentionGradientCheck(t *testing.T) {
 	const Tq, Ts, B, D = 3, 4, 2, 3
 	for _, kind := range []AttentionKind{Additive, Dot, General} {
 		t.Run(kind.String(), func(t *testing.T) {

@@ -86,7 +86,7 @@ func vtanhBackward[T floats](dst, dh, y []T) {
 		return
 	}
 	for j := range dst {
-		dst[j] = dh[j] * (1 - y[j]*y[j])
+		dst[j] = dh[j] * (1 - T(y[j]*y[j]))
 	}
 }
 
@@ -97,7 +97,7 @@ func vlstmCell[T floats](c, f, cprev, i, g []T) {
 		return
 	}
 	for j := range c {
-		c[j] = f[j]*cprev[j] + i[j]*g[j]
+		c[j] = T(f[j]*cprev[j]) + T(i[j]*g[j])
 	}
 }
 
@@ -111,10 +111,10 @@ func vlstmBackward[T floats](dp, a, tc, cp, dc, dh []T, H int) {
 	}
 	for j := 0; j < H; j++ {
 		i, f, g, og := a[j], a[H+j], a[2*H+j], a[3*H+j]
-		dct := dc[j] + dh[j]*og*(1-tc[j]*tc[j])
+		dct := dc[j] + T(T(dh[j]*og)*(1-T(tc[j]*tc[j])))
 		dp[j] = dct * g * i * (1 - i)
 		dp[H+j] = dct * cp[j] * f * (1 - f)
-		dp[2*H+j] = dct * i * (1 - g*g)
+		dp[2*H+j] = dct * i * (1 - T(g*g))
 		dp[3*H+j] = dh[j] * tc[j] * og * (1 - og)
 		dc[j] = dct * f
 	}

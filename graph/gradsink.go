@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"fmt"
+
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -46,6 +48,8 @@ func (o *gradSinkOp) Do(vs ...G.Value) (G.Value, error) {
 		addInto(o.p.Grad.Data().([]float32), src)
 	case []float64:
 		addInto(o.p.Grad.Data().([]float64), src)
+	default:
+		return nil, fmt.Errorf("graph: gradient of %s is a %T, not a float tensor", o.p.Name, vs[0])
 	}
 	return o.zero, nil
 }

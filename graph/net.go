@@ -22,12 +22,14 @@ type Builder struct {
 	// ops (for tests and for reading).
 	Reference bool
 
-	nodes   map[*Param]*G.Node
-	uses    map[*Cell]int  // fused applications of each cell so far
-	embeds  map[*Param]int // embedding lookups of each parameter so far
-	order   []*Param
-	inputs  []*Input
-	dropout []dropoutMask
+	nodes  map[*Param]*G.Node
+	uses   map[*Cell]int  // fused applications of each cell so far
+	embeds map[*Param]int // embedding lookups of each parameter so far
+
+	compiled bool
+	order    []*Param
+	inputs   []*Input
+	dropout  []dropoutMask
 }
 
 type dropoutMask struct {
@@ -174,6 +176,11 @@ type Net struct {
 // nodes whose values are copied out after each run (see Output).
 // rng draws dropout masks; it may be nil when the graph has no dropout.
 func (b *Builder) Compile(loss *G.Node, rng *rand.Rand, outputs ...*G.Node) (*Net, error) {
+	if b.compiled {
+		// A second differentiation would add every gradient twice.
+		return nil, fmt.Errorf("graph: the builder was compiled already; build a new one")
+	}
+	b.compiled = true
 	net := &Net{b: b, Loss: loss, rng: rng}
 	if len(b.dropout) > 0 && rng == nil {
 		return nil, fmt.Errorf("graph: the graph has dropout but no generator was given")

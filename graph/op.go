@@ -54,7 +54,9 @@ func (o *opBase) holder(i int) *any {
 // outputs are copied out by Gorgonia's read instructions, so a buffer is
 // never read by one graph after another graph wrote it. Without the arena
 // each compiled graph (per length bucket, batch size, training or not) held
-// its own activations and gradients.
+// its own activations and gradients. When a slot grows, a graph that does
+// not run again keeps the smaller buffer it last used (through its nodes'
+// values) until the graph itself is dropped.
 type arena struct {
 	mu    sync.Mutex
 	slots [][]*any

@@ -90,7 +90,7 @@ type Params struct {
 // place gives the custom ops of a graph over ps, in creation order, their
 // slots in the arena of ps.
 func (ps *Params) place(g *G.ExprGraph) {
-	nodes := g.AllNodes()
+	nodes := append(G.Nodes(nil), g.AllNodes()...)
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].ID() < nodes[j].ID() })
 	k := 0
 	for _, n := range nodes {
@@ -98,8 +98,8 @@ func (ps *Params) place(g *G.ExprGraph) {
 			b := op.base()
 			if b.arena == nil && len(b.holders) == 0 {
 				b.arena, b.slot = &ps.scratch, k
-				k++
 			}
+			k++ // every op of the graph has its own slot number
 		}
 	}
 }

@@ -66,7 +66,8 @@
 // blas.Setup("auto") takes whichever is faster on the CPU, and OpenBLAS
 // with more than one thread may split sums differently), another kernel or CPU
 // architecture (the AVX2 micro-kernel against the portable Go one; fused
-// multiply-add on arm64), and a model that runs batches in several
+// multiply-add, which the Go compiler uses on arm64 and with GOAMD64=v3
+// where an expression allows it), and a model that runs batches in several
 // goroutines and adds their gradients in a varying order. The programs'
 // documented reproductions pin the BLAS and the threads with
 // RNNZOO_BLAS=go:1 and GOMAXPROCS=1.
