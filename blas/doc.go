@@ -47,7 +47,9 @@
 // values a step with AVX-512 and 8 with AVX2, same bits; exp by
 // range reduction and a degree-7 polynomial; absolute error below 2e-7,
 // exact limits at ±large inputs, NaN in gives NaN out), with a scalar Go
-// version of the same algorithm elsewhere.
+// version of the same algorithm elsewhere; and the elementwise loops of the
+// fused cells (Add32, Mul32, LSTMCell32, LSTMBackward32, TanhBackward32:
+// AVX2, the scalar code's operations in its order, so the same bits).
 //
 // Benchmarks (GFLOP/s over wall time and over process CPU time; the second
 // is the steadier one on a shared machine):
