@@ -57,10 +57,38 @@ func (d *Data) Load() (trainSet, test *images.Set, err error) {
 }
 
 // DataDefaults gives the options that were not set explicitly (set reports
-// whether the flag of that name was given) the defaults of the data set:
-// -epochs, -batch, -lr, -dropout and -reshuffle (see DefaultOptions).
+// whether the flag of that name was given) the defaults of the data set
+// (see DefaultOptions): -epochs, -batch, -lr, -dropout, -reshuffle,
+// -bidirectional, -layers, -pool, -augment, -valid and -patience.
+// -patience follows -epochs when only -epochs is given (no early stop, the
+// best epoch kept); with -limit below twice the held-out count, a tenth of
+// the images is held out instead.
 func (o *Options) DataDefaults(dataset string, set func(flag string) bool) {
 	def := DefaultOptions(dataset)
+	if !set("bidirectional") {
+		o.Bidirectional = def.Bidirectional
+	}
+	if !set("layers") {
+		o.Layers = def.Layers
+	}
+	if !set("pool") {
+		o.Pool = def.Pool
+	}
+	if !set("augment") {
+		o.Augment = def.Augment
+	}
+	if !set("valid") {
+		o.Valid = def.Valid
+		if o.Limit > 0 && float64(o.Limit) < 2*def.Valid {
+			o.Valid = 0.1 // a short run (-limit) holds out a tenth
+		}
+	}
+	if !set("patience") {
+		o.Patience = def.Patience
+		if set("epochs") && def.Patience > 0 {
+			o.Patience = o.Epochs
+		}
+	}
 	if !set("epochs") {
 		o.Epochs = def.Epochs
 	}
