@@ -45,7 +45,7 @@ type Options struct {
 // LSTM of 128 units, 30 epochs in batches of 32, peak rate 3e-3, dropout
 // 0.5 (1,438 training images: without it the LSTM overfits), fixed
 // batches; for mnist a bidirectional LSTM of 128, dropout 0.2, random
-// shifts of up to 2 pixels, 15 epochs; for fashion two bidirectional layers
+// shifts of up to 2 pixels, 20 epochs; for fashion two bidirectional layers
 // of 128 with max pooling, dropout 0.2, mirror images and shifts of 1
 // pixel, 20 epochs; both in batches of 64 recomposed every epoch, peak rate
 // 2e-3, 5,000 training images held out to select the best epoch. Other
@@ -59,7 +59,7 @@ func DefaultOptions(dataset string) Options {
 	case Digits:
 		o.Epochs, o.Batch, o.LR, o.Dropout, o.Reshuffle = 30, 32, 3e-3, 0.5, false
 	case "mnist":
-		o.Bidirectional, o.Dropout, o.Augment, o.Epochs, o.Valid, o.Patience = true, 0.2, "shift2", 15, 5000, 15
+		o.Bidirectional, o.Dropout, o.Augment, o.Epochs, o.Valid, o.Patience = true, 0.2, "shift2", 20, 5000, 20
 	case "fashion":
 		o.Bidirectional, o.Layers, o.Pool, o.Dropout, o.Augment = true, 2, graph.PoolMax, 0.2, "flip,shift1"
 		o.Epochs, o.Valid, o.Patience = 20, 5000, 20
