@@ -11,11 +11,10 @@ import (
 // embedOp gathers rows of E [V,D] by integer ids [N] into [N,D]. Its
 // gradient scatters-adds the incoming rows into a [V,D] buffer that is
 // reused from run to run (Gorgonia's ByIndices allocates a new one every
-// run) and shared by the graphs of one Params (Params.embedGradBuffer).
+// run) and, through the arena, shared by the graphs of one Params.
 type embedOp struct {
 	opBase
 	V, D int
-	grad *any // the gradient's buffer; nil: the op's own
 }
 
 func (o *embedOp) Arity() int { return 2 }
@@ -61,7 +60,6 @@ func (o *embedOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 type embedBwdOp struct {
 	opBase
 	fwd *embedOp
-	own any // the buffer when fwd.grad is nil
 }
 
 func (o *embedBwdOp) Arity() int { return 3 }
@@ -81,11 +79,7 @@ func (o *embedBwdOp) Do(vs ...G.Value) (G.Value, error) {
 
 func scatter[T floats](o *embedBwdOp, vs []G.Value) G.Value {
 	V, D := o.fwd.V, o.fwd.D
-	holder := o.fwd.grad
-	if holder == nil {
-		holder = &o.own
-	}
-	buf := buffer[T](holder, V*D)
+	buf := buffer[T](o.holder(0), V*D)
 	clear(buf)
 	ids := vs[1].Data().([]int)
 	g := dataOf[T](vs[2])

@@ -86,12 +86,7 @@ func (e *Embedding) Apply(b *Builder, ids *Input) (*G.Node, error) {
 			return nil, err
 		}
 	}
-	if b.embeds == nil {
-		b.embeds = map[*Param]int{}
-	}
-	grad := b.Params.embedGradBuffer(e.E, b.embeds[e.E])
-	b.embeds[e.E]++
-	rows, err := G.ApplyOp(&embedOp{opBase: newOpBase("embed"), V: e.Vocab, D: e.Dim, grad: grad}, b.Param(e.E), flat)
+	rows, err := G.ApplyOp(&embedOp{opBase: newOpBase("embed"), V: e.Vocab, D: e.Dim}, b.Param(e.E), flat)
 	if err != nil {
 		return nil, err
 	}

@@ -22,9 +22,8 @@ type Builder struct {
 	// ops (for tests and for reading).
 	Reference bool
 
-	nodes  map[*Param]*G.Node
-	uses   map[*Cell]int  // fused applications of each cell so far
-	embeds map[*Param]int // embedding lookups of each parameter so far
+	nodes map[*Param]*G.Node
+	uses  map[*Cell]int // fused applications of each cell so far
 
 	compiled bool
 	order    []*Param

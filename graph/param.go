@@ -79,10 +79,6 @@ type Params struct {
 	sealed atomic.Bool // read without packMu on the unsealed fast path
 	packs  map[*Param]*blas.PackedB
 
-	// embedGrads: see embedGradBuffer.
-	embedMu    sync.Mutex
-	embedGrads map[*Param][]*any
-
 	// scratch: the custom ops' buffers of every graph (see arena).
 	scratch arena
 }
@@ -102,25 +98,6 @@ func (ps *Params) place(g *G.ExprGraph) {
 			k++ // every op of the graph has its own slot number
 		}
 	}
-}
-
-// embedGradBuffer returns the holder of the gradient buffer [V,D] of the
-// k-th embedding lookup of p in a graph. Every graph over these Params
-// shares it: graphs run one at a time (a trainer's step runs one graph and
-// the gradient is added into Param.Grad within the run, see gradSinkOp),
-// so one buffer per lookup serves every length bucket and batch size
-// instead of one per compiled graph (for a 21,487×100 vocabulary, 8.6 MB
-// per graph).
-func (ps *Params) embedGradBuffer(p *Param, k int) *any {
-	ps.embedMu.Lock()
-	defer ps.embedMu.Unlock()
-	if ps.embedGrads == nil {
-		ps.embedGrads = map[*Param][]*any{}
-	}
-	for len(ps.embedGrads[p]) <= k {
-		ps.embedGrads[p] = append(ps.embedGrads[p], new(any))
-	}
-	return ps.embedGrads[p][k]
 }
 
 // Seal promises that the weights will not change until Unseal: the fused
