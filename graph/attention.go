@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/chewxy/hm"
+	"github.com/rnnzoo/rnnzoo/internal/parallel"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -246,8 +247,12 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 	out := buffer[T](o.holder(4), d.Tq*d.B*d.Dk)
 	clear(alpha)
 	clear(out)
-	for tq := 0; tq < d.Tq; tq++ {
-		for b := 0; b < d.B; b++ {
+	// Each (query step, batch row) pair writes only its own weights,
+	// context and tanh values: the pairs split over the threads.
+	cost := d.Ts * max(d.A, d.Dk) * 4
+	parallel.For(d.Tq*d.B, cost, func(p0, p1 int) {
+		for p := p0; p < p1; p++ {
+			tq, b := p/d.B, p%d.B
 			al := alpha[(tq*d.B+b)*d.Ts : (tq*d.B+b+1)*d.Ts]
 			mx := math.Inf(-1)
 			for ts := 0; ts < d.Ts; ts++ {
@@ -287,7 +292,7 @@ func attnForward[T floats](o *attnOp, vs []G.Value) G.Value {
 				}
 			}
 		}
-	}
+	})
 	o.alpha = alpha
 	if a.Weights != nil {
 		w := make([]float64, len(alpha))

@@ -26,6 +26,12 @@
 //     Seq2Seq (encoder–decoder with attention, Decoder for greedy and beam
 //     search) and Synced (one output per input step).
 //
+// Threads: besides the matrix products (package blas), the fused output
+// loss (its softmax rows and bias gradient) and the attention's forward
+// pass split their independent rows over GOMAXPROCS goroutines (package
+// internal/parallel); every sum keeps its serial order, so a step gives the
+// same bits at any thread count (TestSeq2SeqSameBitsAcrossThreads).
+//
 // Gorgonia v0.9.18 defects are routed around here: its last-axis SoftMax,
 // LogSumExp and Dropout are not used; this package computes softmax,
 // log-sum-exp and dropout with its own ops.

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/chewxy/hm"
+	"github.com/rnnzoo/rnnzoo/internal/parallel"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -54,8 +55,9 @@ func LinearCrossEntropy(b *Builder, x *G.Node, lin *Linear, labels, weights *G.N
 // gradient op, a chunk of logits, and the backward op's flat output.
 type outLossOp struct {
 	opBase
-	eps float64
-	lse []float64
+	eps     float64
+	lse     []float64 // per row: log Σ exp(z)
+	rowLoss []float64 // per row: its unweighted loss
 	// holder(0): []T of outLossChunk·V; holder(1): the backward output;
 	// holder(2): the logits [N,V] when kept.
 	diffed bool   // SymDiff was called: a backward pass will run
@@ -114,7 +116,7 @@ func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
 	n, v := len(y), len(bias)
 	in := len(x) / max(n, 1)
 	if len(o.lse) != n {
-		o.lse = make([]float64, n)
+		o.lse, o.rowLoss = make([]float64, n), make([]float64, n)
 	}
 	o.kept = o.diffed && n*v <= outLossKeep
 	var zall []T
@@ -135,20 +137,30 @@ func outLossForward[T floats](o *outLossOp, vs []G.Value) (G.Value, error) {
 		if !live {
 			continue
 		}
-		for i := 0; i < r; i++ {
-			wi := float64(wt[lo+i])
-			if wi == 0 {
-				continue
+		for i := lo; i < lo+r; i++ {
+			if k := int(y[i]); wt[i] != 0 && (k < 0 || k >= v || float64(k) != float64(y[i])) {
+				return nil, fmt.Errorf("graph: LinearCrossEntropy label %v of row %d is not a class in [0,%d)", y[i], i, v)
 			}
-			k := int(y[lo+i])
-			if k < 0 || k >= v || float64(k) != float64(y[lo+i]) {
-				return nil, fmt.Errorf("graph: LinearCrossEntropy label %v of row %d is not a class in [0,%d)", y[lo+i], lo+i, v)
+		}
+		// The rows' exponentials split over the threads; the sum below
+		// adds their losses in row order, the same at any thread count.
+		z := zbuf
+		parallel.For(r, v, func(i0, i1 int) {
+			for i := i0; i < i1; i++ {
+				if wt[lo+i] == 0 {
+					continue
+				}
+				row := z[i*v : (i+1)*v]
+				lse := logSumExp(row)
+				o.lse[lo+i] = lse
+				o.rowLoss[lo+i] = smoothedRowLoss(row, int(y[lo+i]), lse, o.eps)
 			}
-			row := zbuf[i*v : (i+1)*v]
-			lse := logSumExp(row)
-			o.lse[lo+i] = lse
-			sum += wi * smoothedRowLoss(row, k, lse, o.eps)
-			wsum += wi
+		})
+		for i := lo; i < lo+r; i++ {
+			if wi := float64(wt[i]); wi != 0 {
+				sum += wi * o.rowLoss[i]
+				wsum += wi
+			}
 		}
 	}
 	if wsum == 0 {
@@ -222,24 +234,33 @@ func outLossBackward[T floats](o *outLossOp, vs []G.Value) G.Value {
 		if !live {
 			continue
 		}
-		for i := 0; i < r; i++ {
-			row := zbuf[i*v : (i+1)*v]
-			wi := float64(wt[lo+i])
-			if wi == 0 {
-				clear(row)
-				continue
-			}
-			lse := o.lse[lo+i]
-			scale := g * wi / wsum
-			for j, e := range row {
-				row[j] = T(scale * (math.Exp(float64(e)-lse) - u))
-			}
-			row[int(y[lo+i])] -= T(scale * (1 - o.eps))
-			for j, e := range row {
-				db[j] += e
-			}
-		}
 		z := zbuf[:r*v]
+		// ∂z row by row over the threads, then ∂b column range by column
+		// range, each adding the rows in order: the same bits at any
+		// thread count.
+		parallel.For(r, v, func(i0, i1 int) {
+			for i := i0; i < i1; i++ {
+				row := z[i*v : (i+1)*v]
+				wi := float64(wt[lo+i])
+				if wi == 0 {
+					clear(row)
+					continue
+				}
+				lse := o.lse[lo+i]
+				scale := g * wi / wsum
+				for j, e := range row {
+					row[j] = T(scale * (math.Exp(float64(e)-lse) - u))
+				}
+				row[int(y[lo+i])] -= T(scale * (1 - o.eps))
+			}
+		})
+		parallel.For(v, r, func(j0, j1 int) {
+			for i := 0; i < r; i++ {
+				for j, e := range z[i*v+j0 : i*v+j1] {
+					db[j0+j] += e
+				}
+			}
+		})
 		gemm(false, true, r, in, v, 1, z, v, w, v, 0, dx[lo*in:], in)
 		gemm(true, false, in, v, r, 1, x[lo*in:], in, z, v, 1, dw, v)
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -130,5 +131,64 @@ func TestLinearCrossEntropyBadLabel(t *testing.T) {
 	}
 	if _, err := LinearCrossEntropy(b, x.Node, lin, y.Node, w.Node, 1); err == nil {
 		t.Fatal("ε = 1 accepted")
+	}
+}
+
+// The fused output layer splits its rows' exponentials and the bias
+// gradient over the threads: its loss and gradients have the same bits at
+// one thread and at four, on both paths.
+func TestLinearCrossEntropySameBitsAcrossThreads(t *testing.T) {
+	forBothOutLossPaths(t, func(t *testing.T) {
+		const n, in, classes = 150, 8, 3000 // a chunk of 64 rows × 3000 is split
+		run := func(threads int) (float64, map[string][]float64) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+			ps := NewParams(tensor.Float32, 3)
+			emb := mustMake(NewEmbedding(ps, "emb", 50, in))
+			lin := mustMake(NewLinear(ps, "out", in, classes))
+			b := NewBuilder(ps, true)
+			ids := b.IntInput("ids", n)
+			y := b.Input("y", n)
+			w := b.Input("w", n)
+			loss := must(LinearCrossEntropy(b, must(emb.Apply(b, ids)), lin, y.Node, w.Node, 0.1))
+			net, err := b.Compile(loss, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			labels, weights := make([]float64, n), make([]float64, n)
+			for i := range labels {
+				ids.Ints()[i] = (i * 7) % 50
+				labels[i] = float64((i * 131) % classes)
+				weights[i] = float64(i % 4)
+			}
+			y.Set(labels)
+			w.Set(weights)
+			if err := net.Run(); err != nil {
+				t.Fatal(err)
+			}
+			grads := map[string][]float64{}
+			for _, p := range ps.Trainable() {
+				grads[p.Name] = gradFloats(p)
+			}
+			return net.LossValue(), grads
+		}
+		loss1, g1 := run(1)
+		loss4, g4 := run(4)
+		sameRunBits(t, loss1, g1, loss4, g4)
+	})
+}
+
+// sameRunBits fails unless two runs, at one thread and at four, gave the
+// same loss and gradients bit for bit.
+func sameRunBits(t *testing.T, loss1 float64, g1 map[string][]float64, loss4 float64, g4 map[string][]float64) {
+	t.Helper()
+	if math.Float64bits(loss1) != math.Float64bits(loss4) {
+		t.Fatalf("loss %v at 1 thread, %v at 4", loss1, loss4)
+	}
+	for name, ref := range g1 {
+		for i, r := range ref {
+			if math.Float64bits(g4[name][i]) != math.Float64bits(r) {
+				t.Fatalf("∂%s[%d] = %v at 1 thread, %v at 4", name, i, r, g4[name][i])
+			}
+		}
 	}
 }

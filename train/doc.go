@@ -60,7 +60,9 @@
 // With the same seeds, data and configuration, a run gives the same
 // weights bit for bit on the same machine and binary: shuffling draws from
 // a PCG seeded by Config.Seed, dropout from the sources in
-// Config.RandSources, and the optimizers are sequential loops. A resumed
+// Config.RandSources, and the optimizers update each element on its own
+// (Adam splits large parameters over the threads, elementwise: the same bits
+// at any thread count). A resumed
 // run equals an uninterrupted one bit for bit (tested). What can change
 // the bits: a different BLAS (rnnzoo's Go kernels, gonum's or OpenBLAS:
 // blas.Setup("auto") takes whichever is faster on the CPU, and OpenBLAS

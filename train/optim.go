@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/rnnzoo/rnnzoo/graph"
+	"github.com/rnnzoo/rnnzoo/internal/parallel"
 	"gorgonia.org/tensor"
 )
 
@@ -220,7 +221,31 @@ type adamCoef struct {
 	lr, b1, b2, eps, stepSize, sqrtBC2, decay, l2 float64
 }
 
+// adamKernel updates w in place; parameters of many elements are split
+// over the threads (elementwise, so the same bits at any thread count).
 func adamKernel[T float](w, g, m, v []T, c *adamCoef) {
+	if parallel.Workers(len(w), adamCost) == 1 {
+		adamRange(w, g, m, v, c) // no closure: a step allocates nothing
+		return
+	}
+	adamParallel(w, g, m, v, *c)
+}
+
+// adamParallel takes the coefficients by value so that only this path's
+// copy escapes to the workers.
+//
+//go:noinline
+func adamParallel[T float](w, g, m, v []T, c adamCoef) {
+	parallel.For(len(w), adamCost, func(lo, hi int) {
+		adamRange(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], &c)
+	})
+}
+
+// adamCost is the work of one element's update in parallel.For's unit
+// (a square root and a division among a dozen operations).
+const adamCost = 8
+
+func adamRange[T float](w, g, m, v []T, c *adamCoef) {
 	b1, b2 := T(c.b1), T(c.b2)
 	ob1, ob2 := T(1-c.b1), T(1-c.b2)
 	step, bc2, eps := T(c.stepSize), T(c.sqrtBC2), T(c.eps)

@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -328,6 +329,31 @@ func TestStepUnseals(t *testing.T) {
 		opt.Step(0.1)
 		if ps.Sealed() {
 			t.Errorf("%s: the weights are still sealed after a step", name)
+		}
+	}
+}
+
+// Adam splits large parameters over the threads: three steps give the same
+// bits at one thread and at four.
+func TestAdamSameBitsAcrossThreads(t *testing.T) {
+	run := func(threads int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+		ps := graph.NewParams(tensor.Float32, 5)
+		p := ps.New("w", tensor.Shape{300, 100}, graph.Uniform(0.1)) // 30,000 elements: split
+		a := NewAdam(ps)
+		a.WeightDecay = 1e-4
+		for step := 0; step < 3; step++ {
+			for i := range p.GradF32() {
+				p.GradF32()[i] = float32(math.Sin(float64(i*(step+1)))) * 1e-2
+			}
+			a.Step(1e-3)
+		}
+		return append([]float32(nil), p.F32()...)
+	}
+	one, four := run(1), run(4)
+	for i := range one {
+		if math.Float32bits(one[i]) != math.Float32bits(four[i]) {
+			t.Fatalf("w[%d] = %v at 1 thread, %v at 4", i, one[i], four[i])
 		}
 	}
 }

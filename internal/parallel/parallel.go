@@ -1,0 +1,50 @@
+package parallel
+
+import (
+	"runtime"
+	"sync"
+)
+
+// MinWork is the least work (iterations times the caller's cost of one)
+// that For splits: below it a goroutine hand-off costs more than it saves.
+const MinWork = 1 << 16
+
+// For calls f(lo, hi) over contiguous ranges that cover [0, n) once,
+// running them on up to GOMAXPROCS goroutines (the caller's among them)
+// when n·cost ≥ MinWork, else f(0, n) on the calling goroutine. cost is the
+// work of one iteration in any unit where an elementwise operation counts 1
+// (a row of v values costs v). It returns when every range is done.
+func For(n, cost int, f func(lo, hi int)) {
+	t := Workers(n, cost)
+	if t <= 1 {
+		if n > 0 {
+			f(0, n)
+		}
+		return
+	}
+	step := (n + t - 1) / t
+	var wg sync.WaitGroup
+	for lo := step; lo < n; lo += step {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			f(lo, hi)
+		}(lo, min(n, lo+step))
+	}
+	f(0, min(n, step))
+	wg.Wait()
+}
+
+// Workers is how many ranges For splits n iterations of the given cost
+// into: 1 below MinWork, else at most GOMAXPROCS and at most one per
+// MinWork of work.
+func Workers(n, cost int) int {
+	if n < 2 {
+		return 1
+	}
+	work := n * max(cost, 1)
+	if work < MinWork {
+		return 1
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), n, work/MinWork))
+}
