@@ -19,6 +19,9 @@ type InputConfig struct {
 	// WithEmbedding).
 	FreezeEmbedding bool
 	Features        int
+	// Dropout drops step inputs (embedded tokens or features) with this
+	// probability while training (inverted dropout; 0: off).
+	Dropout float64
 }
 
 func (c InputConfig) dim() int {
@@ -34,6 +37,8 @@ func (c InputConfig) validate() error {
 		return fmt.Errorf("graph: vocabulary %d needs an embedding size", c.Vocab)
 	case c.Vocab <= 0 && c.Features < 1:
 		return fmt.Errorf("graph: a model needs a vocabulary or a feature size")
+	case c.Dropout < 0 || c.Dropout >= 1 || math.IsNaN(c.Dropout):
+		return fmt.Errorf("graph: input dropout %v outside [0,1)", c.Dropout)
 	}
 	return nil
 }
@@ -140,10 +145,13 @@ func (e *Encoder) inputs(b *Builder, prefix string, T, B int) (*SeqInput, *G.Nod
 	if e.Embed != nil {
 		s.Tokens = b.IntInput(prefix+"tokens", T, B)
 		x, err := e.Embed.Apply(b, s.Tokens)
-		return s, x, err
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, b.Dropout(x, e.In.Dropout), nil
 	}
 	s.X = b.Input(prefix+"x", T, B, e.In.Features)
-	return s, s.X.Node, nil
+	return s, b.Dropout(s.X.Node, e.In.Dropout), nil
 }
 
 // ManyToOneConfig describes a sequence classifier.

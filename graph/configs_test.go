@@ -3,6 +3,8 @@ package graph
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gorgonia.org/tensor"
@@ -238,5 +240,61 @@ func TestClassifierPredictNeedsNoLabels(t *testing.T) {
 	}
 	if _, _, err := g.Predict(4); err == nil {
 		t.Fatal("4 rows of a batch of 3 accepted")
+	}
+}
+
+// Input dropout: a training graph drops embedded elements (its loss moves
+// with the mask, a new mask each run; the mask is a Hadamard product like
+// the Stack's dropout); an inference graph ignores it; a probability
+// outside [0,1) is refused.
+func TestInputDropout(t *testing.T) {
+	build := func(p float64) *ManyToOne {
+		ps := NewParams(tensor.Float64, 11)
+		m, err := NewManyToOne(ps, "m", ManyToOneConfig{
+			Input: InputConfig{Vocab: 6, EmbedDim: 3, Dropout: p},
+			RNN:   StackConfig{Kind: LSTM, Act: Tanh, Hidden: 3, Layers: 1},
+			Pool:  PoolMax, Classes: 3,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	loss := func(m *ManyToOne, train bool, rng *rand.Rand) (float64, *ClassifierGraph) {
+		g, err := m.Compile(5, 3, train, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.SetTokens(testSeqs)
+		g.SetLabels(testLabels)
+		if err := g.Net.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return g.Net.LossValue(), g
+	}
+	plain, _ := loss(build(0), true, nil)
+	md := build(0.5)
+	dropped, g := loss(md, true, rand.New(rand.NewPCG(1, 2)))
+	if plain == dropped {
+		t.Fatalf("input dropout 0.5 left the training loss at %v", plain)
+	}
+	if err := g.Net.Run(); err != nil { // a second run draws another mask
+		t.Fatal(err)
+	}
+	if again := g.Net.LossValue(); again == dropped {
+		t.Fatalf("two training runs drew the same input dropout mask (loss %v)", again)
+	}
+	evalPlain, _ := loss(build(0), false, nil)
+	evalDropped, _ := loss(build(0.5), false, nil)
+	if evalPlain != evalDropped {
+		t.Fatalf("inference loss %v with input dropout, %v without", evalDropped, evalPlain)
+	}
+	for _, p := range []float64{-0.1, 1, math.NaN()} {
+		if _, err := NewManyToOne(NewParams(tensor.Float64, 1), "m", ManyToOneConfig{
+			Input: InputConfig{Vocab: 6, EmbedDim: 3, Dropout: p},
+			RNN:   StackConfig{Kind: LSTM, Act: Tanh, Hidden: 3, Layers: 1}, Classes: 3,
+		}); err == nil || !strings.Contains(err.Error(), "input dropout") {
+			t.Errorf("input dropout %v: error %v", p, err)
+		}
 	}
 }

@@ -29,9 +29,11 @@ type Config struct {
 	Pool          graph.Pool     `json:"pool"`
 	EmbedDim      int            `json:"embed_dim"`
 	Dropout       float64        `json:"dropout"`
-	MaxLen        int            `json:"max_len"` // texts are cut to this many tokens
-	Vocab         int            `json:"vocab"`
-	Classes       int            `json:"classes"`
+	// EmbedDropout drops embedded tokens' vector elements while training.
+	EmbedDropout float64 `json:"embed_dropout,omitempty"`
+	MaxLen       int     `json:"max_len"` // texts are cut to this many tokens
+	Vocab        int     `json:"vocab"`
+	Classes      int     `json:"classes"`
 	// Labels names the classes by id; empty means "negative", "positive".
 	Labels  []string `json:"labels,omitempty"`
 	Vectors string   `json:"vectors"` // where the initial embedding came from
@@ -82,6 +84,8 @@ func (c Config) validateArch() error {
 		return fmt.Errorf("maxlen %d, want ≥ 1", c.MaxLen)
 	case c.Dropout < 0 || c.Dropout >= 1:
 		return fmt.Errorf("dropout %v, want [0,1)", c.Dropout)
+	case c.EmbedDropout < 0 || c.EmbedDropout >= 1:
+		return fmt.Errorf("embed-dropout %v, want [0,1)", c.EmbedDropout)
 	}
 	return nil
 }
@@ -164,7 +168,7 @@ func New(cfg Config, vocab *text.Vocab, embedding []float64, seed uint64, batch 
 		opts = append(opts, graph.WithEmbedding(embedding))
 	}
 	net, err := graph.NewManyToOne(ps, "sentiment", graph.ManyToOneConfig{
-		Input: graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.EmbedDim, FreezeEmbedding: cfg.Frozen},
+		Input: graph.InputConfig{Vocab: cfg.Vocab, EmbedDim: cfg.EmbedDim, FreezeEmbedding: cfg.Frozen, Dropout: cfg.EmbedDropout},
 		RNN: graph.StackConfig{Kind: cfg.Cell, Act: graph.Tanh, Hidden: cfg.Hidden, Layers: cfg.Layers,
 			Bidirectional: cfg.Bidirectional, Merge: graph.Concat, Dropout: cfg.Dropout},
 		Pool: cfg.Pool, Dropout: cfg.Dropout, Classes: cfg.Classes,

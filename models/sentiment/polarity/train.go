@@ -74,6 +74,7 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.IntVar(&o.Model.Hidden, "hidden", o.Model.Hidden, "hidden units per direction")
 	fs.IntVar(&o.Model.Layers, "layers", o.Model.Layers, "stacked recurrent layers")
 	fs.Float64Var(&o.Model.Dropout, "dropout", o.Model.Dropout, "dropout between layers and before the output")
+	fs.Float64Var(&o.Model.EmbedDropout, "embed-dropout", o.Model.EmbedDropout, "dropout on the embedded tokens while training")
 	fs.IntVar(&o.Model.MaxLen, "maxlen", o.Model.MaxLen, "truncate texts to this many tokens")
 	fs.BoolVar(&o.Model.Frozen, "freeze", o.Model.Frozen, "keep the pretrained embedding fixed")
 	fs.IntVar(&o.VectorsVocab, "vectors-vocab", o.VectorsVocab, "add this many of the vectors' most frequent words to the vocabulary")
