@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
@@ -11,6 +12,7 @@ import (
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
 	"github.com/rnnzoo/rnnzoo/serve/zoo"
+	"github.com/rnnzoo/rnnzoo/train"
 	_ "github.com/rnnzoo/rnnzoo/train/plots" // -plots
 )
 
@@ -44,6 +46,34 @@ var examples = []string{
 
 func load(env *cli.Env, model string) (*polarity.Model, error) {
 	return cli.LoadModel(env, "sentiment", model, polarity.Pretrained, polarity.Load)
+}
+
+// classifier is one model or an ensemble of them.
+type classifier interface {
+	Predict(texts []string) ([]polarity.Prediction, error)
+	Evaluate(texts []string, labels []int) (*train.Eval, error)
+}
+
+// loadClassifier reads -model: one checkpoint (or builtin), or several
+// separated by commas, which classify as a polarity.Ensemble. single is
+// the model when there is one.
+func loadClassifier(env *cli.Env, spec string) (c classifier, single *polarity.Model, err error) {
+	parts := strings.Split(spec, ",")
+	if len(parts) == 1 {
+		m, err := load(env, spec)
+		return m, m, err
+	}
+	ms := make([]*polarity.Model, len(parts))
+	for i, p := range parts {
+		if p == "" {
+			return nil, nil, cli.Usagef("-model %q: an empty name in the list", spec)
+		}
+		if ms[i], err = load(env, p); err != nil {
+			return nil, nil, err
+		}
+	}
+	e, err := polarity.NewEnsemble(ms...)
+	return e, nil, err
 }
 
 func cmdTrain(env *cli.Env, cmd string, args []string) error {
@@ -125,7 +155,7 @@ func loadVectors(spec, format string) (*embeddings.Vectors, string, error) {
 }
 
 func cmdEval(env *cli.Env, args []string) error {
-	fs, c := cli.Start(env, "sentiment", "eval", "checkpoint, or builtin (default: the one the demo saved, else builtin)")
+	fs, c := cli.Start(env, "sentiment", "eval", "checkpoint, or builtin, or several checkpoints separated by commas that vote as an ensemble (default: the one the demo saved, else builtin)")
 	test := fs.String("test", "", "labelled file or directory to score")
 	format := fs.String("dataset", "", "format of -test: uci, sst2 or mr (default: from the path)")
 	testAndFormat := func() error {
@@ -137,7 +167,7 @@ func cmdEval(env *cli.Env, args []string) error {
 	if err := c.Ready(env, fs, args, true, testAndFormat); err != nil {
 		return err
 	}
-	m, err := load(env, c.Model)
+	m, _, err := loadClassifier(env, c.Model)
 	if err != nil {
 		return err
 	}
@@ -156,7 +186,7 @@ func cmdEval(env *cli.Env, args []string) error {
 }
 
 func cmdPredict(env *cli.Env, args []string) error {
-	fs, c := cli.Start(env, "sentiment", "predict", "checkpoint, or builtin for the shipped model (default: the one the demo saved, else builtin)")
+	fs, c := cli.Start(env, "sentiment", "predict", "checkpoint, or builtin for the shipped model, or several checkpoints separated by commas that vote as an ensemble (default: the one the demo saved, else builtin)")
 	if err := c.Ready(env, fs, args, false); err != nil {
 		return err
 	}
@@ -167,7 +197,7 @@ func cmdPredict(env *cli.Env, args []string) error {
 	if len(lines) == 0 {
 		return cli.Usagef("no text given: pass them as arguments or one per line on standard input")
 	}
-	m, err := load(env, c.Model)
+	m, single, err := loadClassifier(env, c.Model)
 	if err != nil {
 		return err
 	}
@@ -175,11 +205,17 @@ func cmdPredict(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ids := m.Encode(lines) // the token ids fed to the model, for other runtimes (export -format onnx|torch)
+	var ids [][]int
+	if single != nil {
+		ids = single.Encode(lines) // the token ids fed to the model, for other runtimes (export -format onnx|torch)
+	}
 	for i, s := range lines {
 		p := preds[i]
-		if err := c.Print(env, fmt.Sprintf("%s\t%.4f\t%s", p.Name, p.Probabilities[p.Label], s),
-			map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities, "ids": ids[i]}); err != nil {
+		fields := map[string]any{"text": s, "label": p.Name, "probabilities": p.Probabilities}
+		if ids != nil {
+			fields["ids"] = ids[i]
+		}
+		if err := c.Print(env, fmt.Sprintf("%s\t%.4f\t%s", p.Name, p.Probabilities[p.Label], s), fields); err != nil {
 			return err
 		}
 	}

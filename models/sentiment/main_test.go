@@ -74,6 +74,36 @@ func TestTrainPredictEval(t *testing.T) {
 	if _, sout, _ := run(t, strings.NewReader(strings.Join(examples, "\n")), "predict", "-model", model); sout != pout {
 		t.Fatalf("stdin predictions differ:\n%s\nvs\n%s", sout, pout)
 	}
+	// A model listed twice is an ensemble of two equal members: the same
+	// labels and the same evaluation.
+	test := filepath.Join(dir, "test.txt") // the UCI format: text, tab, label
+	if err := os.WriteFile(test, []byte("I loved it.\t1\nIt broke at once.\t0\nGreat value.\t1\nAwful service.\t0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, eout, errs := run(t, nil, "eval", "-model", model, "-test", test, "-dataset", "uci", "-json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errs)
+	}
+	code, e2out, errs := run(t, nil, "eval", "-model", model+","+model, "-test", test, "-dataset", "uci", "-json")
+	if code != 0 {
+		t.Fatalf("eval of an ensemble: exit %d: %s", code, errs)
+	}
+	var one, two map[string]float64
+	if json.Unmarshal([]byte(eout), &one) != nil || json.Unmarshal([]byte(e2out), &two) != nil || one["accuracy"] != two["accuracy"] || one["accuracy"] == 0 {
+		t.Fatalf("eval of one model %s, of it twice %s", eout, e2out)
+	}
+	code, p2out, errs := run(t, nil, append([]string{"predict", "-model", model + "," + model}, examples...)...)
+	if code != 0 {
+		t.Fatalf("predict with an ensemble: exit %d: %s", code, errs)
+	}
+	for i, l := range strings.Split(strings.TrimSpace(p2out), "\n") {
+		if f := strings.Split(l, "\t"); f[0] != preds[i].Name {
+			t.Fatalf("ensemble line %d: %q, want %s", i, l, preds[i].Name)
+		}
+	}
+	if code, _, errs := run(t, nil, "eval", "-model", model+",", "-test", test, "-dataset", "uci"); code != 2 || !strings.Contains(errs, "empty name") {
+		t.Fatalf("-model with an empty member: exit %d: %s", code, errs)
+	}
 }
 
 // TestExitCodes holds the CLI convention: help exits 0 and lists the

@@ -1,0 +1,128 @@
+package polarity
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/rnnzoo/rnnzoo/train"
+)
+
+// Ensemble is several models trained apart (other seeds, other word
+// vectors) that classify together by averaging their class probabilities:
+//
+//	p(c | text) = (1/K) Σ_k p_k(c | text),   label = argmax_c p(c | text)
+//
+// Models that err on different sentences cancel part of each other's
+// errors: on SST-2, three BiLSTMs of 84.6–85.0% dev accuracy (one on this
+// module's vectors, two on GloVe) score 86.2% together (RESULTS.md). The
+// members must name the same classes; each reads the text with its own
+// vocabulary.
+type Ensemble struct {
+	Members []*Model
+}
+
+// NewEnsemble checks that the members agree on their classes.
+func NewEnsemble(members ...*Model) (*Ensemble, error) {
+	if len(members) == 0 {
+		return nil, fmt.Errorf("polarity: an ensemble needs at least one model")
+	}
+	first := members[0].cfg.labels()
+	for i, m := range members[1:] {
+		if !slices.Equal(m.cfg.labels(), first) {
+			return nil, fmt.Errorf("polarity: ensemble member %d has classes %v, member 0 %v", i+1, m.cfg.labels(), first)
+		}
+	}
+	return &Ensemble{Members: members}, nil
+}
+
+// LoadEnsemble loads one checkpoint per member.
+func LoadEnsemble(paths ...string) (*Ensemble, error) {
+	ms := make([]*Model, len(paths))
+	for i, p := range paths {
+		m, err := Load(p)
+		if err != nil {
+			return nil, err
+		}
+		ms[i] = m
+	}
+	return NewEnsemble(ms...)
+}
+
+// Config is the first member's configuration (the class names are
+// every member's).
+func (e *Ensemble) Config() Config { return e.Members[0].cfg }
+
+// Predict classifies texts by the members' mean probabilities.
+func (e *Ensemble) Predict(texts []string) ([]Prediction, error) {
+	var out []Prediction
+	for k, m := range e.Members {
+		ps, err := m.Predict(texts)
+		if err != nil {
+			return nil, fmt.Errorf("polarity: ensemble member %d: %w", k, err)
+		}
+		if k == 0 {
+			out = ps
+			for i := range out { // owned here: the sums below write into them
+				out[i].Probabilities = slices.Clone(out[i].Probabilities)
+			}
+			continue
+		}
+		for i := range out {
+			for c, p := range ps[i].Probabilities {
+				out[i].Probabilities[c] += p
+			}
+		}
+	}
+	names := e.Members[0].cfg.labels()
+	k := float64(len(e.Members))
+	for i := range out {
+		p := out[i].Probabilities
+		for c := range p {
+			p[c] /= k
+		}
+		out[i].Label = argmax(p)
+		out[i].Name = names[out[i].Label]
+	}
+	return out, nil
+}
+
+// Evaluate scores the ensemble on labelled texts: accuracy, macro-F1 and
+// the confusion matrix of its predictions, and as loss the mean negative
+// log of the mean probability of the gold class.
+func (e *Ensemble) Evaluate(texts []string, labels []int) (*train.Eval, error) {
+	classes := e.Members[0].cfg.Classes
+	if len(texts) != len(labels) {
+		return nil, fmt.Errorf("polarity: %d texts but %d labels", len(texts), len(labels))
+	}
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("polarity: no labelled texts to evaluate")
+	}
+	for i, l := range labels {
+		if l < 0 || l >= classes {
+			return nil, fmt.Errorf("polarity: label %d of text %d is outside [0,%d)", l, i, classes)
+		}
+	}
+	preds, err := e.Predict(texts)
+	if err != nil {
+		return nil, err
+	}
+	r := train.Result{Weight: float64(len(texts)), Pred: make([]int, len(preds)), Gold: labels}
+	for i, p := range preds {
+		r.Pred[i] = p.Label
+		r.Loss -= math.Log(max(p.Probabilities[labels[i]], math.SmallestNonzeroFloat64))
+	}
+	r.Loss /= r.Weight
+	return train.Evaluate(1, func(int) (train.Result, error) { return r, nil }, train.EvalOptions{Classes: classes})
+}
+
+// argmax returns the first index of the largest value.
+func argmax(p []float64) int {
+	best := 0
+	for i, v := range p {
+		if v > p[best] {
+			best = i
+		}
+	}
+	return best
+}
