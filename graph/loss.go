@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/chewxy/hm"
+	"github.com/rnnzoo/rnnzoo/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -129,10 +130,46 @@ func logSumExp[T floats](x []T) float64 {
 		return m
 	}
 	var s float64
-	for _, v := range x {
-		s += math.Exp(float64(v) - m)
+	var buf [expChunk]float64
+	for lo := 0; lo < len(x); lo += expChunk {
+		e := buf[:min(expChunk, len(x)-lo)]
+		expShifted(e, x[lo:], m)
+		for _, v := range e {
+			s += v
+		}
 	}
 	return m + math.Log(s)
+}
+
+// expChunk is how many exponentials the softmax loops compute at a time
+// (into a buffer on the stack) before using them.
+const expChunk = 256
+
+// expShifted sets dst[j] = exp(float64(x[j]) − shift) for j < len(dst):
+// for float32 by blas.ExpShifted64, vectorised with math.Exp's bits, so
+// that every loss and gradient is what the scalar loop gave.
+func expShifted[T floats](dst []float64, x []T, shift float64) {
+	if x32, ok := any(x).([]float32); ok {
+		blas.ExpShifted64(dst, x32, shift)
+		return
+	}
+	for j := range dst {
+		dst[j] = math.Exp(float64(x[j]) - shift)
+	}
+}
+
+// softmaxGrad sets dst[j] = scale·(exp(z[j] − lse) − u), a row's part of
+// the gradient of the smoothed cross-entropy without its label term; dst
+// may be z.
+func softmaxGrad[T floats](dst, z []T, lse, scale, u float64) {
+	var buf [expChunk]float64
+	for lo := 0; lo < len(z); lo += expChunk {
+		e := buf[:min(expChunk, len(z)-lo)]
+		expShifted(e, z[lo:], lse)
+		for j, v := range e {
+			dst[lo+j] = T(scale * (v - u))
+		}
+	}
 }
 
 type xentBwdOp struct {
@@ -174,9 +211,7 @@ func xentBackward[T floats](lses []float64, eps float64, vs []G.Value) G.Value {
 			scale := g * float64(w[i]) / wsum
 			o := out[i*c : (i+1)*c]
 			u := eps / float64(c)
-			for j, v := range row {
-				o[j] = T(scale * (math.Exp(float64(v)-lse) - u))
-			}
+			softmaxGrad(o, row, lse, scale, u)
 			o[int(y[i])] -= T(scale * (1 - eps))
 		}
 	}

@@ -248,9 +248,7 @@ func outLossBackward[T floats](o *outLossOp, vs []G.Value) G.Value {
 				}
 				lse := o.lse[lo+i]
 				scale := g * wi / wsum
-				for j, e := range row {
-					row[j] = T(scale * (math.Exp(float64(e)-lse) - u))
-				}
+				softmaxGrad(row, row, lse, scale, u)
 				row[int(y[lo+i])] -= T(scale * (1 - o.eps))
 			}
 		})
