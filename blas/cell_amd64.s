@@ -166,3 +166,61 @@ bwd8loop:
 	JNZ     bwd8loop
 	VZEROUPPER
 	RET
+
+// func adam8AVX2(wp, gp, mp, vp *float32, n int, c *AdamCoef32)
+// One Adam update of n elements (a multiple of 8), as Adam32's scalar loop.
+TEXT ·adam8AVX2(SB), NOSPLIT, $0-48
+	MOVQ         wp+0(FP), DI
+	MOVQ         gp+8(FP), SI
+	MOVQ         mp+16(FP), DX
+	MOVQ         vp+24(FP), R8
+	MOVQ         n+32(FP), CX
+	MOVQ         c+40(FP), R9
+	VBROADCASTSS 0(R9), Y8   // B1
+	VBROADCASTSS 4(R9), Y9   // B2
+	VBROADCASTSS 8(R9), Y10  // OB1
+	VBROADCASTSS 12(R9), Y11 // OB2
+	VBROADCASTSS 16(R9), Y12 // Step
+	VBROADCASTSS 20(R9), Y13 // BC2
+	VBROADCASTSS 24(R9), Y14 // Eps
+	VBROADCASTSS 28(R9), Y15 // Decay
+	VBROADCASTSS 32(R9), Y7  // L2
+	MOVL         32(R9), BX
+	ANDL         $0x7fffffff, BX // L2 != 0 (−0 counts as 0)
+	XORQ         AX, AX
+	SHRQ         $3, CX
+	JZ           adamdone
+
+adamloop:
+	VMOVUPS (SI)(AX*4), Y0 // g
+	VMOVUPS (DI)(AX*4), Y1 // w
+	TESTL   BX, BX
+	JZ      adamnol2
+	VMULPS  Y1, Y7, Y2     // L2·w
+	VADDPS  Y2, Y0, Y0     // g' = g + L2·w
+
+adamnol2:
+	VMULPS  (DX)(AX*4), Y8, Y2 // B1·m
+	VMULPS  Y0, Y10, Y3        // OB1·g'
+	VADDPS  Y3, Y2, Y2         // m
+	VMOVUPS Y2, (DX)(AX*4)
+	VMULPS  Y0, Y11, Y3        // OB2·g'
+	VMULPS  Y0, Y3, Y3         // ·g'
+	VMULPS  (R8)(AX*4), Y9, Y4 // B2·v
+	VADDPS  Y3, Y4, Y4         // v
+	VMOVUPS Y4, (R8)(AX*4)
+	VSQRTPS Y4, Y4
+	VDIVPS  Y13, Y4, Y4        // √v / BC2
+	VADDPS  Y14, Y4, Y4        // + Eps
+	VMULPS  Y2, Y12, Y3        // Step·m
+	VDIVPS  Y4, Y3, Y3         // / denom
+	VMULPS  Y15, Y1, Y1        // w·Decay
+	VSUBPS  Y3, Y1, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ    $8, AX
+	DECQ    CX
+	JNZ     adamloop
+
+adamdone:
+	VZEROUPPER
+	RET

@@ -49,3 +49,11 @@ func vecWide(dst, src []float32, w16, w8 func(dst, src *float32, n int)) {
 		w8(&dst[n], &src[n], len(src)-n)
 	}
 }
+
+//go:noescape
+func adam8AVX2(wp, gp, mp, vp *float32, n int, c *AdamCoef32)
+
+// adam8 needs len(w) a multiple of 8.
+func adam8(w, g, m, v []float32, c *AdamCoef32) {
+	adam8AVX2(&w[0], &g[0], &m[0], &v[0], len(w), c)
+}

@@ -18,3 +18,5 @@ func tanhBackward8(dst, dh, y []float32) {}
 func lstmCell8(c, f, cprev, i, g []float32) {}
 
 func lstmBackward8(n, h int, dp, a, tc, cp, dc, dh *float32) {}
+
+func adam8(w, g, m, v []float32, c *AdamCoef32) {}

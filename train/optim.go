@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/internal/parallel"
 	"gorgonia.org/tensor"
@@ -246,6 +247,13 @@ func adamParallel[T float](w, g, m, v []T, c adamCoef) {
 const adamCost = 8
 
 func adamRange[T float](w, g, m, v []T, c *adamCoef) {
+	if w32, ok := any(w).([]float32); ok {
+		// AVX2 where the CPU has it; the loop below's operations either way.
+		blas.Adam32(w32, any(g).([]float32), any(m).([]float32), any(v).([]float32), &blas.AdamCoef32{
+			B1: float32(c.b1), B2: float32(c.b2), OB1: float32(1 - c.b1), OB2: float32(1 - c.b2),
+			Step: float32(c.stepSize), BC2: float32(c.sqrtBC2), Eps: float32(c.eps), Decay: float32(c.decay), L2: float32(c.l2)})
+		return
+	}
 	b1, b2 := T(c.b1), T(c.b2)
 	ob1, ob2 := T(1-c.b1), T(1-c.b2)
 	step, bc2, eps := T(c.stepSize), T(c.sqrtBC2), T(c.eps)
@@ -256,12 +264,14 @@ func adamRange[T float](w, g, m, v []T, c *adamCoef) {
 	for j := range w {
 		gj := g[j]
 		if l2 != 0 {
-			gj += l2 * w[j]
+			gj += T(l2 * w[j])
 		}
-		m[j] = b1*m[j] + ob1*gj
-		v[j] = b2*v[j] + ob2*gj*gj
+		// Every product rounded on its own (no fused multiply-add), as
+		// blas.Adam32 computes float32.
+		m[j] = T(b1*m[j]) + T(ob1*gj)
+		v[j] = T(b2*v[j]) + T(T(ob2*gj)*gj)
 		denom := T(math.Sqrt(float64(v[j])))/bc2 + eps
-		w[j] = w[j]*decay - step*m[j]/denom
+		w[j] = T(w[j]*decay) - T(step*m[j])/denom
 	}
 }
 
