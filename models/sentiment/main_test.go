@@ -224,3 +224,32 @@ func TestGridSweep(t *testing.T) {
 		t.Errorf("the sweep's run gave %v, train alone %v", got, alone)
 	}
 }
+
+// train on an SST-2 directory runs the SST-2 recipe (256 units per
+// direction, dropout 0.5, lr 1e-3, 4 epochs, patience 2) unless a flag says
+// otherwise.
+func TestSST2Recipe(t *testing.T) {
+	dir := t.TempDir()
+	rows := "label\tsentence\n1\ta gorgeous , witty film\n0\tdull and lifeless\n1\tgreat fun\n0\ta waste of time\n"
+	for _, f := range []string{"train.tsv", "dev.tsv"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "hidden 256"},
+		{[]string{"-hidden", "8"}, "hidden 8"},
+	} {
+		args := append([]string{"train", "-data", dir, "-vectors", "none", "-epochs", "1", "-model", filepath.Join(dir, "m.ckpt")}, c.flags...)
+		code, out, errs := run(t, nil, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.flags, code, errs)
+		}
+		if !strings.Contains(out+errs, c.want) {
+			t.Fatalf("%v: want %q in the model line:\n%s%s", c.flags, c.want, out, errs)
+		}
+	}
+}
