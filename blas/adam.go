@@ -19,7 +19,9 @@ type AdamCoef32 struct {
 //
 // each operation rounded to float32 in this order (the square root of
 // float32 rounding the same as float64's rounded to float32). With AVX2, 8
-// elements a step by the same operations, so the same bits (TestAdam32SameBits).
+// elements a step by the same operations, so the same bits
+// (TestAdam32SameBits); of two NaN operands the two paths may keep
+// different payloads (still NaN).
 func Adam32(w, g, m, v []float32, c *AdamCoef32) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	n := vecBody(len(w))

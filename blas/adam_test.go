@@ -37,6 +37,25 @@ func TestAdam32SameBits(t *testing.T) {
 			}
 		}
 	}
+	// Non-finite gradients give non-finite results in the same places
+	// (NaN payloads aside).
+	{
+		w, g := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9}, []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, 1, float32(math.NaN()), 0, 0, float32(math.Inf(1))}
+		m, v := make([]float32, 9), make([]float32, 9)
+		w2, m2, v2 := append([]float32(nil), w...), make([]float32, 9), make([]float32, 9)
+		c := &AdamCoef32{B1: 0.9, B2: 0.999, OB1: 0.1, OB2: 0.001, Step: 1e-3, BC2: 0.5, Eps: 1e-8, Decay: 1}
+		Adam32(w, g, m, v, c)
+		adamScalar(w2, g, m2, v2, c)
+		for i := range w {
+			for _, p := range [][2]float32{{w[i], w2[i]}, {m[i], m2[i]}, {v[i], v2[i]}} {
+				a, b := p[0], p[1]
+				if math.IsNaN(float64(a)) != math.IsNaN(float64(b)) || (!math.IsNaN(float64(a)) && a != b) {
+					t.Fatalf("gradient %v: %v against the scalar %v", g[i], a, b)
+				}
+			}
+		}
+	}
+	t.Logf("vector loop in use: %v", vecBody(8) == 8)
 	// A million second moments from random bit patterns (every
 	// magnitude): the vector square root (float32's) and the scalar one
 	// (float64's rounded to float32) agree, and so does the whole update.

@@ -21,7 +21,7 @@ type Format int
 
 const (
 	// Auto picks the format from the file: binary for ".bin" names, Wink for
-	// ".json" names or a file that starts with "{", otherwise text with a
+	// ".json" names or a file that starts with `{"`, otherwise text with a
 	// "V D" header when the first line is two integers, else GloVe.
 	Auto Format = iota
 	// Text is the word2vec C text format (also fastText .vec).
@@ -120,7 +120,7 @@ func Read(r io.Reader, name string, f Format) (*Vectors, error) {
 	}
 	// Auto: look at the first line.
 	peek, _ := br.Peek(256)
-	if t := bytes.TrimLeft(peek, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+	if looksLikeJSONObject(peek) {
 		return readWink(br, name)
 	}
 	line := peek
@@ -138,6 +138,18 @@ func Read(r io.Reader, name string, f Format) (*Vectors, error) {
 		}
 	}
 	return readText(br, name, false)
+}
+
+// looksLikeJSONObject reports whether b starts (after white space) with
+// "{" and then a key or "}": a GloVe file may have "{" as its first word,
+// followed by a space and a number.
+func looksLikeJSONObject(b []byte) bool {
+	t := bytes.TrimLeft(b, " \t\r\n")
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	t = bytes.TrimLeft(t[1:], " \t\r\n")
+	return len(t) > 0 && (t[0] == '"' || t[0] == '}')
 }
 
 func isTextish(b []byte) bool {

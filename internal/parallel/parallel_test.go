@@ -10,7 +10,7 @@ import (
 // sizes below, at and above the split, and with more workers than indices.
 func TestForCoversOnce(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
-	for _, c := range []struct{ n, cost int }{{0, 1}, {1, 1 << 20}, {3, 1 << 20}, {100, 1}, {1000, MinWork}, {100003, 1}, {7, MinWork}} {
+	for _, c := range []struct{ n, cost int }{{0, 1}, {1, 1 << 20}, {3, 1 << 20}, {100, 1}, {1000, MinWork}, {100003, 1}, {7, MinWork}, {5, MinWork}, {9, MinWork}} {
 		seen := make([]int32, c.n)
 		var calls atomic.Int32
 		For(c.n, c.cost, func(lo, hi int) {
@@ -45,5 +45,27 @@ func TestWorkers(t *testing.T) {
 	runtime.GOMAXPROCS(1)
 	if got := Workers(1<<20, 1<<10); got != 1 {
 		t.Errorf("GOMAXPROCS 1: Workers = %d, want 1", got)
+	}
+}
+
+// A panic in a worker's range reaches the caller, after every range ended.
+func TestForPanics(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	var done atomic.Int32
+	func() {
+		defer func() {
+			if r := recover(); r != "range 2" {
+				t.Fatalf("recovered %v, want the worker's panic", r)
+			}
+		}()
+		For(4, MinWork, func(lo, hi int) {
+			defer done.Add(1)
+			if lo == 2 {
+				panic("range 2")
+			}
+		})
+	}()
+	if done.Load() != 4 {
+		t.Fatalf("%d of 4 ranges had ended when the panic reached the caller", done.Load())
 	}
 }

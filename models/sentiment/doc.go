@@ -15,6 +15,11 @@
 //	echo "worst purchase ever" | go run ./models/sentiment predict
 //	go run ./models/sentiment train -data DIR -dataset sst2 -model sst2.ckpt
 //	go run ./models/sentiment eval -model sst2.ckpt -test DIR/dev.tsv -json
+//	go run ./models/sentiment eval -model a.ckpt,b.ckpt,c.ckpt -test DIR/dev.tsv  # an ensemble
+//
+// On SST-2 (-dataset sst2, or a directory with train.tsv and dev.tsv) train
+// runs the best measured recipe (polarity.Options.DataDefaults); a flag
+// given replaces its part.
 //
 // -h lists the commands, and -h after a command its flags. Exit codes: 0
 // success, 1 error, 2 usage error, 130 interrupted (train saves a checkpoint

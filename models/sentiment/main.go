@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
@@ -55,17 +56,18 @@ type classifier interface {
 }
 
 // loadClassifier reads -model: one checkpoint (or builtin), or several
-// separated by commas, which classify as a polarity.Ensemble. single is
-// the model when there is one.
+// separated by commas, which classify as a polarity.Ensemble (a file whose
+// own name has a comma is taken whole). single is the model when there is
+// one.
 func loadClassifier(env *cli.Env, spec string) (c classifier, single *polarity.Model, err error) {
-	parts := strings.Split(spec, ",")
-	if len(parts) == 1 {
+	if _, statErr := os.Stat(spec); statErr == nil || !strings.Contains(spec, ",") {
 		m, err := load(env, spec)
 		return m, m, err
 	}
+	parts := strings.Split(spec, ",")
 	ms := make([]*polarity.Model, len(parts))
 	for i, p := range parts {
-		if p == "" {
+		if p = strings.TrimSpace(p); p == "" {
 			return nil, nil, cli.Usagef("-model %q: an empty name in the list", spec)
 		}
 		if ms[i], err = load(env, p); err != nil {
@@ -218,7 +220,9 @@ func cmdPredict(env *cli.Env, args []string) error {
 	}
 	var ids [][]int
 	if single != nil {
-		ids = single.Encode(lines) // the token ids fed to the model, for other runtimes (export -format onnx|torch)
+		// the token ids fed to the model, for other runtimes (export -format
+		// onnx|torch); an ensemble's members each have their own
+		ids = single.Encode(lines)
 	}
 	for i, s := range lines {
 		p := preds[i]

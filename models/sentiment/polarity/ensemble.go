@@ -53,8 +53,21 @@ func LoadEnsemble(paths ...string) (*Ensemble, error) {
 // every member's).
 func (e *Ensemble) Config() Config { return e.Members[0].cfg }
 
+// check reports an ensemble that NewEnsemble would refuse (one built as a
+// struct literal).
+func (e *Ensemble) check() error {
+	if len(e.Members) == 0 {
+		return fmt.Errorf("polarity: an ensemble needs at least one model")
+	}
+	_, err := NewEnsemble(e.Members...)
+	return err
+}
+
 // Predict classifies texts by the members' mean probabilities.
 func (e *Ensemble) Predict(texts []string) ([]Prediction, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
 	var out []Prediction
 	for k, m := range e.Members {
 		ps, err := m.Predict(texts)
@@ -91,17 +104,12 @@ func (e *Ensemble) Predict(texts []string) ([]Prediction, error) {
 // the confusion matrix of its predictions, and as loss the mean negative
 // log of the mean probability of the gold class.
 func (e *Ensemble) Evaluate(texts []string, labels []int) (*train.Eval, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
 	classes := e.Members[0].cfg.Classes
-	if len(texts) != len(labels) {
-		return nil, fmt.Errorf("polarity: %d texts but %d labels", len(texts), len(labels))
-	}
-	if len(texts) == 0 {
-		return nil, fmt.Errorf("polarity: no labelled texts to evaluate")
-	}
-	for i, l := range labels {
-		if l < 0 || l >= classes {
-			return nil, fmt.Errorf("polarity: label %d of text %d is outside [0,%d)", l, i, classes)
-		}
+	if err := checkLabelled(texts, labels, classes); err != nil {
+		return nil, err
 	}
 	preds, err := e.Predict(texts)
 	if err != nil {

@@ -84,15 +84,20 @@ func TestEnsemble(t *testing.T) {
 	if acc := float64(correct) / float64(len(texts)); ev.Metrics["accuracy"] != acc || math.Abs(ev.Loss-nll/float64(len(texts))) > 1e-12 {
 		t.Fatalf("Evaluate: accuracy %v loss %v, want %v and %v", ev.Metrics["accuracy"], ev.Loss, acc, nll/float64(len(texts)))
 	}
-	// The members' own answers are unchanged by the ensemble's sums.
-	again, err := a.Predict(texts[:3])
-	if err != nil {
+	// The ensemble's answers are its own: the members predicting again
+	// leave them as they were.
+	kept := append([]float64(nil), pe[0].Probabilities...)
+	if _, err := a.Predict(texts); err != nil {
 		t.Fatal(err)
 	}
-	for i := range again {
-		if again[i].Probabilities[0] != pa[i].Probabilities[0] {
-			t.Fatalf("member a's prediction changed: %v then %v", pa[i].Probabilities, again[i].Probabilities)
-		}
+	if _, err := b.Predict(texts); err != nil {
+		t.Fatal(err)
+	}
+	if pe[0].Probabilities[0] != kept[0] || pe[0].Probabilities[1] != kept[1] {
+		t.Fatalf("the ensemble's probabilities changed under the members' next predictions: %v then %v", kept, pe[0].Probabilities)
+	}
+	if _, err := (&Ensemble{}).Predict(texts); err == nil {
+		t.Fatal("an ensemble literal without members predicted")
 	}
 	c := smallModel(t, 3)
 	c.cfg.Labels = []string{"bad", "good"}

@@ -82,9 +82,9 @@ func (c Config) validateArch() error {
 		return fmt.Errorf("layers %d, want ≥ 1", c.Layers)
 	case c.MaxLen < 1:
 		return fmt.Errorf("maxlen %d, want ≥ 1", c.MaxLen)
-	case c.Dropout < 0 || c.Dropout >= 1:
+	case !(c.Dropout >= 0 && c.Dropout < 1): // NaN too
 		return fmt.Errorf("dropout %v, want [0,1)", c.Dropout)
-	case c.EmbedDropout < 0 || c.EmbedDropout >= 1:
+	case !(c.EmbedDropout >= 0 && c.EmbedDropout < 1):
 		return fmt.Errorf("embed-dropout %v, want [0,1)", c.EmbedDropout)
 	}
 	return nil
@@ -281,16 +281,8 @@ func (m *Model) Warmup() error {
 // Evaluate scores labelled texts: loss, accuracy, macro-F1 and the
 // confusion matrix.
 func (m *Model) Evaluate(texts []string, labels []int) (*train.Eval, error) {
-	if len(texts) != len(labels) {
-		return nil, fmt.Errorf("polarity: %d texts but %d labels", len(texts), len(labels))
-	}
-	if len(texts) == 0 {
-		return nil, fmt.Errorf("polarity: no labelled texts to evaluate")
-	}
-	for i, l := range labels {
-		if l < 0 || l >= m.cfg.Classes {
-			return nil, fmt.Errorf("polarity: label %d of text %d is outside [0,%d)", l, i, m.cfg.Classes)
-		}
+	if err := checkLabelled(texts, labels, m.cfg.Classes); err != nil {
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -299,6 +291,22 @@ func (m *Model) Evaluate(texts []string, labels []int) (*train.Eval, error) {
 		return nil, err
 	}
 	return m.evaluate(s)
+}
+
+// checkLabelled reports texts and labels that cannot be scored.
+func checkLabelled(texts []string, labels []int, classes int) error {
+	if len(texts) != len(labels) {
+		return fmt.Errorf("polarity: %d texts but %d labels", len(texts), len(labels))
+	}
+	if len(texts) == 0 {
+		return fmt.Errorf("polarity: no labelled texts to evaluate")
+	}
+	for i, l := range labels {
+		if l < 0 || l >= classes {
+			return fmt.Errorf("polarity: label %d of text %d is outside [0,%d)", l, i, classes)
+		}
+	}
+	return nil
 }
 
 func (m *Model) evaluate(s *split) (*train.Eval, error) {

@@ -69,9 +69,11 @@ func DefaultOptions() Options {
 // report as given on the command line. For "sst2": a bidirectional LSTM of
 // 256 units per direction, dropout 0.5, Adam at 1e-3, 4 epochs with early
 // stopping after 2 without a better dev accuracy (the best epoch is kept).
-// Other data sets keep DefaultOptions (the demo's settings).
+// Other data sets keep DefaultOptions (the demo's settings). A run
+// resumed (-resume) from a checkpoint must be given the flags it was
+// started with where they differ from these.
 func (o *Options) DataDefaults(dataset string, set func(flag string) bool) {
-	if dataset != "sst2" {
+	if dataset != sentiment.FormatSST2 {
 		return
 	}
 	for _, d := range []struct {
