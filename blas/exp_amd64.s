@@ -86,7 +86,87 @@ DATA expd<>+480(SB)/8, $0x00000000000003ff
 DATA expd<>+488(SB)/8, $0x00000000000003ff
 DATA expd<>+496(SB)/8, $0x00000000000003ff
 DATA expd<>+504(SB)/8, $0x00000000000003ff
-GLOBL expd<>(SB), RODATA|NOPTR, $512
+// 512: tanh: 0.5·MAXLOG = 44.0148459655565271479940
+DATA expd<>+512(SB)/8, $0x404601e678fc457b
+DATA expd<>+520(SB)/8, $0x404601e678fc457b
+DATA expd<>+528(SB)/8, $0x404601e678fc457b
+DATA expd<>+536(SB)/8, $0x404601e678fc457b
+// 544: 0.625 = 0.625
+DATA expd<>+544(SB)/8, $0x3fe4000000000000
+DATA expd<>+552(SB)/8, $0x3fe4000000000000
+DATA expd<>+560(SB)/8, $0x3fe4000000000000
+DATA expd<>+568(SB)/8, $0x3fe4000000000000
+// 576: tanhP[0] = -9.64399179425052238628e-1
+DATA expd<>+576(SB)/8, $0xbfeedc5baafd6f4b
+DATA expd<>+584(SB)/8, $0xbfeedc5baafd6f4b
+DATA expd<>+592(SB)/8, $0xbfeedc5baafd6f4b
+DATA expd<>+600(SB)/8, $0xbfeedc5baafd6f4b
+// 608: tanhP[1] = -9.92877231001918586564e1
+DATA expd<>+608(SB)/8, $0xc058d26a0e26682d
+DATA expd<>+616(SB)/8, $0xc058d26a0e26682d
+DATA expd<>+624(SB)/8, $0xc058d26a0e26682d
+DATA expd<>+632(SB)/8, $0xc058d26a0e26682d
+// 640: tanhP[2] = -1.61468768441708447952e3
+DATA expd<>+640(SB)/8, $0xc0993ac030580563
+DATA expd<>+648(SB)/8, $0xc0993ac030580563
+DATA expd<>+656(SB)/8, $0xc0993ac030580563
+DATA expd<>+664(SB)/8, $0xc0993ac030580563
+// 672: tanhQ[0] = 1.12811678491632931402e2
+DATA expd<>+672(SB)/8, $0x405c33f28a581b86
+DATA expd<>+680(SB)/8, $0x405c33f28a581b86
+DATA expd<>+688(SB)/8, $0x405c33f28a581b86
+DATA expd<>+696(SB)/8, $0x405c33f28a581b86
+// 704: tanhQ[1] = 2.23548839060100448583e3
+DATA expd<>+704(SB)/8, $0x40a176fa0e5535fa
+DATA expd<>+712(SB)/8, $0x40a176fa0e5535fa
+DATA expd<>+720(SB)/8, $0x40a176fa0e5535fa
+DATA expd<>+728(SB)/8, $0x40a176fa0e5535fa
+// 736: tanhQ[2] = 4.84406305325125486048e3
+DATA expd<>+736(SB)/8, $0x40b2ec102442040c
+DATA expd<>+744(SB)/8, $0x40b2ec102442040c
+DATA expd<>+752(SB)/8, $0x40b2ec102442040c
+DATA expd<>+760(SB)/8, $0x40b2ec102442040c
+// 768: the sign bit, 800: all bits but the sign
+DATA expd<>+768(SB)/8, $0x8000000000000000
+DATA expd<>+776(SB)/8, $0x8000000000000000
+DATA expd<>+784(SB)/8, $0x8000000000000000
+DATA expd<>+792(SB)/8, $0x8000000000000000
+DATA expd<>+800(SB)/8, $0x7fffffffffffffff
+DATA expd<>+808(SB)/8, $0x7fffffffffffffff
+DATA expd<>+816(SB)/8, $0x7fffffffffffffff
+DATA expd<>+824(SB)/8, $0x7fffffffffffffff
+GLOBL expd<>(SB), RODATA|NOPTR, $832
+
+// EXP4(X, K, T) sets X = exp(X) for 4 doubles in range (see expShifted4AVX2),
+// using K and T (and their X halves) as scratch: math.Exp's FMA path.
+#define EXP4(X, K, T, KX) \
+	VMULPD       expd<>+0(SB), X, T \
+	VCVTPD2DQY   T, KX \
+	VCVTDQ2PD    KX, T \
+	VFNMADD231PD expd<>+32(SB), T, X \
+	VFNMADD231PD expd<>+64(SB), T, X \
+	VMULPD       expd<>+96(SB), X, X \
+	VMOVUPD      expd<>+128(SB), T \
+	VFMADD213PD  expd<>+160(SB), X, T \
+	VFMADD213PD  expd<>+192(SB), X, T \
+	VFMADD213PD  expd<>+224(SB), X, T \
+	VFMADD213PD  expd<>+256(SB), X, T \
+	VFMADD213PD  expd<>+288(SB), X, T \
+	VFMADD213PD  expd<>+320(SB), X, T \
+	VFMADD213PD  expd<>+352(SB), X, T \
+	VMULPD       T, X, X \
+	VADDPD       expd<>+384(SB), X, T \
+	VMULPD       T, X, X \
+	VADDPD       expd<>+384(SB), X, T \
+	VMULPD       T, X, X \
+	VADDPD       expd<>+384(SB), X, T \
+	VMULPD       T, X, X \
+	VADDPD       expd<>+384(SB), X, T \
+	VFMADD213PD  expd<>+352(SB), T, X \
+	VPMOVSXDQ    KX, K \
+	VPADDQ       expd<>+480(SB), K, K \
+	VPSLLQ       $52, K, K \
+	VMULPD       K, X, X
 
 // func expShifted4AVX2(dst *float64, src *float32, n int, shift float64) int
 //
@@ -113,33 +193,7 @@ loop:
 	CMPQ      BX, $15
 	JNE       done
 
-	VMULPD      expd<>+0(SB), Y0, Y1       // x·log2(e)
-	VCVTPD2DQY  Y1, X3                     // k, rounded to nearest
-	VCVTDQ2PD   X3, Y1
-	VFNMADD231PD expd<>+32(SB), Y1, Y0     // x −= k·LN2U
-	VFNMADD231PD expd<>+64(SB), Y1, Y0     // x −= k·LN2L
-	VMULPD      expd<>+96(SB), Y0, Y0      // x /= 16
-	VMOVUPD     expd<>+128(SB), Y1         // Taylor series (Horner)
-	VFMADD213PD expd<>+160(SB), Y0, Y1
-	VFMADD213PD expd<>+192(SB), Y0, Y1
-	VFMADD213PD expd<>+224(SB), Y0, Y1
-	VFMADD213PD expd<>+256(SB), Y0, Y1
-	VFMADD213PD expd<>+288(SB), Y0, Y1
-	VFMADD213PD expd<>+320(SB), Y0, Y1
-	VFMADD213PD expd<>+352(SB), Y0, Y1
-	VMULPD      Y1, Y0, Y0                 // e^x − 1 for x/16, squared up four times:
-	VADDPD      expd<>+384(SB), Y0, Y1     // y ← y·(y + 2)
-	VMULPD      Y1, Y0, Y0
-	VADDPD      expd<>+384(SB), Y0, Y1
-	VMULPD      Y1, Y0, Y0
-	VADDPD      expd<>+384(SB), Y0, Y1
-	VMULPD      Y1, Y0, Y0
-	VADDPD      expd<>+384(SB), Y0, Y1
-	VFMADD213PD expd<>+352(SB), Y1, Y0     // the last one adds 1 in the same rounding
-	VPMOVSXDQ   X3, Y3                     // · 2^k
-	VPADDQ      expd<>+480(SB), Y3, Y3
-	VPSLLQ      $52, Y3, Y3
-	VMULPD      Y3, Y0, Y0
+	EXP4(Y0, Y3, Y1, X3)
 	VMOVUPD     Y0, (DI)(AX*8)
 	ADDQ        $4, AX
 	DECQ        CX
@@ -148,4 +202,67 @@ loop:
 done:
 	VZEROUPPER
 	MOVQ AX, ret+32(FP)
+	RET
+
+// func tanh4AVX2(dst, src *float32, n int)
+//
+// For blocks of 4, dst[i] = float32(math.Tanh(float64(src[i]))) by the
+// operations of the Go code of math.Tanh (src/math/tanh.go, compiled without
+// fused multiply-adds) in its order, all three branches computed and the
+// right one kept per value; its exp(2|x|) is math.Exp's FMA path (EXP4).
+// n is a multiple of 4.
+TEXT ·tanh4AVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+	SHRQ $2, CX
+	JZ   tanhdone
+
+tanhloop:
+	VCVTPS2PD (SI)(AX*4), Y0           // x
+	VANDPD    expd<>+800(SB), Y0, Y1   // z = |x|
+	// z >= 0.625: 1 − 2/(exp(2z) + 1), with the sign of x
+	VADDPD    Y1, Y1, Y2               // 2z (= 2·z exactly)
+	EXP4(Y2, Y5, Y3, X5)
+	VADDPD    expd<>+352(SB), Y2, Y2   // s + 1
+	VMOVUPD   expd<>+384(SB), Y3
+	VDIVPD    Y2, Y3, Y3               // 2/(s+1)
+	VMOVUPD   expd<>+352(SB), Y2
+	VSUBPD    Y3, Y2, Y2               // 1 − 2/(s+1)
+	VANDPD    expd<>+768(SB), Y0, Y6   // sign of x
+	VXORPD    Y6, Y2, Y2               // mid
+	// z < 0.625: x + x·s·P(s)/Q(s), s = x·x
+	VMULPD    Y0, Y0, Y4               // s
+	VMULPD    expd<>+576(SB), Y4, Y3   // P0·s
+	VADDPD    expd<>+608(SB), Y3, Y3   // + P1
+	VMULPD    Y4, Y3, Y3               // ·s
+	VADDPD    expd<>+640(SB), Y3, Y3   // + P2
+	VADDPD    expd<>+672(SB), Y4, Y5   // s + Q0
+	VMULPD    Y4, Y5, Y5               // ·s
+	VADDPD    expd<>+704(SB), Y5, Y5   // + Q1
+	VMULPD    Y4, Y5, Y5               // ·s
+	VADDPD    expd<>+736(SB), Y5, Y5   // + Q2
+	VMULPD    Y4, Y0, Y7               // x·s
+	VMULPD    Y3, Y7, Y7               // ·P
+	VDIVPD    Y5, Y7, Y7               // /Q
+	VADDPD    Y7, Y0, Y7               // small: x + …
+	// choose: small, mid where z >= 0.625, ±1 where z > 0.5·MAXLOG, x where x == 0
+	VCMPPD    $0x1d, expd<>+544(SB), Y1, Y3 // z >= 0.625
+	VBLENDVPD Y3, Y2, Y7, Y7
+	VMOVUPD   expd<>+352(SB), Y2
+	VORPD     Y6, Y2, Y2               // ±1
+	VCMPPD    $0x1e, expd<>+512(SB), Y1, Y3 // z > 0.5·MAXLOG
+	VBLENDVPD Y3, Y2, Y7, Y7
+	VXORPD    Y3, Y3, Y3
+	VCMPPD    $0x00, Y3, Y0, Y3        // x == 0
+	VBLENDVPD Y3, Y0, Y7, Y7
+	VCVTPD2PSY Y7, X7
+	VMOVUPS   X7, (DI)(AX*4)
+	ADDQ      $4, AX
+	DECQ      CX
+	JNZ       tanhloop
+
+tanhdone:
+	VZEROUPPER
 	RET

@@ -73,3 +73,58 @@ func BenchmarkExpShifted64(b *testing.B) {
 		}
 	})
 }
+
+// TanhExact32 gives float32(math.Tanh(float64(x))) bit for bit: each branch
+// of math.Tanh and its borders, ±0, NaN, ±Inf, subnormals, and a million
+// ordinary values, in place and not.
+func TestTanhExact32SameBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	src := []float32{0, float32(math.Copysign(0, -1)), 0.625, -0.625, 0.62499994, 44.01, 44.02, -44.02, 88, 1e30, -1e-40,
+		float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 1e-8, 0.5, 2, -3}
+	for len(src) < 1<<20 {
+		switch rng.IntN(4) {
+		case 0:
+			src = append(src, float32(rng.NormFloat64()*0.3))
+		case 1:
+			src = append(src, float32(rng.NormFloat64()*20))
+		default:
+			src = append(src, float32(rng.NormFloat64()*2))
+		}
+	}
+	dst := make([]float32, len(src))
+	TanhExact32(dst, src)
+	for i, x := range src {
+		want := float32(math.Tanh(float64(x)))
+		if math.Float32bits(dst[i]) != math.Float32bits(want) && !(want != want && dst[i] != dst[i]) {
+			t.Fatalf("tanh(%v) = %v (%#x), math.Tanh %v (%#x)", x, dst[i], math.Float32bits(dst[i]), want, math.Float32bits(want))
+		}
+	}
+	in := append([]float32(nil), src[:1001]...)
+	TanhExact32(in, in)
+	for i := range in {
+		if math.Float32bits(in[i]) != math.Float32bits(dst[i]) && in[i] == in[i] {
+			t.Fatalf("in place: tanh(%v) = %v, not %v", src[i], in[i], dst[i])
+		}
+	}
+	t.Logf("vector loop in use: %v", useTanhVec)
+}
+
+func BenchmarkTanhExact32(b *testing.B) {
+	src := make([]float32, 2560)
+	for i := range src {
+		src[i] = float32(i%97)*0.05 - 2
+	}
+	dst := make([]float32, len(src))
+	b.Run("vector", func(b *testing.B) {
+		for b.Loop() {
+			TanhExact32(dst, src)
+		}
+	})
+	b.Run("math.Tanh", func(b *testing.B) {
+		for b.Loop() {
+			for i, x := range src {
+				dst[i] = float32(math.Tanh(float64(x)))
+			}
+		}
+	})
+}

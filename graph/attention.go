@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/chewxy/hm"
+	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/internal/parallel"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -209,15 +210,23 @@ func attnScore[T floats](a *Attention, vs []G.Value, d attnDims, pq, pk []T, tq,
 	k := dataOf[T](vs[1])
 	switch a.Kind {
 	case Additive:
-		v := dataOf[T](vs[5])
-		qa, ka := pq[(tq*d.B+b)*d.A:], pk[(ts*d.B+b)*d.A:]
+		v := dataOf[T](vs[5])[:d.A]
+		qa, ka := pq[(tq*d.B+b)*d.A:][:d.A], pk[(ts*d.B+b)*d.A:][:d.A]
 		var s T
-		for j := 0; j < d.A; j++ {
-			e := tanhf(qa[j] + ka[j])
-			if th != nil {
-				th[j] = e
+		if th != nil { // kept for the backward pass
+			addTanh(th[:d.A], qa, ka)
+			for j, e := range th[:d.A] {
+				s += v[j] * e
 			}
-			s += v[j] * e
+			return s
+		}
+		var buf [256]T
+		for lo := 0; lo < d.A; lo += len(buf) {
+			e := buf[:min(len(buf), d.A-lo)]
+			addTanh(e, qa[lo:], ka[lo:])
+			for j, x := range e {
+				s += v[lo+j] * x
+			}
 		}
 		return s
 	default:
@@ -227,6 +236,21 @@ func attnScore[T floats](a *Attention, vs []G.Value, d attnDims, pq, pk []T, tq,
 			s += qr[j] * kr[j]
 		}
 		return s
+	}
+}
+
+// addTanh sets e[j] = tanh(a[j] + b[j]) with tanhf's bits (float32 by
+// blas.TanhExact32, four values a step).
+func addTanh[T floats](e, a, b []T) {
+	for j := range e {
+		e[j] = a[j] + b[j]
+	}
+	if f, ok := any(e).([]float32); ok {
+		blas.TanhExact32(f, f)
+		return
+	}
+	for j, x := range e {
+		e[j] = tanhf(x)
 	}
 }
 
