@@ -2,17 +2,14 @@
 
 package blas
 
-import (
-	"math"
-
-	"golang.org/x/sys/cpu"
-)
+import "math"
 
 // useExpVec: the vector loop repeats math.Exp's FMA path, which the Go
-// runtime takes when its own CPU flags say AVX and FMA (GODEBUG=cpu.avx=off
-// clears the runtime's AVX but not x/sys/cpu's, hence the check at start
-// against math.Exp itself).
-var useExpVec = hasAVX2FMA && cpu.X86.HasAVX && expVecAgrees()
+// runtime takes when the CPU has AVX and FMA (GODEBUG=cpu.avx=off clears
+// AVX for both the runtime and x/sys/cpu, and so hasAVX2FMA); the check at
+// start against math.Exp itself guards against a Go release whose Exp
+// computes otherwise (-3.0729883 rounds differently on its two paths).
+var useExpVec = hasAVX2FMA && expVecAgrees()
 
 //go:noescape
 func expShifted4AVX2(dst *float64, src *float32, n int, shift float64) int
@@ -23,9 +20,9 @@ func expShifted4(dst []float64, src []float32, shift float64) int {
 	return expShifted4AVX2(&dst[0], &src[0], len(dst), shift)
 }
 
-// expVecAgrees runs the vector loop on a few arguments whose exponentials
-// differ in the last bit between math.Exp's FMA and plain paths, and
-// reports whether it matches the math.Exp this process runs.
+// expVecAgrees runs the vector loop on a few arguments and
+// reports whether it matches the math.Exp this process runs (one of them,
+// −3.0729883, is enough to tell the FMA path from the plain one).
 func expVecAgrees() bool {
 	if !hasAVX2FMA {
 		return false
@@ -46,9 +43,10 @@ func expVecAgrees() bool {
 //go:noescape
 func tanh4AVX2(dst, src *float32, n int)
 
-// useTanhVec: the vector tanh repeats math.Tanh's Go code, which the
-// compiler builds without fused multiply-adds below GOAMD64=v3; checked at
-// start against the math.Tanh this process runs.
+// useTanhVec: the vector tanh repeats math.Tanh's Go code (which the amd64
+// compiler builds without fused multiply-adds at any GOAMD64) and its exp
+// is the loop above, hence useExpVec; checked at start against the
+// math.Tanh this process runs.
 var useTanhVec = useExpVec && tanhVecAgrees()
 
 func tanh4(dst, src []float32) { tanh4AVX2(&dst[0], &src[0], len(dst)) }

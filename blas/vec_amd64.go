@@ -5,7 +5,7 @@ package blas
 import "golang.org/x/sys/cpu"
 
 var (
-	hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX2FMA = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA // GODEBUG=cpu.avx=off clears HasAVX, not HasAVX2
 	// hasAVX512 selects the 16-wide routines (AVX512DQ for VPMOVD2M).
 	hasAVX512 = hasAVX2FMA && cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 )

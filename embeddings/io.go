@@ -21,7 +21,8 @@ type Format int
 
 const (
 	// Auto picks the format from the file: binary for ".bin" names, Wink for
-	// ".json" names or a file that starts with `{"`, otherwise text with a
+	// ".json" names or a file that starts with a JSON object's first key,
+	// otherwise text with a
 	// "V D" header when the first line is two integers, else GloVe.
 	Auto Format = iota
 	// Text is the word2vec C text format (also fastText .vec).
@@ -140,16 +141,28 @@ func Read(r io.Reader, name string, f Format) (*Vectors, error) {
 	return readText(br, name, false)
 }
 
-// looksLikeJSONObject reports whether b starts (after white space) with
-// "{" and then a key or "}": a GloVe file may have "{" as its first word,
-// followed by a space and a number.
+// looksLikeJSONObject reports whether b starts (after white space) with a
+// JSON object: "{" and a key followed by ":", or "{}" and nothing else. A
+// GloVe file may have "{" or `{"` as its first word, followed by numbers.
 func looksLikeJSONObject(b []byte) bool {
-	t := bytes.TrimLeft(b, " \t\r\n")
+	const ws = " \t\r\n"
+	t := bytes.TrimLeft(b, ws)
 	if len(t) == 0 || t[0] != '{' {
 		return false
 	}
-	t = bytes.TrimLeft(t[1:], " \t\r\n")
-	return len(t) > 0 && (t[0] == '"' || t[0] == '}')
+	t = bytes.TrimLeft(t[1:], ws)
+	switch {
+	case len(t) > 0 && t[0] == '}':
+		return len(bytes.TrimLeft(t[1:], ws)) == 0
+	case len(t) > 0 && t[0] == '"':
+		end := bytes.IndexByte(t[1:], '"') // keys here have no escaped quotes
+		if end < 0 {
+			return false
+		}
+		rest := bytes.TrimLeft(t[1+end+1:], ws)
+		return len(rest) > 0 && rest[0] == ':'
+	}
+	return false
 }
 
 func isTextish(b []byte) bool {

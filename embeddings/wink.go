@@ -76,7 +76,7 @@ func readWinkVectors(dec *json.Decoder, dim int, fail func(string, ...any) error
 		return nil, fail("field vectors: want an object of word → numbers: %v", err)
 	}
 	v := newSized(0, dim)
-	var row []json.Number
+	var row []json.RawMessage // each element as written: a number, or refused
 	for dec.More() {
 		word, err := objectKey(dec)
 		if err != nil {
@@ -88,9 +88,6 @@ func readWinkVectors(dec *json.Decoder, dim int, fail func(string, ...any) error
 		if _, dup := v.index[word]; dup {
 			return nil, fail("field vectors[%q]: the word appears twice", word)
 		}
-		// encoding/json keeps an element it reads null into as it was:
-		// clear the reused array so that a null is "" and refused below.
-		clear(row[:cap(row)])
 		row = row[:0]
 		if err := dec.Decode(&row); err != nil {
 			return nil, fail("field vectors[%q]: want an array of numbers: %v", word, err)
@@ -101,11 +98,13 @@ func readWinkVectors(dec *json.Decoder, dim int, fail func(string, ...any) error
 		if len(row) < dim {
 			return nil, fail("field vectors[%q]: %d numbers, want %d", word, len(row), dim)
 		}
-		for j, num := range row[:dim] {
-			// As the text readers parse: to the nearest float32.
-			x, err := strconv.ParseFloat(string(num), 32)
-			if err != nil || num == "" {
-				return nil, fail("field vectors[%q] number %d: %q is not a float32", word, j+1, string(num))
+		for j, raw := range row[:dim] {
+			// A JSON number (not null, not a string), parsed as the text
+			// readers parse: to the nearest float32.
+			num := string(raw)
+			x, err := strconv.ParseFloat(num, 32)
+			if err != nil || num == "" || num[0] == '"' || num == "null" {
+				return nil, fail("field vectors[%q] number %d: %s is not a float32", word, j+1, num)
 			}
 			v.Data = append(v.Data, float32(x))
 		}

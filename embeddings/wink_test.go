@@ -45,9 +45,11 @@ func TestReadWink(t *testing.T) {
 			t.Fatalf("index of %q: %d, %v", "new york", i, ok)
 		}
 	}
-	// A GloVe file whose first word is "{" stays GloVe.
-	if v, err := Read(strings.NewReader("{ 0.5 1\n} 2 3\n"), "brace.txt", Auto); err != nil || len(v.Words) != 2 || v.Words[0] != "{" {
-		t.Fatalf("GloVe file starting with a brace: %v, %v", v, err)
+	// A GloVe file whose first word is "{", "{}" or `{"` stays GloVe.
+	for _, first := range []string{"{", "{}", `{"`, `{"a"`} {
+		if v, err := Read(strings.NewReader(first+" 0.5 1\n} 2 3\n"), "brace.txt", Auto); err != nil || len(v.Words) != 2 || v.Words[0] != first {
+			t.Fatalf("GloVe file starting with %q: %v, %v", first, v, err)
+		}
 	}
 	if f, err := ParseFormat("wink"); err != nil || f != Wink || f.String() != "wink" {
 		t.Fatalf("ParseFormat(wink) = %v, %v", f, err)
@@ -65,10 +67,13 @@ func TestReadWinkErrors(t *testing.T) {
 		{`{"dimensions":99999999,"vectors":{}}`, "is not an integer in 1..65536"},
 		{`{"dimensions":2,"vectors":{"a":[1]}}`, `field vectors["a"]: 1 numbers, want 2`},
 		{`{"dimensions":1,"vectors":{"a":[1,2,3,4]}}`, `4 numbers, more than 3`},
-		{`{"dimensions":1,"vectors":{"a":[1e39]}}`, `field vectors["a"] number 1: "1e39" is not a float32`},
-		{`{"dimensions":2,"vectors":{"a":[1,2],"b":[null,null]}}`, `field vectors["b"] number 1: "" is not a float32`},
-		{`{"dimensions":1,"vectors":{"a":[null]}}`, `field vectors["a"] number 1: "" is not a float32`},
-		{`{"dimensions":1,"vectors":{"a":["x"]}}`, `field vectors["a"]: want an array of numbers`},
+		{`{"dimensions":1,"vectors":{"a":[1e39]}}`, `field vectors["a"] number 1: 1e39 is not a float32`},
+		{`{"dimensions":2,"vectors":{"a":[1,2],"b":[null,null]}}`, `field vectors["b"] number 1: null is not a float32`},
+		{`{"dimensions":1,"vectors":{"a":[null]}}`, `field vectors["a"] number 1: null is not a float32`},
+		{`{"dimensions":1,"vectors":{"a":["1.5"]}}`, `field vectors["a"] number 1: "1.5" is not a float32`},
+		{`{"dimensions":1,"vectors":{"a":[true]}}`, `field vectors["a"] number 1: true is not a float32`},
+		{`{"dimensions":1,"vectors":{"a":"x"}}`, `field vectors["a"]: want an array of numbers`},
+		{`{"dimensions":1,"vectors":{"a":["x"]}}`, `field vectors["a"] number 1: "x" is not a float32`},
 		{`{"dimensions":1,"vectors":{"a":[1],"a":[2]}}`, `field vectors["a"]: the word appears twice`},
 		{`{"dimensions":1,"vectors":{"":[1]}}`, "a word of 0 bytes"},
 		{`{"dimensions":1,"vectors":{"a":[1]}`, "the file ends where"},

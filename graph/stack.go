@@ -143,7 +143,7 @@ func NewStack(ps *Params, name string, cfg StackConfig) (*Stack, error) {
 	if cfg.Layers < 1 || cfg.Hidden < 1 || cfg.In < 1 {
 		return nil, fmt.Errorf("graph: stack %s needs layers ≥ 1, hidden ≥ 1 and input ≥ 1 (got %d, %d, %d)", name, cfg.Layers, cfg.Hidden, cfg.In)
 	}
-	if cfg.Dropout < 0 || cfg.Dropout >= 1 {
+	if !(cfg.Dropout >= 0 && cfg.Dropout < 1) { // NaN too
 		return nil, fmt.Errorf("graph: stack %s dropout %v outside [0,1)", name, cfg.Dropout)
 	}
 	s := &Stack{Dropout: cfg.Dropout}

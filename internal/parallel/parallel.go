@@ -1,9 +1,22 @@
 package parallel
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 )
+
+// Panic is what For raises when one of its ranges panicked: the value
+// given to panic and the stack of the goroutine that panicked.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+// Error gives the value only (a server may show it to a client); the
+// stack is in p.Stack.
+func (p *Panic) Error() string { return fmt.Sprintf("%v (in a parallel range)", p.Value) }
 
 // MinWork is the least work (iterations times the caller's cost of one)
 // that For splits: below it a goroutine hand-off costs more than it saves.
@@ -35,7 +48,7 @@ func For(n, cost int, f func(lo, hi int)) {
 			if r := recover(); r != nil {
 				mu.Lock()
 				if panicked == nil {
-					panicked = r
+					panicked = &Panic{Value: r, Stack: debug.Stack()}
 				}
 				mu.Unlock()
 			}

@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -54,8 +55,9 @@ func TestForPanics(t *testing.T) {
 	var done atomic.Int32
 	func() {
 		defer func() {
-			if r := recover(); r != "range 2" {
-				t.Fatalf("recovered %v, want the worker's panic", r)
+			p, ok := recover().(*Panic)
+			if !ok || p.Value != "range 2" || !strings.Contains(string(p.Stack), "parallel_test.go") {
+				t.Fatalf("recovered %#v, want the worker's panic and its stack", p)
 			}
 		}()
 		For(4, MinWork, func(lo, hi int) {

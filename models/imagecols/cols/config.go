@@ -83,7 +83,7 @@ func (c *Config) Validate() error {
 	if c.Hidden < 1 {
 		errs = append(errs, fmt.Errorf("-hidden %d: need at least 1", c.Hidden))
 	}
-	if c.Dropout < 0 || c.Dropout >= 1 {
+	if !(c.Dropout >= 0 && c.Dropout < 1) { // NaN too
 		errs = append(errs, fmt.Errorf("-dropout %g: want 0 ≤ p < 1", c.Dropout))
 	}
 	if c.Pool < graph.PoolLast || c.Pool > graph.PoolMean {

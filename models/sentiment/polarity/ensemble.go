@@ -27,6 +27,11 @@ func NewEnsemble(members ...*Model) (*Ensemble, error) {
 	if len(members) == 0 {
 		return nil, fmt.Errorf("polarity: an ensemble needs at least one model")
 	}
+	for i, m := range members {
+		if m == nil {
+			return nil, fmt.Errorf("polarity: ensemble member %d is nil", i)
+		}
+	}
 	first := members[0].cfg.labels()
 	for i, m := range members[1:] {
 		if !slices.Equal(m.cfg.labels(), first) {
@@ -50,8 +55,13 @@ func LoadEnsemble(paths ...string) (*Ensemble, error) {
 }
 
 // Config is the first member's configuration (the class names are
-// every member's).
-func (e *Ensemble) Config() Config { return e.Members[0].cfg }
+// every member's); the zero Config for an ensemble without members.
+func (e *Ensemble) Config() Config {
+	if len(e.Members) == 0 || e.Members[0] == nil {
+		return Config{}
+	}
+	return e.Members[0].cfg
+}
 
 // check reports an ensemble that NewEnsemble would refuse (one built as a
 // struct literal).

@@ -99,6 +99,9 @@ func TestEnsemble(t *testing.T) {
 	if _, err := (&Ensemble{}).Predict(texts); err == nil {
 		t.Fatal("an ensemble literal without members predicted")
 	}
+	if _, err := (&Ensemble{Members: []*Model{a, nil}}).Evaluate(texts, labels); err == nil || !strings.Contains(err.Error(), "member 1 is nil") {
+		t.Fatalf("a nil member: %v", err)
+	}
 	c := smallModel(t, 3)
 	c.cfg.Labels = []string{"bad", "good"}
 	if _, err := NewEnsemble(a, c); err == nil || !strings.Contains(err.Error(), "member 1 has classes") {

@@ -112,7 +112,7 @@ func newModel(cfg Config, src, tgt *text.Vocab, truecase map[string]string, seed
 		return nil, fmt.Errorf("attention kind %d", int(att))
 	case cfg.Hidden < 1 || cfg.EncHidden < 1 || cfg.EmbedDim < 1 || cfg.Layers < 1:
 		return nil, fmt.Errorf("hidden %d, encoder hidden %d, embedding %d and layers %d must be positive", cfg.Hidden, cfg.EncHidden, cfg.EmbedDim, cfg.Layers)
-	case cfg.Dropout < 0 || cfg.Dropout >= 1:
+	case !(cfg.Dropout >= 0 && cfg.Dropout < 1): // NaN too
 		return nil, fmt.Errorf("dropout %v outside [0, 1)", cfg.Dropout)
 	case cfg.MaxLen < 2:
 		return nil, fmt.Errorf("maximum length %d is too short", cfg.MaxLen)

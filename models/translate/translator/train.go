@@ -98,13 +98,13 @@ func (o *Options) Check() error {
 		return fmt.Errorf("batch %d, want ≥ 1", o.Batch)
 	case o.Hidden < 1 || o.EncHidden < 0 || o.Layers < 1 || o.Embed < 1:
 		return fmt.Errorf("hidden %d, enc-hidden %d, layers %d and embed %d: sizes must be at least 1", o.Hidden, o.EncHidden, o.Layers, o.Embed)
-	case o.Dropout < 0 || o.Dropout >= 1:
+	case !(o.Dropout >= 0 && o.Dropout < 1): // NaN too
 		return fmt.Errorf("dropout %v outside [0, 1)", o.Dropout)
-	case o.TeacherForcing < 0 || o.TeacherForcing > 1:
+	case !(o.TeacherForcing >= 0 && o.TeacherForcing <= 1):
 		return fmt.Errorf("teacher forcing ratio %v outside [0, 1]", o.TeacherForcing)
-	case o.WordDropout < 0 || o.WordDropout >= 1:
+	case !(o.WordDropout >= 0 && o.WordDropout < 1):
 		return fmt.Errorf("word dropout %v outside [0, 1)", o.WordDropout)
-	case o.LabelSmoothing < 0 || o.LabelSmoothing >= 1:
+	case !(o.LabelSmoothing >= 0 && o.LabelSmoothing < 1):
 		return fmt.Errorf("label smoothing %v outside [0, 1)", o.LabelSmoothing)
 	case o.MaxOut < 1:
 		return fmt.Errorf("max-out %d, want ≥ 1", o.MaxOut)
