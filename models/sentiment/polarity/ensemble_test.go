@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +115,28 @@ func TestEnsemble(t *testing.T) {
 	}
 	if _, err := e.Evaluate(texts[:2], labels[:1]); err == nil {
 		t.Fatal("2 texts with 1 label accepted")
+	}
+}
+
+// EnsembleNames splits a list at commas and trims it; one name, or an
+// existing file with a comma in its name, is no list.
+func TestEnsembleNames(t *testing.T) {
+	withComma := filepath.Join(t.TempDir(), "a,b.ckpt")
+	if err := os.WriteFile(withComma, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		spec string
+		want []string
+		err  bool
+	}{
+		{"m.ckpt", nil, false}, {"builtin", nil, false}, {withComma, nil, false},
+		{"a.ckpt, b.ckpt,c.ckpt", []string{"a.ckpt", "b.ckpt", "c.ckpt"}, false},
+		{"a.ckpt,", nil, true}, {",", nil, true},
+	} {
+		got, err := EnsembleNames(c.spec)
+		if (err != nil) != c.err || !slices.Equal(got, c.want) {
+			t.Errorf("EnsembleNames(%q) = %q, %v", c.spec, got, err)
+		}
 	}
 }

@@ -243,12 +243,12 @@ func TestPretrainedModelCard(t *testing.T) {
 // and nothing for other data sets.
 func TestDataDefaults(t *testing.T) {
 	o := DefaultOptions()
-	o.DataDefaults("sst2", func(f string) bool { return f == "lr" })
+	o.DataDefaults("sst2", "", func(f string) bool { return f == "lr" })
 	if o.Model.Hidden != 256 || o.Model.Dropout != 0.5 || o.Train.Epochs != 4 || o.Train.Patience != 2 || o.Train.LR != DefaultOptions().Train.LR {
 		t.Fatalf("sst2 with -lr given: %+v %+v", o.Model, o.Train)
 	}
 	u := DefaultOptions()
-	u.DataDefaults("uci", func(string) bool { return false })
+	u.DataDefaults("uci", "", func(string) bool { return false })
 	if d := DefaultOptions(); u.Model.Hidden != d.Model.Hidden || u.Model.Dropout != d.Model.Dropout || u.Train != d.Train {
 		t.Fatalf("uci changed the defaults: %+v", u.Model)
 	}

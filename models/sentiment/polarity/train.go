@@ -72,7 +72,13 @@ func DefaultOptions() Options {
 // Other data sets keep DefaultOptions (the demo's settings). A run
 // resumed (-resume) from a checkpoint must be given the flags it was
 // started with where they differ from these.
-func (o *Options) DataDefaults(dataset string, set func(flag string) bool) {
+//
+// dataset is the format as given (-dataset); when it is empty, the format
+// is detected from path (-data), as sentiment.Open does.
+func (o *Options) DataDefaults(dataset, path string, set func(flag string) bool) {
+	if dataset == "" && path != "" {
+		dataset, _ = sentiment.DetectFormat(path) // an error shows when the data are opened
+	}
 	if dataset != sentiment.FormatSST2 {
 		return
 	}

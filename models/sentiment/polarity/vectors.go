@@ -7,6 +7,7 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 	"github.com/rnnzoo/rnnzoo/embeddings"
+	"github.com/rnnzoo/rnnzoo/embeddings/pretrained"
 )
 
 // Coverage says how much of a vocabulary pretrained vectors cover.
@@ -75,4 +76,25 @@ func embeddingMatrix(vocab *text.Vocab, vecs *embeddings.Vectors, counts map[str
 func (c Coverage) String() string {
 	return fmt.Sprintf("pretrained vectors cover %d of %d words (%.1f%%) and %.1f%% of training tokens; the other rows start from N(mean, std²) of the pretrained vectors",
 		c.Found, c.Words, 100*float64(c.Found)/float64(max(c.Words, 1)), 100*float64(c.TokFound)/float64(max(c.Tokens, 1)))
+}
+
+// LoadVectors reads the initial word vectors named as the sentiment
+// program's -vectors flag names them: "builtin" (package
+// embeddings/pretrained), "none" or "" (a random embedding: nil), or a
+// vector file in format (embeddings.ParseFormat: auto, text, binary, glove,
+// wink). It returns the vectors and the name the checkpoint records.
+func LoadVectors(spec, format string) (*embeddings.Vectors, string, error) {
+	switch spec {
+	case "none", "":
+		return nil, "none", nil
+	case "builtin":
+		v, err := pretrained.Shared()
+		return v, "builtin (" + pretrained.File + ")", err
+	}
+	f, err := embeddings.ParseFormat(format)
+	if err != nil {
+		return nil, "", err
+	}
+	v, err := embeddings.Load(spec, f)
+	return v, spec, err
 }
