@@ -13,7 +13,7 @@ import (
 //
 //	-epochs -steps -seed -optimizer -lr -weight-decay -momentum
 //	-schedule -lr-min -warmup -clip -clip-value -patience -log -plots
-//	-save-every -grad-norms
+//	-save-every -keep-epochs -grad-norms
 //
 // Each means the same in every program; the defaults are each program's
 // measured recipe (for example the cosine floor -lr-min: 0.01 for the
@@ -45,7 +45,10 @@ type Flags struct {
 	Log       string
 	Plots     string
 	SaveEvery int64
-	GradNorms bool
+	// KeepEpochs keeps a copy of every epoch's checkpoint (EpochPath), to
+	// average the weights of the last epochs afterwards.
+	KeepEpochs bool
+	GradNorms  bool
 }
 
 // WarmupAuto is the Warmup (and -warmup -1) of a warm-up over a tenth of
@@ -133,6 +136,9 @@ func (f *Flags) defs() []flagDef {
 		}},
 		{"save-every", func(fs *flag.FlagSet) {
 			fs.Int64Var(&f.SaveEvery, "save-every", f.SaveEvery, "also checkpoint every this many updates (0: every epoch only)")
+		}},
+		{"keep-epochs", func(fs *flag.FlagSet) {
+			fs.BoolVar(&f.KeepEpochs, "keep-epochs", f.KeepEpochs, "also keep each epoch's checkpoint as M-epochNN.ckpt beside -model M.ckpt")
 		}},
 		{"grad-norms", func(fs *flag.FlagSet) {
 			fs.BoolVar(&f.GradNorms, "grad-norms", f.GradNorms, "log per-parameter gradient norms")
@@ -279,7 +285,7 @@ func (f *Flags) Config(ps *graph.Params, stepsPerEpoch int) (Config, error) {
 	return Config{
 		Epochs: f.Epochs, MaxSteps: f.MaxSteps, Seed: f.Seed,
 		Optimizer: opt, LR: sched, ClipNorm: f.Clip, ClipValue: f.ClipValue,
-		Patience: f.Patience, Log: f.Log, PlotDir: f.Plots, SaveEvery: f.SaveEvery,
+		Patience: f.Patience, Log: f.Log, PlotDir: f.Plots, SaveEvery: f.SaveEvery, KeepEpochs: f.KeepEpochs,
 		ParamGradNorms: f.GradNorms,
 	}, nil
 }

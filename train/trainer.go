@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -86,6 +87,9 @@ type Config struct {
 	// every epoch, every SaveEvery updates, and at the end.
 	Checkpoint string
 	SaveEvery  int64
+	// KeepEpochs also writes each epoch's checkpoint to
+	// EpochPath(Checkpoint, epoch), where later epochs do not overwrite it.
+	KeepEpochs bool
 	// ModelConfig and Vocabs are stored in every checkpoint as JSON; the
 	// program reads them back to rebuild the model (see checkpoint.Read).
 	ModelConfig any
@@ -540,6 +544,11 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 		if t.cfg.Checkpoint != "" {
 			if err := t.Save(t.cfg.Checkpoint); err != nil {
 				return nil, err
+			}
+			if t.cfg.KeepEpochs {
+				if err := t.Save(EpochPath(t.cfg.Checkpoint, t.st.Epoch)); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if stop {
@@ -1034,3 +1043,11 @@ func (f TaskFuncs) NumValid() int { return f.Valid }
 
 // EvalBatch implements Task.
 func (f TaskFuncs) EvalBatch(i int) (Result, error) { return f.EvalFn(i) }
+
+// EpochPath is where Config.KeepEpochs keeps the checkpoint of an epoch:
+// "run.ckpt" gives "run-epoch07.ckpt" for epoch 7 (the extension kept, the
+// number in at least two digits so that the names sort by epoch).
+func EpochPath(checkpoint string, epoch int) string {
+	ext := filepath.Ext(checkpoint)
+	return fmt.Sprintf("%s-epoch%02d%s", strings.TrimSuffix(checkpoint, ext), epoch, ext)
+}

@@ -145,6 +145,31 @@ func TestResumeBitIdentical(t *testing.T) {
 	}
 }
 
+// TestKeepEpochs: each epoch's checkpoint is kept under EpochPath, and
+// the run resumed from the kept epoch 2 ends as the straight run.
+func TestKeepEpochs(t *testing.T) {
+	if got := train.EpochPath("/d/run.ckpt", 7); got != "/d/run-epoch07.ckpt" {
+		t.Fatalf("EpochPath: %s", got)
+	}
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	straightTask, straight := newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.Epochs, c.Patience, c.Checkpoint, c.KeepEpochs = 3, 0, path, true })
+	fit(t, straight)
+	for e := 1; e <= 3; e++ {
+		if _, err := os.Stat(train.EpochPath(path, e)); err != nil {
+			t.Fatalf("epoch %d: %v", e, err)
+		}
+	}
+	if _, err := os.Stat(train.EpochPath(path, 4)); err == nil {
+		t.Fatal("a fourth epoch's checkpoint")
+	}
+	resumedTask, resumed := newBlobsTrainer(t, 99, 42, func(c *train.Config) { c.Epochs, c.Patience = 3, 0 })
+	if err := resumed.Resume(train.EpochPath(path, 2)); err != nil {
+		t.Fatal(err)
+	}
+	fit(t, resumed)
+	sameState(t, "resumed from the kept epoch 2", straight, resumed, straightTask.Params(), resumedTask.Params())
+}
+
 func TestSameSeedSameWeights(t *testing.T) {
 	ta, a := newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.Epochs = 2 })
 	tb, b := newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.Epochs = 2 })

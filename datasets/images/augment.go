@@ -104,3 +104,33 @@ func Transform(dst, src []float32, h, w, dy, dx int, flip bool) []float32 {
 	}
 	return dst
 }
+
+// View is one deterministic change of an image, as Transform applies it:
+// mirrored left–right when Flip, then moved DY rows down and DX columns
+// right.
+type View struct {
+	DY, DX int
+	Flip   bool
+}
+
+// Views lists every change a can draw, for test-time augmentation: each
+// shift (dy, dx) in [−Shift, Shift]², unmirrored and, with Flip,
+// mirrored; the unchanged image comes first. The zero value gives the
+// image itself only. "flip,shift1" gives 18 views.
+func (a Augment) Views() []View {
+	s := max(a.Shift, 0)
+	views := []View{{}}
+	for _, flip := range []bool{false, true} {
+		if flip && !a.Flip {
+			break
+		}
+		for dy := -s; dy <= s; dy++ {
+			for dx := -s; dx <= s; dx++ {
+				if v := (View{dy, dx, flip}); v != (View{}) {
+					views = append(views, v)
+				}
+			}
+		}
+	}
+	return views
+}

@@ -485,6 +485,31 @@ func TestAugment(t *testing.T) {
 	if dy, dx, f := (Augment{}).Draw(rng); dy != 0 || dx != 0 || f {
 		t.Fatal("the zero Augment drew a change")
 	}
+	// Views are exactly the distinct draws, the unchanged image first.
+	views := Augment{Shift: 2, Flip: true}.Views()
+	distinct := map[View]bool{}
+	for _, v := range views {
+		fl := 0
+		if v.Flip {
+			fl = 1
+		}
+		if !seen[[3]int{v.DY, v.DX, fl}] {
+			t.Errorf("view %+v is not a draw", v)
+		}
+		distinct[v] = true
+	}
+	if len(views) != 50 || len(distinct) != 50 || views[0] != (View{}) {
+		t.Fatalf("%d views (%d distinct), first %+v", len(views), len(distinct), views[0])
+	}
+	if n := len(Augment{Shift: 1, Flip: true}.Views()); n != 18 {
+		t.Fatalf("flip,shift1: %d views, want 18", n)
+	}
+	if v := (Augment{}).Views(); len(v) != 1 || v[0] != (View{}) {
+		t.Fatalf("no augmentation: views %v", v)
+	}
+	if v := (Augment{Flip: true}).Views(); len(v) != 2 || v[1] != (View{Flip: true}) {
+		t.Fatalf("flip: views %v", v)
+	}
 }
 
 // pngDeclaring is a valid 2×2 PNG whose header is rewritten to declare

@@ -25,6 +25,7 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets"
+	"github.com/rnnzoo/rnnzoo/train/checkpoint"
 )
 
 // GCPercent is the garbage collector's target of the programs (GOGC) unless
@@ -330,6 +331,42 @@ func ExportCommand[M Saver](program string, load func(env *Env, model string) (M
 			return err
 		}
 		return exportAs(env, any(m), *format, *out, *int8)
+	}}
+}
+
+// AverageCommand is the "average" subcommand: the mean weights of
+// checkpoints of one model (checkpoint.Average; e.g. the last epochs a run
+// kept with -keep-epochs), checked to load with from (the model package's
+// FromCheckpoint) and written weights-only to -out (-int8: 8-bit weight
+// matrices; .gz: compressed).
+func AverageCommand[M any](program string, from func(*checkpoint.Checkpoint) (M, error)) Command {
+	return Command{Name: "average", Short: "the mean weights of checkpoints of one model (e.g. the last epochs kept with -keep-epochs): average -out F CKPT…", Run: func(env *Env, args []string) error {
+		fs := Flags(env, program, "average")
+		out := fs.String("out", "", "file to write the averaged weights to (.gz: compressed)")
+		int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column")
+		if err := Parse(env, fs, args, false); err != nil {
+			return err
+		}
+		if *out == "" || fs.NArg() == 0 {
+			return Usagef("want -out FILE and at least one checkpoint")
+		}
+		ck, err := checkpoint.Average(fs.Args()...)
+		if err != nil {
+			return err
+		}
+		if _, err := from(ck); err != nil {
+			return fmt.Errorf("the averaged weights: %w", err)
+		}
+		if *int8 {
+			if err := ck.Quantize8(1024); err != nil {
+				return err
+			}
+		}
+		if err := ck.Write(*out); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "%s: the mean of %d checkpoints\n", *out, fs.NArg())
+		return nil
 	}}
 }
 

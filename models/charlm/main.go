@@ -28,6 +28,7 @@ var program = &cli.Program{
 		cli.ImportCommand("charlm", load),
 		zoo.Command("charlm", lm.Kind),
 		cli.MergeCommand("charlm"),
+		cli.AverageCommand("charlm", lm.FromCheckpoint),
 	},
 }
 

@@ -28,6 +28,7 @@ var program = &cli.Program{
 		cli.ImportCommand("imagecols", exportLoad),
 		zoo.Command("imagecols", cols.Kind),
 		cli.MergeCommand("imagecols"),
+		cli.AverageCommand("imagecols", cols.FromCheckpoint),
 	},
 }
 
@@ -70,6 +71,9 @@ func cmdTrain(env *cli.Env, cmd string, args []string) error {
 	if rep.BestEpoch > 0 {
 		fmt.Fprintf(out, "selected epoch %d of %d by validation accuracy %.2f%%\n", rep.BestEpoch, rep.Epochs, 100*rep.Metrics["accuracy"])
 	}
+	if res.ValidViews != nil {
+		fmt.Fprintf(out, "validation accuracy %.2f%% averaged over the views of %s\n", 100*res.ValidViews.Metrics["accuracy"], clf.Config.TestAugment)
+	}
 	fmt.Fprintf(out, "test accuracy %.2f%% (%d images), loss %.4f, macro-F1 %.4f after %d epochs (%d updates) in %.1fs\n",
 		100*ev.Metrics["accuracy"], test.N, ev.Loss, ev.Metrics["macro_f1"], rep.Epochs, rep.Steps, res.Seconds)
 	if err := clf.DrawSample(out, test, *show, o.Seed); err != nil {
@@ -91,12 +95,18 @@ func cmdEval(env *cli.Env, args []string) error {
 	d := cols.Data{}
 	d.Register(fs)
 	batch := fs.Int("batch", 64, "batch size")
+	views := fs.String("test-augment", "", "test-time augmentation, as train's -test-augment (default: the model's)")
 	if err := c.Ready(env, fs, args, true, d.Check, cli.Positive(map[string]*int{"batch": batch})); err != nil {
 		return err
 	}
 	clf, err := loadClassifier(env, c, d.Dataset)
 	if err != nil {
 		return err
+	}
+	if cli.IsSet(fs, "test-augment") {
+		if err := clf.SetTestAugment(*views); err != nil {
+			return cli.Usagef("-test-augment: %v", err)
+		}
 	}
 	if !cli.IsSet(fs, "dataset") && !cli.IsSet(fs, "data") {
 		d.Dataset = clf.Config.Dataset

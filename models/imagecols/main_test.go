@@ -86,13 +86,28 @@ func TestTrainEvalPredict(t *testing.T) {
 	dir := t.TempDir()
 	ckpt := filepath.Join(dir, "m.ckpt")
 	code, out, errOut := runCmd("train", "-limit", "300", "-epochs", "3", "-hidden", "16", "-model", ckpt, "-show", "2", "-json", "-blas", "gonum",
-		"-augment", "shift1,flip", "-valid", "60", "-patience", "3", "-lr-min", "0.1", "-pool", "max")
+		"-augment", "shift1,flip", "-valid", "60", "-patience", "3", "-lr-min", "0.1", "-pool", "max", "-test-augment", "flip", "-keep-epochs")
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errOut)
 	}
 	m := lastJSON(t, out)
-	if m["examples"] != 359.0 || m["accuracy"] == nil || m["best_epoch"] == nil || m["valid_accuracy"] == nil {
+	if m["examples"] != 359.0 || m["accuracy"] == nil || m["best_epoch"] == nil || m["valid_accuracy"] == nil || m["valid_accuracy_views"] == nil {
 		t.Errorf("train -json: %v", m)
+	}
+	if !strings.Contains(errOut, "averaged over the views of flip") {
+		t.Errorf("train -test-augment flip: stderr %q", errOut)
+	}
+	// The kept epochs average into a model that evaluates; -test-augment
+	// none scores the single view, a bad one is a usage error.
+	avg := filepath.Join(dir, "avg.ckpt")
+	if code, _, errOut := runCmd("average", "-out", avg, filepath.Join(dir, "m-epoch02.ckpt"), filepath.Join(dir, "m-epoch03.ckpt")); code != 0 {
+		t.Fatalf("average: exit %d: %s", code, errOut)
+	}
+	if code, out, errOut := runCmd("eval", "-model", avg, "-test-augment", "none", "-blas", "gonum"); code != 0 || !strings.Contains(out, "accuracy") {
+		t.Fatalf("eval of the average: exit %d: %s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCmd("eval", "-model", avg, "-test-augment", "spin"); code != 2 || !strings.Contains(errOut, "-test-augment") {
+		t.Fatalf("eval -test-augment spin: exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(errOut, "240 training, 60 validation") || !strings.Contains(errOut, "augmentation shift1,flip, reshuffle false") {
 		t.Errorf("train: stderr %q", errOut)

@@ -29,6 +29,7 @@ var program = &cli.Program{
 		cli.ImportCommand("sentiment", load),
 		zoo.Command("sentiment", polarity.Kind),
 		cli.MergeCommand("sentiment"),
+		cli.AverageCommand("sentiment", polarity.FromCheckpoint),
 		{Name: "tokens", Short: "the training split as the model tokenises it, one sentence a line", Run: cmdTokens},
 	},
 }

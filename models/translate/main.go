@@ -30,7 +30,7 @@ var program = &cli.Program{
 		cli.ImportCommand("translate", load),
 		zoo.Command("translate", translator.Kind),
 		cli.MergeCommand("translate"),
-		{Name: "average", Short: "the mean weights of checkpoints of one model (e.g. its last epochs)", Run: cmdAverage},
+		cli.AverageCommand("translate", translator.FromCheckpoint),
 	},
 }
 
@@ -151,23 +151,6 @@ func cmdHeatmap(env *cli.Env, args []string) error {
 		return err
 	}
 	return c.Result(env, map[string]any{"text": fs.Arg(0), "translation": a.Translation, "out": *out, "rows": len(a.Out), "cols": len(a.Src)})
-}
-
-func cmdAverage(env *cli.Env, args []string) error {
-	fs, c := cli.Start(env, "translate", "average", "unused")
-	out := fs.String("out", "", "file to write the averaged weights to")
-	int8 := fs.Bool("int8", false, "store the weight matrices in 8 bits with a float32 scale per row or column")
-	if err := c.Ready(env, fs, args, false); err != nil {
-		return err
-	}
-	if *out == "" || fs.NArg() < 1 {
-		return cli.Usagef("want -out FILE and at least one checkpoint")
-	}
-	avg, err := translator.Average(fs.Args())
-	if err != nil {
-		return err
-	}
-	return avg.Save(*out, *int8)
 }
 
 func cmdDemo(env *cli.Env, args []string) error {

@@ -2,6 +2,7 @@ package cols
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 
@@ -122,6 +123,71 @@ func (c *Classifier) run(imgs [][]float32, labels []int, B int, training bool) (
 	return g.Net.LossValue(), probs, pred, nil
 }
 
+// SetTestAugment replaces the test-time augmentation (Config.TestAugment;
+// "" or "none": the image alone); a value images.ParseAugment refuses
+// leaves it unchanged and is returned as the error.
+func (c *Classifier) SetTestAugment(a string) error {
+	if _, err := images.ParseAugment(a); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.Config.TestAugment = a
+	return nil
+}
+
+// views is the test-time augmentation of the configuration (Config.Validate
+// has checked its syntax): one view, the image, without it.
+func (c *Classifier) views() []images.View {
+	a, _ := images.ParseAugment(c.Config.TestAugment)
+	return a.Views()
+}
+
+// runViews is run; without training, the class probabilities are averaged
+// over the views of each image (see Config.TestAugment), and with labels
+// the loss is the mean negative log of the averaged probability of the
+// label.
+func (c *Classifier) runViews(imgs [][]float32, labels []int, B int, training bool, views []images.View) (float64, [][]float64, []int, error) {
+	if len(views) <= 1 || training {
+		return c.run(imgs, labels, B, training)
+	}
+	mean := make([][]float64, len(imgs))
+	moved := make([][]float32, len(imgs))
+	for _, v := range views {
+		for i, img := range imgs {
+			if len(img) != c.Config.H*c.Config.W {
+				return 0, nil, nil, fmt.Errorf("image %d has %d pixels, want %d×%d", i, len(img), c.Config.H, c.Config.W)
+			}
+			moved[i] = images.Transform(moved[i], img, c.Config.H, c.Config.W, v.DY, v.DX, v.Flip)
+		}
+		_, probs, _, err := c.run(moved, nil, B, false)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		for i, p := range probs {
+			if mean[i] == nil {
+				mean[i] = make([]float64, len(p))
+			}
+			for k, q := range p {
+				mean[i][k] += q / float64(len(views))
+			}
+		}
+	}
+	pred := make([]int, len(imgs))
+	loss := 0.0
+	for i, p := range mean {
+		for k := range p {
+			if p[k] > p[pred[i]] {
+				pred[i] = k
+			}
+		}
+		if labels != nil {
+			loss -= math.Log(max(p[labels[i]], math.SmallestNonzeroFloat64)) / float64(len(imgs))
+		}
+	}
+	return loss, mean, pred, nil
+}
+
 // Prediction is the class of one image with its probability.
 type Prediction struct {
 	Class int
@@ -134,7 +200,8 @@ type Prediction struct {
 // a dark background as in MNIST). It is safe for concurrent use.
 func (c *Classifier) Classify(imgs [][]float32) ([]Prediction, error) { return c.Predict(imgs, 64) }
 
-// Predict classifies images (each H×W, values in [0, 1]) in batches of B.
+// Predict classifies images (each H×W, values in [0, 1]) in batches of B,
+// averaging over the views of Config.TestAugment.
 func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -143,7 +210,7 @@ func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
 	}
 	var preds []Prediction
 	for lo := 0; lo < len(imgs); lo += B {
-		_, probs, classes, err := c.run(imgs[lo:min(lo+B, len(imgs))], nil, B, false)
+		_, probs, classes, err := c.runViews(imgs[lo:min(lo+B, len(imgs))], nil, B, false, c.views())
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +222,7 @@ func (c *Classifier) Predict(imgs [][]float32, B int) ([]Prediction, error) {
 }
 
 // Evaluate scores a labelled set in batches of B: loss, accuracy, macro-F1
-// and the confusion matrix.
+// and the confusion matrix, averaging over the views of Config.TestAugment.
 func (c *Classifier) Evaluate(s *images.Set, B int) (*train.Eval, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -167,7 +234,7 @@ func (c *Classifier) Evaluate(s *images.Set, B int) (*train.Eval, error) {
 	}
 	n := (s.N + B - 1) / B
 	ev, err := train.Evaluate(n, func(i int) (train.Result, error) {
-		return c.batch(s, seq(i*B, min((i+1)*B, s.N)), B, false)
+		return c.batch(s, seq(i*B, min((i+1)*B, s.N)), B, c.views())
 	}, train.EvalOptions{Classes: c.Config.Classes})
 	c.Params.ZeroGrad()
 	return ev, err
@@ -181,18 +248,20 @@ func seq(lo, hi int) []int {
 	return idx
 }
 
-func (c *Classifier) batch(s *images.Set, idx []int, B int, training bool) (train.Result, error) {
+// batch scores the images idx of s without training, averaged over views.
+func (c *Classifier) batch(s *images.Set, idx []int, B int, views []images.View) (train.Result, error) {
 	imgs := make([][]float32, len(idx))
 	labels := make([]int, len(idx))
 	for i, k := range idx {
 		imgs[i], labels[i] = s.Image(k), s.Labels[k]
 	}
-	return c.labelled(imgs, labels, B, training)
+	return c.labelled(imgs, labels, B, false, views)
 }
 
-// labelled runs a batch of labelled images and scores the predictions.
-func (c *Classifier) labelled(imgs [][]float32, labels []int, B int, training bool) (train.Result, error) {
-	loss, _, pred, err := c.run(imgs, labels, B, training)
+// labelled runs a batch of labelled images, training or (averaged over
+// views) not, and scores the predictions.
+func (c *Classifier) labelled(imgs [][]float32, labels []int, B int, training bool, views []images.View) (train.Result, error) {
+	loss, _, pred, err := c.runViews(imgs, labels, B, training, views)
 	if err != nil {
 		return train.Result{}, err
 	}
@@ -269,7 +338,7 @@ func (t *Task) NumTrain() int { return len(t.batches) }
 // TrainBatch implements train.Task.
 func (t *Task) TrainBatch(i int) (train.Result, error) {
 	imgs, labels := t.trainImages(i)
-	return t.C.labelled(imgs, labels, t.B, true)
+	return t.C.labelled(imgs, labels, t.B, true, nil)
 }
 
 // trainImages returns the images of training batch i, changed by
@@ -315,5 +384,5 @@ func (t *Task) NumValid() int {
 
 // EvalBatch implements train.Task.
 func (t *Task) EvalBatch(i int) (train.Result, error) {
-	return t.C.batch(t.Valid, seq(i*t.B, min((i+1)*t.B, t.Valid.N)), t.B, false)
+	return t.C.batch(t.Valid, seq(i*t.B, min((i+1)*t.B, t.Valid.N)), t.B, nil) // one view: the epoch is chosen as it trains
 }

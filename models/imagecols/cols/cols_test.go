@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,13 +125,9 @@ func equal(a, b []float32) bool {
 
 // A checkpoint written with train's format loads back into a model that
 // predicts exactly as the original.
-func TestCheckpointRoundTrip(t *testing.T) {
-	tr, _ := digits(t)
-	cfg := smallConfig(KindClassifier, tr)
-	cfg.Rows = true
-	cfg.Cell = graph.GRU
-	cfg.Bidirectional = true
-	clf, test := fitClassifier(t, cfg, 64, 1)
+// saveAndLoad writes clf to a checkpoint file and loads it back.
+func saveAndLoad(t *testing.T, clf *Classifier) *Model {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "m.ckpt")
 	ck, err := checkpoint.New(clf.Params, clf.Config, nil, nil)
 	if err != nil {
@@ -143,6 +140,17 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	tr, _ := digits(t)
+	cfg := smallConfig(KindClassifier, tr)
+	cfg.Rows = true
+	cfg.Cell = graph.GRU
+	cfg.Bidirectional = true
+	clf, test := fitClassifier(t, cfg, 64, 1)
+	m := saveAndLoad(t, clf)
 	if m.Classifier == nil || !m.Config.Rows || m.Config.Cell != graph.GRU || !m.Config.Bidirectional {
 		t.Fatalf("loaded config %+v", m.Config)
 	}
@@ -162,6 +170,86 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	}
 }
 
+// With Config.TestAugment, Predict and Evaluate average the probabilities
+// of the single-view classifier over every view, computed here by hand;
+// the setting survives a checkpoint, and "none" gives the single view.
+func TestTestAugment(t *testing.T) {
+	tr, _ := digits(t)
+	clf, test := fitClassifier(t, smallConfig(KindClassifier, tr), 128, 2)
+	sub := test.Subset(seq(0, 40))
+	imgs := make([][]float32, sub.N)
+	for i := range imgs {
+		imgs[i] = sub.Image(i)
+	}
+	single, err := clf.Predict(imgs, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := images.Augment{Shift: 1, Flip: true}.Views()
+	want := make([][]float64, len(imgs))
+	for _, v := range views {
+		moved := make([][]float32, len(imgs))
+		for i, img := range imgs {
+			moved[i] = images.Transform(nil, img, sub.H, sub.W, v.DY, v.DX, v.Flip)
+		}
+		p, err := clf.Predict(moved, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range p {
+			if want[i] == nil {
+				want[i] = make([]float64, len(p[i].Probs))
+			}
+			for k, q := range p[i].Probs {
+				want[i][k] += q / float64(len(views))
+			}
+		}
+	}
+	if err := clf.SetTestAugment("shift1,flip"); err != nil {
+		t.Fatal(err)
+	}
+	if err := clf.SetTestAugment("turn"); err == nil || clf.Config.TestAugment != "shift1,flip" {
+		t.Fatalf("SetTestAugment(turn): %v, left %q", err, clf.Config.TestAugment)
+	}
+	loaded := saveAndLoad(t, clf).Classifier
+	got, err := loaded.Predict(imgs, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nll, hits, changed := 0.0, 0, 0
+	for i := range got {
+		for k := range want[i] {
+			if math.Abs(got[i].Probs[k]-want[i][k]) > 1e-6 {
+				t.Fatalf("image %d class %d: %g averaged, want %g", i, k, got[i].Probs[k], want[i][k])
+			}
+		}
+		if got[i].Probs[got[i].Class] < slices.Max(want[i]) {
+			t.Fatalf("image %d: class %d is not the most probable of the mean", i, got[i].Class)
+		}
+		if got[i].Class != single[i].Class {
+			changed++
+		}
+		if got[i].Class == sub.Labels[i] {
+			hits++
+		}
+		nll -= math.Log(want[i][sub.Labels[i]]) / float64(len(got))
+	}
+	ev, err := loaded.Evaluate(sub, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Metrics["accuracy"] != float64(hits)/float64(sub.N) || math.Abs(ev.Loss-nll) > 1e-6 {
+		t.Fatalf("Evaluate: accuracy %g loss %g, want %g and %g", ev.Metrics["accuracy"], ev.Loss, float64(hits)/float64(sub.N), nll)
+	}
+	t.Logf("%d views changed %d of %d predictions", len(views), changed, len(got))
+	if err := loaded.SetTestAugment("none"); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := loaded.Predict(imgs, 16); math.Abs(again[0].Prob-single[0].Prob) > 1e-6 {
+		t.Fatalf("none: %g, the single view %g", again[0].Prob, single[0].Prob)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	base := Config{Kind: KindClassifier, H: 8, W: 8, Cell: graph.LSTM, Layers: 1, Hidden: 8, Classes: 10}
 	cases := []struct {
@@ -174,6 +262,7 @@ func TestConfigErrors(t *testing.T) {
 		{func(c *Config) { c.Dropout = 1 }, "-dropout"},
 		{func(c *Config) { c.Kind = "x" }, "kind"},
 		{func(c *Config) { c.Kind = KindGenerator; c.Bidirectional = true }, "bidirectional"},
+		{func(c *Config) { c.TestAugment = "rotate" }, "test augmentation"},
 	}
 	for _, tc := range cases {
 		c := base

@@ -39,6 +39,13 @@ type Config struct {
 	// steps: last (the zero value), max or mean.
 	Pool       graph.Pool `json:"pool,omitempty"`
 	ClassNames []string   `json:"class_names,omitempty"`
+	// TestAugment is the classifier's test-time augmentation, in the
+	// syntax of images.ParseAugment ("" or "none": the image alone):
+	// Classify, Predict and Evaluate average the class probabilities over
+	// every view images.Augment.Views lists ("flip,shift1": the image and
+	// its mirror, each shifted by −1, 0 and 1 pixel in both directions,
+	// 18 views). Training and the per-epoch validation read one view.
+	TestAugment string `json:"test_augment,omitempty"`
 	// StyleMean and StyleStd standardise the generator's style features.
 	StyleMean []float64 `json:"style_mean,omitempty"`
 	StyleStd  []float64 `json:"style_std,omitempty"`
@@ -88,6 +95,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Pool < graph.PoolLast || c.Pool > graph.PoolMean {
 		errs = append(errs, fmt.Errorf("pool %d: want last, max or mean", int(c.Pool)))
+	}
+	if _, err := images.ParseAugment(c.TestAugment); err != nil {
+		errs = append(errs, fmt.Errorf("test augmentation: %w", err))
 	}
 	if c.Classes < 2 {
 		errs = append(errs, fmt.Errorf("%d classes: need at least 2", c.Classes))

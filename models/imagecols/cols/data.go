@@ -59,7 +59,8 @@ func (d *Data) Load() (trainSet, test *images.Set, err error) {
 // DataDefaults gives the options that were not set explicitly (set reports
 // whether the flag of that name was given) the defaults of the data set
 // (see DefaultOptions): -epochs, -batch, -lr, -dropout, -reshuffle,
-// -bidirectional, -layers, -pool, -augment, -valid and -patience.
+// -bidirectional, -layers, -pool, -augment, -test-augment, -valid and
+// -patience.
 // -patience follows -epochs when only -epochs is given (no early stop, the
 // best epoch kept); with -limit below twice the held-out count, a tenth of
 // the images is held out instead.
@@ -76,6 +77,9 @@ func (o *Options) DataDefaults(dataset string, set func(flag string) bool) {
 	}
 	if !set("augment") {
 		o.Augment = def.Augment
+	}
+	if !set("test-augment") {
+		o.TestAugment = def.TestAugment
 	}
 	if !set("valid") {
 		o.Valid = def.Valid

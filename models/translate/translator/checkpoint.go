@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/rnnzoo/rnnzoo/train/checkpoint"
-	"slices"
 
 	"github.com/rnnzoo/rnnzoo/datasets/text"
 )
@@ -43,46 +42,14 @@ func (t *Model) Save(path string, int8 bool) error {
 
 // Average returns a model whose weights are the element-wise mean of the
 // checkpoints' (of one model: the same configuration and vocabularies),
-// such as the last epochs of a run: the average usually translates better
-// than any one of them (Junczys-Dowmunt et al. 2016; Vaswani et al. 2017).
+// such as the last epochs of a run kept by train's -keep-epochs: see
+// checkpoint.Average.
 func Average(paths []string) (*Model, error) {
-	var avg *Model
-	var sums [][]float64
-	for i, p := range paths {
-		t, err := Load(p)
-		if err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			avg = t
-			for _, q := range t.ps.All() {
-				sums = append(sums, make([]float64, q.Size()))
-			}
-		} else {
-			if t.cfg != avg.cfg {
-				return nil, fmt.Errorf("translator: %s: model %+v differs from %s's %+v", p, t.cfg, paths[0], avg.cfg)
-			}
-			if !slices.Equal(t.src.Tokens(), avg.src.Tokens()) || !slices.Equal(t.tgt.Tokens(), avg.tgt.Tokens()) {
-				return nil, fmt.Errorf("translator: %s: vocabularies differ from %s's", p, paths[0])
-			}
-		}
-		for k, q := range t.ps.All() {
-			for j, v := range q.F32() {
-				sums[k][j] += float64(v)
-			}
-		}
+	ck, err := checkpoint.Average(paths...)
+	if err != nil {
+		return nil, err
 	}
-	if avg == nil {
-		return nil, fmt.Errorf("translator: no checkpoints to average")
-	}
-	for k, q := range avg.ps.All() {
-		w := q.F32()
-		for j := range w {
-			w[j] = float32(sums[k][j] / float64(len(paths)))
-		}
-	}
-	avg.Metrics = map[string]float64{"averaged": float64(len(paths))}
-	return avg, nil
+	return FromCheckpoint(ck)
 }
 
 // FromCheckpoint rebuilds a model from a decoded checkpoint.
