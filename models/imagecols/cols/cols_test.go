@@ -455,7 +455,7 @@ func clone(imgs [][]float32) [][]float32 {
 // on its test set (the data sets that are not on this machine are
 // skipped), and checks that goroutines sharing one model agree with one.
 func TestPretrained(t *testing.T) {
-	floors := map[string]float64{Digits: 0.975, images.MNIST: 0.99, images.Fashion: 0.90}
+	floors := map[string]float64{Digits: 0.975, images.MNIST: 0.992, images.Fashion: 0.903}
 	for _, name := range PretrainedNames() {
 		clf, err := Pretrained(name)
 		if err != nil {
