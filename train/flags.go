@@ -13,7 +13,7 @@ import (
 //
 //	-epochs -steps -seed -optimizer -lr -weight-decay -momentum
 //	-schedule -lr-min -warmup -clip -clip-value -patience -log -plots
-//	-save-every -keep-epochs -grad-norms
+//	-save-every -keep-epochs -average-epochs -grad-norms
 //
 // Each means the same in every program; the defaults are each program's
 // measured recipe (for example the cosine floor -lr-min: 0.01 for the
@@ -48,7 +48,10 @@ type Flags struct {
 	// KeepEpochs keeps a copy of every epoch's checkpoint (EpochPath), to
 	// average the weights of the last epochs afterwards.
 	KeepEpochs bool
-	GradNorms  bool
+	// AverageEpochs > 0 ends with the mean weights of the last epochs
+	// (Config.AverageEpochs).
+	AverageEpochs int
+	GradNorms     bool
 }
 
 // WarmupAuto is the Warmup (and -warmup -1) of a warm-up over a tenth of
@@ -140,6 +143,9 @@ func (f *Flags) defs() []flagDef {
 		{"keep-epochs", func(fs *flag.FlagSet) {
 			fs.BoolVar(&f.KeepEpochs, "keep-epochs", f.KeepEpochs, "also keep each epoch's checkpoint as M-epochNN.ckpt beside -model M.ckpt")
 		}},
+		{"average-epochs", func(fs *flag.FlagSet) {
+			fs.IntVar(&f.AverageEpochs, "average-epochs", f.AverageEpochs, "end with the mean weights of the last N epochs, validated (their checkpoints are kept as with -keep-epochs; needs -patience 0)")
+		}},
 		{"grad-norms", func(fs *flag.FlagSet) {
 			fs.BoolVar(&f.GradNorms, "grad-norms", f.GradNorms, "log per-parameter gradient norms")
 		}},
@@ -210,6 +216,10 @@ func (f *Flags) Check() error {
 		return fmt.Errorf("-patience %d: want ≥ 0 (0: off)", f.Patience)
 	case f.SaveEvery < 0:
 		return fmt.Errorf("-save-every %d: want ≥ 0 (0: every epoch only)", f.SaveEvery)
+	case f.AverageEpochs < 0:
+		return fmt.Errorf("-average-epochs %d: want ≥ 0 (0: off)", f.AverageEpochs)
+	case f.AverageEpochs > 0 && f.Patience > 0:
+		return fmt.Errorf("-average-epochs %d with -patience %d: the average replaces the best epoch, give -patience 0", f.AverageEpochs, f.Patience)
 	}
 	return nil
 }
@@ -286,6 +296,7 @@ func (f *Flags) Config(ps *graph.Params, stepsPerEpoch int) (Config, error) {
 		Epochs: f.Epochs, MaxSteps: f.MaxSteps, Seed: f.Seed,
 		Optimizer: opt, LR: sched, ClipNorm: f.Clip, ClipValue: f.ClipValue,
 		Patience: f.Patience, Log: f.Log, PlotDir: f.Plots, SaveEvery: f.SaveEvery, KeepEpochs: f.KeepEpochs,
+		AverageEpochs:  f.AverageEpochs,
 		ParamGradNorms: f.GradNorms,
 	}, nil
 }

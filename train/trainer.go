@@ -90,6 +90,12 @@ type Config struct {
 	// KeepEpochs also writes each epoch's checkpoint to
 	// EpochPath(Checkpoint, epoch), where later epochs do not overwrite it.
 	KeepEpochs bool
+	// AverageEpochs > 0 ends training with the mean weights of its last
+	// AverageEpochs epochs (checkpoint.Average of the checkpoints kept as
+	// with KeepEpochs; needs Checkpoint), validated once more: the Report's
+	// Metrics are the average's, logged as an "average" record. It takes
+	// the place of the best epoch, so Patience must be 0.
+	AverageEpochs int
 	// ModelConfig and Vocabs are stored in every checkpoint as JSON; the
 	// program reads them back to rebuild the model (see checkpoint.Read).
 	ModelConfig any
@@ -150,7 +156,8 @@ type Config struct {
 
 // Record is one line of the JSONL log. Event "epoch" lines describe the
 // training of one epoch; event "eval" lines one validation; event "step"
-// lines (see Config.LogEvery) one update.
+// lines (see Config.LogEvery) one update; the event "average" line the
+// validation of the mean weights of the last epochs (Config.AverageEpochs).
 type Record struct {
 	Event   string             `json:"event"`
 	Split   string             `json:"split"`
@@ -170,7 +177,10 @@ type Record struct {
 	// Evaluation lines only.
 	Confusion Confusion `json:"confusion,omitempty"`
 	Best      bool      `json:"best,omitempty"` // the best monitored value so far
-	Seconds   float64   `json:"seconds"`
+	// Averaged is, on the "average" line (Config.AverageEpochs), the
+	// number of epochs whose mean weights were validated.
+	Averaged int     `json:"averaged,omitempty"`
+	Seconds  float64 `json:"seconds"`
 	// NonFinite lists the values that were NaN or infinite, which JSON
 	// cannot hold, as "name=value" (e.g. "metrics.perplexity=+Inf"); they
 	// are left out of (or zeroed in) the fields above.
@@ -319,6 +329,14 @@ func New(task Task, cfg Config) (*Trainer, error) {
 	}
 	if cfg.Monitor == "" {
 		cfg.Monitor = "loss"
+	}
+	switch {
+	case cfg.AverageEpochs < 0:
+		return nil, fmt.Errorf("train: AverageEpochs %d: want ≥ 0", cfg.AverageEpochs)
+	case cfg.AverageEpochs > 0 && cfg.Checkpoint == "":
+		return nil, errors.New("train: AverageEpochs needs a Checkpoint path to keep the epochs' weights")
+	case cfg.AverageEpochs > 0 && cfg.Patience > 0:
+		return nil, errors.New("train: AverageEpochs and Patience exclude each other (the average replaces the best epoch)")
 	}
 	if cfg.PlotDir != "" && plotter == nil {
 		return nil, errors.New(`train: Config.PlotDir (-plots) needs the plotter of package train/plots: import _ "github.com/rnnzoo/rnnzoo/train/plots"`)
@@ -545,7 +563,7 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 			if err := t.Save(t.cfg.Checkpoint); err != nil {
 				return nil, err
 			}
-			if t.cfg.KeepEpochs {
+			if t.cfg.KeepEpochs || t.cfg.AverageEpochs > 0 {
 				if err := t.Save(EpochPath(t.cfg.Checkpoint, t.st.Epoch)); err != nil {
 					return nil, err
 				}
@@ -563,6 +581,11 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 			copyDense(p.Value, t.best[i])
 		}
 		t.st.Metrics = t.st.BestMet
+	}
+	if t.cfg.AverageEpochs > 0 && t.st.Epoch > 0 && t.st.Stopped != "max-steps" {
+		if err := t.averageEpochs(); err != nil {
+			return nil, err
+		}
 	}
 	if t.cfg.Checkpoint != "" {
 		if err := t.Save(t.cfg.Checkpoint); err != nil {
@@ -770,16 +793,11 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 	metrics := map[string]float64{"loss": rec.Loss}
 	line := fmt.Sprintf("epoch %d/%d  step %d  loss %.4f", epoch, t.cfg.Epochs, t.st.Step, rec.Loss)
 	if nv := t.task.NumValid(); nv > 0 {
-		start := time.Now()
-		ev, err := Evaluate(nv, t.task.EvalBatch, t.cfg.Eval)
-		t.ps.ZeroGrad() // an evaluation net with a loss adds gradients
-		t.norms.take()  // and may report step norms: not training's
+		ev, erec, err := t.validate(nv, "eval", epoch)
 		if err != nil {
 			return false, err
 		}
 		metrics = ev.Summary()
-		erec := Record{Event: "eval", Split: "valid", Epoch: epoch, Step: t.st.Step, Loss: ev.Loss, Metrics: ev.Metrics,
-			Weight: ev.Weight, Confusion: ev.Confusion, Seconds: time.Since(start).Seconds()}
 		switch m := t.cfg.Monitor; m {
 		case "loss":
 			monitored = ev.Loss
@@ -1043,6 +1061,66 @@ func (f TaskFuncs) NumValid() int { return f.Valid }
 
 // EvalBatch implements Task.
 func (f TaskFuncs) EvalBatch(i int) (Result, error) { return f.EvalFn(i) }
+
+// formatMetrics gives "accuracy 0.8667  loss 0.3504 …" in key order,
+// without the count of examples.
+func formatMetrics(m map[string]float64) string {
+	var parts []string
+	for _, k := range keys(m) {
+		if k == "examples" {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %.4f", k, m[k]))
+	}
+	return strings.Join(parts, "  ")
+}
+
+// validate evaluates the nv validation batches and returns the evaluation
+// with its log record (event, epoch).
+func (t *Trainer) validate(nv int, event string, epoch int) (*Eval, Record, error) {
+	start := time.Now()
+	ev, err := Evaluate(nv, t.task.EvalBatch, t.cfg.Eval)
+	t.ps.ZeroGrad() // an evaluation net with a loss adds gradients
+	t.norms.take()  // and may report step norms: not training's
+	if err != nil {
+		return nil, Record{}, err
+	}
+	return ev, Record{Event: event, Split: "valid", Epoch: epoch, Step: t.st.Step, Loss: ev.Loss, Metrics: ev.Metrics,
+		Weight: ev.Weight, Confusion: ev.Confusion, Seconds: time.Since(start).Seconds()}, nil
+}
+
+// averageEpochs loads the mean weights of the last AverageEpochs kept
+// epochs and validates them.
+func (t *Trainer) averageEpochs() error {
+	var paths []string
+	for e := max(t.st.Epoch-t.cfg.AverageEpochs+1, 1); e <= t.st.Epoch; e++ {
+		paths = append(paths, EpochPath(t.cfg.Checkpoint, e))
+	}
+	ck, err := checkpoint.Average(paths...)
+	if err != nil {
+		return fmt.Errorf("train: averaging the last epochs: %w", err)
+	}
+	if err := ck.LoadParams(t.ps); err != nil {
+		return fmt.Errorf("train: averaging the last epochs: %w", err)
+	}
+	metrics := map[string]float64{}
+	rec := Record{Event: "average", Split: "valid", Epoch: t.st.Epoch, Step: t.st.Step}
+	if nv := t.task.NumValid(); nv > 0 {
+		ev, r, err := t.validate(nv, "average", t.st.Epoch)
+		if err != nil {
+			return err
+		}
+		metrics, rec = ev.Summary(), r
+	}
+	rec.Averaged = len(paths)
+	t.st.Metrics = finiteMap(metrics, "", func(string, float64) {})
+	line := fmt.Sprintf("mean weights of epochs %d to %d", t.st.Epoch-len(paths)+1, t.st.Epoch)
+	if len(t.st.Metrics) > 0 {
+		line += ": validation " + formatMetrics(t.st.Metrics)
+	}
+	t.out.endEpoch(line)
+	return t.record(rec)
+}
 
 // EpochPath is where Config.KeepEpochs keeps the checkpoint of an epoch:
 // "run.ckpt" gives "run-epoch07.ckpt" for epoch 7 (the extension kept, the

@@ -170,6 +170,76 @@ func TestKeepEpochs(t *testing.T) {
 	sameState(t, "resumed from the kept epoch 2", straight, resumed, straightTask.Params(), resumedTask.Params())
 }
 
+// TestAverageEpochs: the run ends with the float32 mean of its last two
+// epochs' weights (computed here from the kept files), validated once
+// more; an interrupted and resumed run ends the same; Patience and a
+// missing checkpoint path are refused.
+func TestAverageEpochs(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.ckpt")
+	avgCfg := func(p string) func(c *train.Config) {
+		return func(c *train.Config) { c.Epochs, c.Patience, c.Checkpoint, c.AverageEpochs = 3, 0, p, 2 }
+	}
+	task, tr := newBlobsTrainer(t, 1, 1, avgCfg(path))
+	rep := fit(t, tr)
+	var kept []*blobs
+	for _, e := range []int{2, 3} {
+		ck, err := checkpoint.Read(train.EpochPath(path, e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := newBlobs(1, 7, rand.NewPCG(1, 2))
+		if err := ck.LoadParams(b.Params()); err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, b)
+	}
+	for k, p := range task.Params().All() {
+		a, b := kept[0].Params().All()[k].F32(), kept[1].Params().All()[k].F32()
+		for j, v := range p.F32() {
+			if want := float32((float64(a[j]) + float64(b[j])) / 2); v != want {
+				t.Fatalf("%s[%d]: %g, want the mean %g", p.Name, j, v, want)
+			}
+		}
+	}
+	got := task.Params().All()[0].F32()
+	ev, err := train.Evaluate(task.NumValid(), task.EvalBatch, train.EvalOptions{Classes: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := tr.History()
+	last := h[len(h)-1]
+	if last.Event != "average" || last.Averaged != 2 || ev.Loss != rep.Metrics["loss"] || ev.Metrics["accuracy"] != rep.Metrics["accuracy"] {
+		t.Fatalf("last record %+v, report %v, re-evaluation %v %v", last, rep.Metrics, ev.Loss, ev.Metrics)
+	}
+	// Interrupted in epoch 3, resumed: the same end.
+	path2 := filepath.Join(dir, "run2.ckpt")
+	_, first := newBlobsTrainer(t, 1, 1, func(c *train.Config) { avgCfg(path2)(c); c.MaxSteps = 13 })
+	if rep := fit(t, first); rep.Stopped != "max-steps" {
+		t.Fatalf("interrupted: %+v", rep)
+	}
+	resumedTask, resumed := newBlobsTrainer(t, 99, 42, avgCfg(path2))
+	if err := resumed.Resume(path2); err != nil {
+		t.Fatal(err)
+	}
+	fit(t, resumed)
+	if !bitsEqual(resumedTask.Params().All()[0].F32(), got) {
+		t.Fatal("the resumed run's average differs")
+	}
+	for _, bad := range []func(*train.Config){
+		func(c *train.Config) { avgCfg(path)(c); c.Patience = 2 },
+		func(c *train.Config) { avgCfg("")(c) },
+	} {
+		task, _ := newBlobs(1, 1, rand.NewPCG(1, 2))
+		cfg := blobsConfig(rand.NewPCG(1, 2))
+		cfg.Optimizer = train.NewAdam(task.Params())
+		bad(&cfg)
+		if _, err := train.New(task, cfg); err == nil {
+			t.Errorf("config %+v accepted", cfg)
+		}
+	}
+}
+
 func TestSameSeedSameWeights(t *testing.T) {
 	ta, a := newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.Epochs = 2 })
 	tb, b := newBlobsTrainer(t, 1, 1, func(c *train.Config) { c.Epochs = 2 })

@@ -226,7 +226,7 @@ func TestGridSweep(t *testing.T) {
 }
 
 // train on an SST-2 directory runs the SST-2 recipe (256 units per
-// direction, dropout 0.5, lr 1e-3, 4 epochs, patience 2) unless a flag says
+// direction, dropout 0.5, lr 1e-3, 3 epochs averaged) unless a flag says
 // otherwise.
 func TestSST2Recipe(t *testing.T) {
 	dir := t.TempDir()
@@ -241,6 +241,7 @@ func TestSST2Recipe(t *testing.T) {
 		want  string
 	}{
 		{nil, "hidden 256"},
+		{nil, "mean weights of epochs 1 to 1"},
 		{[]string{"-hidden", "8"}, "hidden 8"},
 	} {
 		args := append([]string{"train", "-data", dir, "-vectors", "none", "-epochs", "1", "-model", filepath.Join(dir, "m.ckpt")}, c.flags...)

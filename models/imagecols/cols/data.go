@@ -62,7 +62,7 @@ func (d *Data) Load() (trainSet, test *images.Set, err error) {
 // -bidirectional, -layers, -pool, -augment, -test-augment, -valid and
 // -patience.
 // -patience follows -epochs when only -epochs is given (no early stop, the
-// best epoch kept); with -limit below twice the held-out count, a tenth of
+// best epoch kept), and is 0 with -average-epochs; with -limit below twice the held-out count, a tenth of
 // the images is held out instead.
 func (o *Options) DataDefaults(dataset string, set func(flag string) bool) {
 	def := DefaultOptions(dataset)
@@ -91,6 +91,9 @@ func (o *Options) DataDefaults(dataset string, set func(flag string) bool) {
 		o.Patience = def.Patience
 		if set("epochs") && def.Patience > 0 {
 			o.Patience = o.Epochs
+		}
+		if o.AverageEpochs > 0 {
+			o.Patience = 0 // the average replaces the best epoch
 		}
 	}
 	if !set("epochs") {

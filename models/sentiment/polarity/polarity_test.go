@@ -244,8 +244,15 @@ func TestPretrainedModelCard(t *testing.T) {
 func TestDataDefaults(t *testing.T) {
 	o := DefaultOptions()
 	o.DataDefaults("sst2", "", func(f string) bool { return f == "lr" })
-	if o.Model.Hidden != 256 || o.Model.Dropout != 0.5 || o.Train.Epochs != 4 || o.Train.Patience != 2 || o.Train.LR != DefaultOptions().Train.LR {
+	if o.Model.Hidden != 256 || o.Model.Dropout != 0.5 || o.Train.Epochs != 3 || o.Train.Patience != 0 || o.Train.AverageEpochs != 3 || o.Train.LR != DefaultOptions().Train.LR {
 		t.Fatalf("sst2 with -lr given: %+v %+v", o.Model, o.Train)
+	}
+	// -patience given keeps the best epoch instead of the average.
+	p := DefaultOptions()
+	p.Train.Patience = 2
+	p.DataDefaults("sst2", "", func(f string) bool { return f == "patience" })
+	if p.Train.Patience != 2 || p.Train.AverageEpochs != 0 || p.Train.Check() != nil {
+		t.Fatalf("sst2 with -patience 2: %+v", p.Train)
 	}
 	u := DefaultOptions()
 	u.DataDefaults("uci", "", func(string) bool { return false })
