@@ -90,11 +90,15 @@ type Config struct {
 	// KeepEpochs also writes each epoch's checkpoint to
 	// EpochPath(Checkpoint, epoch), where later epochs do not overwrite it.
 	KeepEpochs bool
-	// AverageEpochs > 0 ends training with the mean weights of its last
-	// AverageEpochs epochs (checkpoint.Average of the checkpoints kept as
-	// with KeepEpochs; needs Checkpoint), validated once more: the Report's
-	// Metrics are the average's, logged as an "average" record. It takes
-	// the place of the best epoch, so Patience must be 0.
+	// AverageEpochs > 0 ends training, once its epochs are done, with the
+	// mean weights of its last AverageEpochs epochs (checkpoint.Average of
+	// their weights, written to EpochPath after each epoch — the whole
+	// state with KeepEpochs, else the weights alone, the older ones
+	// removed; needs Checkpoint), validated once more: the Report's
+	// Metrics are the average's, logged as an "average" record. A stop
+	// within an epoch (MaxSteps, TimeBudget, Hook) does not average; a
+	// resumed run that trains further starts from its last epoch's own
+	// weights. It takes the place of the best epoch, so Patience must be 0.
 	AverageEpochs int
 	// ModelConfig and Vocabs are stored in every checkpoint as JSON; the
 	// program reads them back to rebuild the model (see checkpoint.Read).
@@ -283,8 +287,11 @@ type state struct {
 	Metrics   map[string]float64  `json:"metrics,omitempty"`
 	StepNorms map[string]*normAcc `json:"step_norms,omitempty"`
 	BestMet   map[string]float64  `json:"best_metrics,omitempty"`
-	Stopped   string              `json:"stopped,omitempty"`
-	History   []Record            `json:"history,omitempty"`
+	// Averaged is the epoch after which the weights were replaced by the
+	// mean of the last epochs (Config.AverageEpochs); 0 otherwise.
+	Averaged int      `json:"averaged,omitempty"`
+	Stopped  string   `json:"stopped,omitempty"`
+	History  []Record `json:"history,omitempty"`
 }
 
 // CarriedState is implemented by a task that carries state from batch to
@@ -493,6 +500,9 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 	if t.st.Stopped == "early-stopping" {
 		return t.report(), nil
 	}
+	if err := t.checkEpochFiles(); err != nil {
+		return nil, err
+	}
 	t.st.Stopped = ""
 	t.ps.ZeroGrad()
 	for t.st.Epoch < t.cfg.Epochs {
@@ -560,13 +570,13 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 			t.st.Stopped = "early-stopping"
 		}
 		if t.cfg.Checkpoint != "" {
-			if err := t.Save(t.cfg.Checkpoint); err != nil {
+			// The epoch's own file first: a crash before the main
+			// checkpoint is written repeats the epoch and rewrites it.
+			if err := t.saveEpoch(); err != nil {
 				return nil, err
 			}
-			if t.cfg.KeepEpochs || t.cfg.AverageEpochs > 0 {
-				if err := t.Save(EpochPath(t.cfg.Checkpoint, t.st.Epoch)); err != nil {
-					return nil, err
-				}
+			if err := t.Save(t.cfg.Checkpoint); err != nil {
+				return nil, err
 			}
 		}
 		if stop {
@@ -582,7 +592,7 @@ func (t *Trainer) FitContext(ctx context.Context) (*Report, error) {
 		}
 		t.st.Metrics = t.st.BestMet
 	}
-	if t.cfg.AverageEpochs > 0 && t.st.Epoch > 0 && t.st.Stopped != "max-steps" {
+	if t.cfg.AverageEpochs > 0 && t.st.Epoch > 0 && t.st.Averaged != t.st.Epoch {
 		if err := t.averageEpochs(); err != nil {
 			return nil, err
 		}
@@ -819,10 +829,7 @@ func (t *Trainer) endEpoch() (stop bool, err error) {
 		if err := t.record(erec); err != nil {
 			return false, err
 		}
-		line += fmt.Sprintf("  val_loss %.4f", ev.Loss)
-		for _, k := range keys(ev.Metrics) {
-			line += fmt.Sprintf("  %s %.4f", k, ev.Metrics[k])
-		}
+		line += fmt.Sprintf("  val_loss %.4f  %s", ev.Loss, formatMetrics(ev.Metrics))
 	} else {
 		t.improve(monitored, lower, epoch, metrics)
 	}
@@ -1089,6 +1096,57 @@ func (t *Trainer) validate(nv int, event string, epoch int) (*Eval, Record, erro
 		Weight: ev.Weight, Confusion: ev.Confusion, Seconds: time.Since(start).Seconds()}, nil
 }
 
+// saveEpoch writes the epoch just ended to EpochPath: the whole training
+// state with KeepEpochs, else (AverageEpochs alone) its weights, removing
+// the weights of the epoch that left the averaging window.
+func (t *Trainer) saveEpoch() error {
+	path := EpochPath(t.cfg.Checkpoint, t.st.Epoch)
+	switch {
+	case t.cfg.KeepEpochs:
+		return t.Save(path)
+	case t.cfg.AverageEpochs > 0:
+		if old := t.st.Epoch - t.cfg.AverageEpochs; old >= 1 {
+			if err := os.Remove(EpochPath(t.cfg.Checkpoint, old)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("train: %w", err)
+			}
+		}
+		c, err := checkpoint.NewView(t.ps, t.cfg.ModelConfig, t.cfg.Vocabs, t.st.Metrics)
+		if err != nil {
+			return err
+		}
+		c.Kind = t.cfg.ModelKind
+		return c.Write(path)
+	}
+	return nil
+}
+
+// checkEpochFiles prepares a run with AverageEpochs before it trains: a
+// state whose weights are already the average goes on from its last
+// epoch's own weights (EpochPath) when more epochs are to come, and every
+// completed epoch of the final averaging window must have its file, so
+// that a resumed run cannot train for hours and then miss one.
+func (t *Trainer) checkEpochFiles() error {
+	if t.cfg.AverageEpochs <= 0 || t.st.Epoch == 0 {
+		return nil
+	}
+	for e := max(t.cfg.Epochs-t.cfg.AverageEpochs+1, 1); e <= min(t.st.Epoch, t.cfg.Epochs); e++ {
+		if _, err := os.Stat(EpochPath(t.cfg.Checkpoint, e)); err != nil {
+			return fmt.Errorf("train: averaging the last %d epochs needs epoch %d's weights: %w", t.cfg.AverageEpochs, e, err)
+		}
+	}
+	if t.st.Averaged > 0 && t.st.Epoch < t.cfg.Epochs {
+		ck, err := checkpoint.Read(EpochPath(t.cfg.Checkpoint, t.st.Epoch))
+		if err != nil {
+			return fmt.Errorf("train: the weights of epoch %d, before averaging: %w", t.st.Epoch, err)
+		}
+		if err := ck.LoadParams(t.ps); err != nil {
+			return fmt.Errorf("train: the weights of epoch %d, before averaging: %w", t.st.Epoch, err)
+		}
+		t.st.Averaged = 0
+	}
+	return nil
+}
+
 // averageEpochs loads the mean weights of the last AverageEpochs kept
 // epochs and validates them.
 func (t *Trainer) averageEpochs() error {
@@ -1103,29 +1161,33 @@ func (t *Trainer) averageEpochs() error {
 	if err := ck.LoadParams(t.ps); err != nil {
 		return fmt.Errorf("train: averaging the last epochs: %w", err)
 	}
-	metrics := map[string]float64{}
-	rec := Record{Event: "average", Split: "valid", Epoch: t.st.Epoch, Step: t.st.Step}
+	t.st.Averaged = t.st.Epoch
+	rec := Record{Event: "average", Epoch: t.st.Epoch, Step: t.st.Step}
+	line := fmt.Sprintf("mean weights of epochs %d to %d", t.st.Epoch-len(paths)+1, t.st.Epoch)
 	if nv := t.task.NumValid(); nv > 0 {
 		ev, r, err := t.validate(nv, "average", t.st.Epoch)
 		if err != nil {
 			return err
 		}
-		metrics, rec = ev.Summary(), r
-	}
-	rec.Averaged = len(paths)
-	t.st.Metrics = finiteMap(metrics, "", func(string, float64) {})
-	line := fmt.Sprintf("mean weights of epochs %d to %d", t.st.Epoch-len(paths)+1, t.st.Epoch)
-	if len(t.st.Metrics) > 0 {
+		rec = r
+		t.st.Metrics = finiteMap(ev.Summary(), "", func(string, float64) {})
 		line += ": validation " + formatMetrics(t.st.Metrics)
 	}
+	rec.Averaged = len(paths)
 	t.out.endEpoch(line)
 	return t.record(rec)
 }
 
 // EpochPath is where Config.KeepEpochs keeps the checkpoint of an epoch:
-// "run.ckpt" gives "run-epoch07.ckpt" for epoch 7 (the extension kept, the
-// number in at least two digits so that the names sort by epoch).
+// "run.ckpt" gives "run-epoch07.ckpt" for epoch 7 and "run.ckpt.gz"
+// "run-epoch07.ckpt.gz" (the extension kept, the number in at least two
+// digits).
 func EpochPath(checkpoint string, epoch int) string {
-	ext := filepath.Ext(checkpoint)
-	return fmt.Sprintf("%s-epoch%02d%s", strings.TrimSuffix(checkpoint, ext), epoch, ext)
+	base, gz := strings.CutSuffix(checkpoint, ".gz")
+	ext := filepath.Ext(base)
+	path := fmt.Sprintf("%s-epoch%02d%s", strings.TrimSuffix(base, ext), epoch, ext)
+	if gz {
+		path += ".gz"
+	}
+	return path
 }

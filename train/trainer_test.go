@@ -226,6 +226,41 @@ func TestAverageEpochs(t *testing.T) {
 	if !bitsEqual(resumedTask.Params().All()[0].F32(), got) {
 		t.Fatal("the resumed run's average differs")
 	}
+	// Without KeepEpochs only the window's weights stay.
+	if _, err := os.Stat(train.EpochPath(path, 1)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("epoch 1 outside the window: %v", err)
+	}
+	// The finished run resumed as it was averages nothing again; resumed
+	// for a fourth epoch it goes on from epoch 3's own weights, as a
+	// straight four-epoch run does.
+	againTask, again := newBlobsTrainer(t, 99, 42, avgCfg(path))
+	if err := again.Resume(path); err != nil {
+		t.Fatal(err)
+	}
+	fit(t, again)
+	if n := len(again.History()); n != len(h) || !bitsEqual(againTask.Params().All()[0].F32(), got) {
+		t.Fatalf("resuming the finished run: %d records (was %d)", n, len(h))
+	}
+	four := func(p string) func(c *train.Config) { return func(c *train.Config) { avgCfg(p)(c); c.Epochs = 4 } }
+	longerTask, longer := newBlobsTrainer(t, 99, 42, four(path))
+	if err := longer.Resume(path); err != nil {
+		t.Fatal(err)
+	}
+	fit(t, longer)
+	straightTask, straight := newBlobsTrainer(t, 1, 1, four(filepath.Join(dir, "run4.ckpt")))
+	fit(t, straight)
+	if !bitsEqual(longerTask.Params().All()[0].F32(), straightTask.Params().All()[0].F32()) {
+		t.Fatal("resumed for a fourth epoch: not the straight four-epoch run's average")
+	}
+	// A resumed run whose window misses a file stops before training.
+	os.Remove(train.EpochPath(path2, 3))
+	_, missing := newBlobsTrainer(t, 99, 42, four(path2))
+	if err := missing.Resume(path2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := missing.Fit(); err == nil || !strings.Contains(err.Error(), "epoch 3") {
+		t.Fatalf("a missing epoch file: %v", err)
+	}
 	for _, bad := range []func(*train.Config){
 		func(c *train.Config) { avgCfg(path)(c); c.Patience = 2 },
 		func(c *train.Config) { avgCfg("")(c) },

@@ -182,6 +182,9 @@ func (c *Classifier) runViews(imgs [][]float32, labels []int, B int, training bo
 			}
 		}
 		if labels != nil {
+			if labels[i] < 0 || labels[i] >= len(p) {
+				return 0, nil, nil, fmt.Errorf("image %d: label %d is not a class of 0..%d", i, labels[i], len(p)-1)
+			}
 			loss -= math.Log(max(p[labels[i]], math.SmallestNonzeroFloat64)) / float64(len(imgs))
 		}
 	}

@@ -245,8 +245,23 @@ func TestTestAugment(t *testing.T) {
 	if err := loaded.SetTestAugment("none"); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := loaded.Predict(imgs, 16); math.Abs(again[0].Prob-single[0].Prob) > 1e-6 {
-		t.Fatalf("none: %g, the single view %g", again[0].Prob, single[0].Prob)
+	again, err := loaded.Predict(imgs, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again {
+		if again[i].Class != single[i].Class || math.Abs(again[i].Prob-single[i].Prob) > 1e-6 {
+			t.Fatalf("none, image %d: %+v, the single view %+v", i, again[i], single[i])
+		}
+	}
+	// An unlabelled image (label −1) is an error, not a panic.
+	if err := loaded.SetTestAugment("flip"); err != nil {
+		t.Fatal(err)
+	}
+	unlabelled := sub.Subset(seq(0, 2))
+	unlabelled.Labels = []int{-1, -1}
+	if _, err := loaded.Evaluate(unlabelled, 16); err == nil {
+		t.Fatal("labels −1 evaluated")
 	}
 }
 

@@ -44,7 +44,9 @@ type Config struct {
 	// Classify, Predict and Evaluate average the class probabilities over
 	// every view images.Augment.Views lists ("flip,shift1": the image and
 	// its mirror, each shifted by −1, 0 and 1 pixel in both directions,
-	// 18 views). Training and the per-epoch validation read one view.
+	// 18 views). Training and the per-epoch validation read one view, and
+	// so do the ONNX and PyTorch exports (the single-view network; average
+	// their outputs over the views yourself).
 	TestAugment string `json:"test_augment,omitempty"`
 	// StyleMean and StyleStd standardise the generator's style features.
 	StyleMean []float64 `json:"style_mean,omitempty"`
