@@ -225,9 +225,9 @@ func TestGridSweep(t *testing.T) {
 	}
 }
 
-// train on an SST-2 directory runs the SST-2 recipe (256 units per
-// direction, dropout 0.5, lr 1e-3, 3 epochs averaged) unless a flag says
-// otherwise.
+// train on an SST-2 directory runs the SST-2 recipe (two layers of 256
+// units per direction, dropout 0.5, lr 1e-3, 3 epochs averaged) unless a
+// flag says otherwise.
 func TestSST2Recipe(t *testing.T) {
 	dir := t.TempDir()
 	rows := "label\tsentence\n1\ta gorgeous , witty film\n0\tdull and lifeless\n1\tgreat fun\n0\ta waste of time\n"
@@ -240,7 +240,7 @@ func TestSST2Recipe(t *testing.T) {
 		flags []string
 		want  string
 	}{
-		{nil, "hidden 256"},
+		{nil, "lstm×2, hidden 256"},
 		{nil, "mean weights of epochs 1 to 1"},
 		{[]string{"-hidden", "8"}, "hidden 8"},
 	} {

@@ -244,7 +244,7 @@ func TestPretrainedModelCard(t *testing.T) {
 func TestDataDefaults(t *testing.T) {
 	o := DefaultOptions()
 	o.DataDefaults("sst2", "", func(f string) bool { return f == "lr" })
-	if o.Model.Hidden != 256 || o.Model.Dropout != 0.5 || o.Train.Epochs != 3 || o.Train.Patience != 0 || o.Train.AverageEpochs != 3 || o.Train.LR != DefaultOptions().Train.LR {
+	if o.Model.Hidden != 256 || o.Model.Layers != 2 || o.Model.Dropout != 0.5 || o.Train.Epochs != 3 || o.Train.Patience != 0 || o.Train.AverageEpochs != 3 || o.Train.LR != DefaultOptions().Train.LR {
 		t.Fatalf("sst2 with -lr given: %+v %+v", o.Model, o.Train)
 	}
 	// -patience given keeps the best epoch instead of the average.

@@ -71,10 +71,10 @@ func DefaultOptions() Options {
 
 // DataDefaults sets, for the named data set, the parts of its best
 // measured recipe (models/sentiment/RESULTS.md) whose flags set does not
-// report as given on the command line. For "sst2": a bidirectional LSTM of
-// 256 units per direction, dropout 0.5, Adam at 1e-3, 3 epochs, ending
-// with the mean weights of the three (-average-epochs 3; with -patience
-// given, the best epoch is kept instead).
+// report as given on the command line. For "sst2": two bidirectional LSTM
+// layers of 256 units per direction, dropout 0.5, Adam at 1e-3, 3 epochs,
+// ending with the mean weights of the three (-average-epochs 3; with
+// -patience given, the best epoch is kept instead).
 // Other data sets keep DefaultOptions (the demo's settings). A run
 // resumed (-resume) from a checkpoint must be given the flags it was
 // started with where they differ from these.
@@ -93,6 +93,7 @@ func (o *Options) DataDefaults(dataset, path string, set func(flag string) bool)
 		apply func()
 	}{
 		{"hidden", func() { o.Model.Hidden = 256 }},
+		{"layers", func() { o.Model.Layers = 2 }},
 		{"dropout", func() { o.Model.Dropout = 0.5 }},
 		{"lr", func() { o.Train.LR = 1e-3 }},
 		{"epochs", func() { o.Train.Epochs = 3 }},
