@@ -660,3 +660,12 @@ func TestByteSet(t *testing.T) {
 		t.Fatalf("sequence %v, labels %v", seq, labels)
 	}
 }
+
+// The test-time views of an augmentation: the image first, then every
+// shift and mirror Draw can give.
+func ExampleAugment_Views() {
+	a, _ := ParseAugment("flip,shift1")
+	views := a.Views()
+	fmt.Println(len(views), views[0], views[1], views[len(views)-1])
+	// Output: 18 {0 0 false} {-1 -1 false} {1 1 true}
+}
