@@ -7,8 +7,15 @@ import (
 
 	"github.com/rnnzoo/rnnzoo/blas"
 	"github.com/rnnzoo/rnnzoo/datasets/images"
+	"github.com/rnnzoo/rnnzoo/internal/blastest"
 	"github.com/rnnzoo/rnnzoo/train"
 )
+
+// TestMain installs the BLAS the program uses (blas.Setup("auto"), or
+// RNNZOO_BLAS): TestPretrained scores the shipped models over whole test
+// sets (the Fashion-MNIST model over 18 views of each image), which
+// Gorgonia's default kernels take minutes for.
+func TestMain(m *testing.M) { blastest.Main(m) }
 
 // BenchmarkTrainStep times one training update of the program's own path
 // (batch of 64 MNIST-sized images read as 28 columns of 28 pixels, hidden
