@@ -190,7 +190,7 @@ func Greedy(d *Decoder, src [][]int, bos, eos, maxLen int) ([][]int, error) {
 		}
 		all := true
 		for i, row := range lp {
-			k := argmaxRow(row)
+			k := ArgmaxRow(row)
 			prev[i] = k
 			if done[i] {
 				continue

@@ -108,17 +108,19 @@ func Argmax(m *tensor.Dense) []int {
 	switch d := m.Data().(type) {
 	case []float32:
 		for r := range out {
-			out[r] = argmaxRow(d[r*cols : (r+1)*cols])
+			out[r] = ArgmaxRow(d[r*cols : (r+1)*cols])
 		}
 	case []float64:
 		for r := range out {
-			out[r] = argmaxRow(d[r*cols : (r+1)*cols])
+			out[r] = ArgmaxRow(d[r*cols : (r+1)*cols])
 		}
 	}
 	return out
 }
 
-func argmaxRow[T floats](row []T) int {
+// ArgmaxRow returns the first index of the largest value of row (0 for
+// an empty row), e.g. the class of a row of probabilities.
+func ArgmaxRow[T floats](row []T) int {
 	best := 0
 	for j, v := range row {
 		if v > row[best] {

@@ -2,12 +2,10 @@ package checkpoint
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 )
 
@@ -38,53 +36,60 @@ func Average(paths ...string) (*Checkpoint, error) {
 			avg = &Checkpoint{Version: c.Version, Kind: c.Kind, Config: c.Config, Vocabs: c.Vocabs, Params: c.Params,
 				Tensors: map[string]Tensor{}}
 			for _, name := range c.Params {
-				t := c.Tensors[name]
-				if t.Dtype != "F32" && t.Dtype != "F64" {
-					return nil, fmt.Errorf("checkpoint: %s: weight %q is %s, want F32 or F64", path, name, t.Dtype)
-				}
-				avg.Tensors[name] = Tensor{Name: name, Dtype: t.Dtype, Shape: t.Shape}
-				sums = append(sums, make([]float64, len(t.Data)/dtypeSize(t.Dtype)))
+				avg.Tensors[name] = c.Tensors[name]
 			}
 		} else if err := sameModel(avg, c); err != nil {
 			return nil, fmt.Errorf("checkpoint: %s is not the model of %s: %w", path, paths[0], err)
 		}
 		for k, name := range avg.Params {
-			t := c.Tensors[name]
-			if t.Dtype != avg.Tensors[name].Dtype || !slices.Equal(t.Shape, avg.Tensors[name].Shape) || len(t.Data) != len(sums[k])*dtypeSize(t.Dtype) {
-				return nil, fmt.Errorf("checkpoint: %s: weight %q is %s %v, %s %v in %s", path, name, t.Dtype, t.Shape, avg.Tensors[name].Dtype, avg.Tensors[name].Shape, paths[0])
+			t, first := c.Tensors[name], avg.Tensors[name]
+			if t.Dtype != first.Dtype || !slices.Equal(t.Shape, first.Shape) || len(t.Data) != len(first.Data) {
+				return nil, fmt.Errorf("checkpoint: %s: weight %q is %s %v, %s %v in %s", path, name, t.Dtype, t.Shape, first.Dtype, first.Shape, paths[0])
 			}
-			addTo(sums[k], t)
+			d, err := t.Dense() // F32 or F64 only
+			if err != nil {
+				return nil, fmt.Errorf("checkpoint: %s: %w", path, err)
+			}
+			if k == len(sums) {
+				sums = append(sums, make([]float64, d.Len()))
+			}
+			addTo(sums[k], d.Data())
 		}
 	}
 	n := float64(len(paths))
 	for k, name := range avg.Params {
-		t := avg.Tensors[name]
-		t.Data = make([]byte, len(sums[k])*dtypeSize(t.Dtype))
-		for j, s := range sums[k] {
-			if t.Dtype == "F32" {
-				binary.LittleEndian.PutUint32(t.Data[4*j:], math.Float32bits(float32(s/n)))
-			} else {
-				binary.LittleEndian.PutUint64(t.Data[8*j:], math.Float64bits(s/n))
+		d, _ := avg.Tensors[name].Dense() // decoded above
+		switch v := d.Data().(type) {
+		case []float32:
+			for j := range v {
+				v[j] = float32(sums[k][j] / n)
+			}
+		case []float64:
+			for j := range v {
+				v[j] = sums[k][j] / n
 			}
 		}
+		t, err := DenseTensor(name, d)
+		if err != nil {
+			return nil, err
+		}
+		t.Shape = avg.Tensors[name].Shape // a scalar keeps its shape []
 		avg.Tensors[name] = t
 	}
 	avg.Metrics = map[string]float64{"averaged": n}
 	return avg, nil
 }
 
-func dtypeSize(dtype string) int {
-	_, size, _ := dtypeInfo(dtype)
-	return size
-}
-
-// addTo adds the F32 or F64 values of t to sum.
-func addTo(sum []float64, t Tensor) {
-	for j := range sum {
-		if t.Dtype == "F32" {
-			sum[j] += float64(math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*j:])))
-		} else {
-			sum[j] += math.Float64frombits(binary.LittleEndian.Uint64(t.Data[8*j:]))
+// addTo adds the float32 or float64 values of data to sum.
+func addTo(sum []float64, data any) {
+	switch v := data.(type) {
+	case []float32:
+		for j, x := range v {
+			sum[j] += float64(x)
+		}
+	case []float64:
+		for j, x := range v {
+			sum[j] += x
 		}
 	}
 }

@@ -176,11 +176,7 @@ func (c *Classifier) runViews(imgs [][]float32, labels []int, B int, training bo
 	pred := make([]int, len(imgs))
 	loss := 0.0
 	for i, p := range mean {
-		for k := range p {
-			if p[k] > p[pred[i]] {
-				pred[i] = k
-			}
-		}
+		pred[i] = graph.ArgmaxRow(p)
 		if labels != nil {
 			if labels[i] < 0 || labels[i] >= len(p) {
 				return 0, nil, nil, fmt.Errorf("image %d: label %d is not a class of 0..%d", i, labels[i], len(p)-1)

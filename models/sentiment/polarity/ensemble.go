@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rnnzoo/rnnzoo/graph"
 	"github.com/rnnzoo/rnnzoo/train"
 )
 
@@ -134,7 +135,7 @@ func (e *Ensemble) Predict(texts []string) ([]Prediction, error) {
 		for c := range p {
 			p[c] /= k
 		}
-		out[i].Label = argmax(p)
+		out[i].Label = graph.ArgmaxRow(p)
 		out[i].Name = names[out[i].Label]
 	}
 	return out, nil
@@ -162,15 +163,4 @@ func (e *Ensemble) Evaluate(texts []string, labels []int) (*train.Eval, error) {
 	}
 	r.Loss /= r.Weight
 	return train.Evaluate(1, func(int) (train.Result, error) { return r, nil }, train.EvalOptions{Classes: classes})
-}
-
-// argmax returns the first index of the largest value.
-func argmax(p []float64) int {
-	best := 0
-	for i, v := range p {
-		if v > p[best] {
-			best = i
-		}
-	}
-	return best
 }

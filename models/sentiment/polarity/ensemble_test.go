@@ -66,7 +66,7 @@ func TestEnsemble(t *testing.T) {
 				t.Fatalf("text %d class %d: ensemble %v, mean of members %v", i, c, pe[i].Probabilities[c], want)
 			}
 		}
-		if p := pe[i].Probabilities; pe[i].Label != argmax(p) || pe[i].Name != DefaultLabels[pe[i].Label] {
+		if p := pe[i].Probabilities; pe[i].Label != graph.ArgmaxRow(p) || pe[i].Name != DefaultLabels[pe[i].Label] {
 			t.Fatalf("text %d: label %d %q for %v", i, pe[i].Label, pe[i].Name, p)
 		}
 		if pa[i].Label != pb[i].Label {
